@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "PSTNEngine",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PSTNEngine", targets: ["PSTNEngine"]),
+        .library(name: "DAHDIEmulator", targets: ["DAHDIEmulator"]),
+        .executable(name: "dahdi-emu", targets: ["dahdi-emu"]),
+        .executable(name: "pstn-hwinfo", targets: ["pstn-hwinfo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C shim over <dahdi/user.h> and libtonezone: the ioctl numbers Swift cannot import.
+        .target(
+            name: "CDAHDI",
+            linkerSettings: [.linkedLibrary("tonezone")]
+        ),
+        // The G.168 Annex D echo path models from spandsp, for the lab's impaired cables.
+        .target(name: "CG168Models"),
+        .systemLibrary(name: "CFUSE3", pkgConfig: "fuse3",
+                       providers: [.apt(["libfuse3-dev", "fuse3"])]),
+        .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp",
+                       providers: [.apt(["libspandsp-dev"])]),
+        .systemLibrary(name: "CLibPRI", providers: [.apt(["libpri-dev"])]),
+        .systemLibrary(name: "CLibSS7", providers: [.apt(["libss7-dev"])]),
+
+        // Hardware (DAHDI) layer; the media layer joins it here.
+        .target(
+            name: "PSTNEngine",
+            dependencies: ["CDAHDI", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The userspace DAHDI: lab model, line emulation and the DAHDI device semantics.
+        .target(
+            name: "DAHDIEmulator",
+            dependencies: ["CDAHDI", "CFUSE3", "CSpanDSP", "CG168Models", "PSTNEngine",
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "dahdi-emu",
+            dependencies: ["DAHDIEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "pstn-hwinfo",
+            dependencies: ["PSTNEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "PSTNEngineTests",
+            dependencies: ["PSTNEngine", "DAHDIEmulator"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "DAHDIEmulatorTests",
+            dependencies: ["DAHDIEmulator", "PSTNEngine"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)

@@ -1,0 +1,64 @@
+import CDAHDI
+import Glibc
+
+/// The DAHDI control device (`ctl`): span status, alarms and span maintenance.
+public final class DAHDIControl {
+    public let directory: DAHDIDirectory
+    private let fd: Int32
+
+    public init(directory: DAHDIDirectory = DAHDIDirectory()) throws(DAHDIError) {
+        self.directory = directory
+        self.fd = try directory.openDevice(directory.controlPath)
+    }
+
+    deinit { Glibc.close(fd) }
+
+    /// Status of span `number` (1-based).
+    public func spanStatus(_ number: Int) throws(DAHDIError) -> SpanStatus {
+        var raw = cdahdi_span_status()
+        if cdahdi_spanstat(fd, Int32(number), &raw) < 0 {
+            throw DAHDIError(operation: "DAHDI_SPANSTAT span \(number)", device: directory.controlPath,
+                             errno: Glibc.errno)
+        }
+        return SpanStatus(raw)
+    }
+
+    /// Every span the driver has, in order.
+    public func spans() throws(DAHDIError) -> [SpanStatus] {
+        var result: [SpanStatus] = []
+        var number = 1
+        while true {
+            do {
+                result.append(try spanStatus(number))
+            } catch {
+                if error.errno == EINVAL || error.errno == ENXIO { return result }
+                throw error
+            }
+            number += 1
+        }
+    }
+
+    /// Parameters of any channel by number, without opening it.
+    public func channelParameters(_ channel: Int) throws(DAHDIError) -> ChannelParameters {
+        var p = dahdi_params()
+        p.channo = Int32(channel)
+        try dahdiIoctl(fd, CDAHDI_GET_PARAMS, "DAHDI_GET_PARAMS channel \(channel)", directory.controlPath, &p)
+        return ChannelParameters(
+            channel: Int(p.channo), span: Int(p.spanno), positionInSpan: Int(p.chanpos),
+            signalling: p.sigtype, signallingCapabilities: p.sigcap, receiveOffHook: p.rxisoffhook != 0,
+            currentLaw: p.curlaw, name: cString(&p.name), alarms: p.chan_alarms)
+    }
+
+    /// The driver's version and echo canceller names.
+    public func version() throws(DAHDIError) -> (version: String, echoCanceller: String) {
+        var v = dahdi_versioninfo()
+        try dahdiIoctl(fd, CDAHDI_GETVERSION, "DAHDI_GETVERSION", directory.controlPath, &v)
+        return (cString(&v.version), cString(&v.echo_canceller))
+    }
+
+    /// Put a span in or out of a maintenance mode (`DAHDI_MAINT_*`).
+    public func maintenance(span: Int, command: Int32) throws(DAHDIError) {
+        var m = dahdi_maintinfo(spanno: Int32(span), command: command)
+        try dahdiIoctl(fd, CDAHDI_MAINT, "DAHDI_MAINT span \(span) command \(command)", directory.controlPath, &m)
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import DAHDIEmulator
+import Foundation
+import Glibc
+
+/// `dahdi-emu`: a userspace DAHDI over FUSE, and the client of its fault socket.
+struct DAHDIEmu: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dahdi-emu",
+        abstract: "A userspace DAHDI: emulated E1/T1 and analog cards, served over FUSE.",
+        subcommands: [Serve.self, Fault.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Mount the emulated DAHDI described by a lab file.")
+
+    @Option(help: "The lab file (YAML): cards, spans, ports and cables.")
+    var lab: String
+
+    @Option(help: "Where to mount the DAHDI device files (e.g. /dev/dahdi, or a temporary directory).")
+    var mount: String
+
+    @Option(help: "The fault socket (default: MOUNT.sock).")
+    var control: String?
+
+    @Flag(help: "Only check the lab file and print its spans.")
+    var check = false
+
+    func run() throws {
+        let description: LabDescription
+        do {
+            description = try LabDescription.load(path: lab)
+        } catch {
+            FileHandle.standardError.write(Data("dahdi-emu: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let emulator = DeviceEmulator(lab: description)
+        if check {
+            print(try emulator.perform(.status))
+            return
+        }
+        let faults = FaultSocket(path: control ?? mount + ".sock", emulator: emulator)
+        do {
+            try faults.start()
+            emulator.start()
+            let server = FuseServer(emulator: emulator, mountPoint: mount)
+            try server.run {
+                let summary = (try? emulator.perform(.status)) ?? ""
+                print("dahdi-emu: serving \(mount)\n\(summary)")
+                fflush(nil)
+            }
+        } catch {
+            faults.stop()
+            FileHandle.standardError.write(Data("dahdi-emu: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        emulator.stop()
+        faults.stop()
+    }
+}
+
+struct Fault: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a command to a running lab.",
+        discussion: """
+        Commands: status | pull CABLE | replug CABLE | break CABLE a|b | ais CABLE a|b | repair CABLE |
+        drop-frames CABLE RATE | corrupt-frames CABLE RATE | stop-clock SPAN | start-clock SPAN
+        """)
+
+    @Option(help: "The lab's fault socket.")
+    var control: String
+
+    @Argument(help: "The command and its arguments.")
+    var words: [String]
+
+    func run() throws {
+        do {
+            _ = try LabCommand.parse(words)
+        } catch {
+            FileHandle.standardError.write(Data("dahdi-emu fault: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let fd = connectUnix(control)
+        guard fd >= 0 else {
+            FileHandle.standardError.write(Data("dahdi-emu fault: cannot connect to \(control): \(String(cString: strerror(errno)))\n".utf8))
+            throw ExitCode(1)
+        }
+        defer { close(fd) }
+        let line = Array((words.joined(separator: " ") + "\n").utf8)
+        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var answer = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !answer.contains(10) || answer.last != 10 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            answer += buffer[0..<n]
+            if answer.last == 10 { break }
+        }
+        let text = String(decoding: answer, as: UTF8.self)
+        print(text, terminator: "")
+        if text.hasPrefix("error") { throw ExitCode(1) }
+    }
+}
+
+DAHDIEmu.main()
