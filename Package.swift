@@ -52,14 +52,20 @@ let package = Package(
             dependencies: ["PSTNEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        .testTarget(
-            name: "PSTNEngineTests",
+        // Starts dahdi-emu (and later pstnd, pstn-sim) as real processes for lab tests.
+        .target(
+            name: "LabTestSupport",
             dependencies: ["PSTNEngine", "DAHDIEmulator"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
+            name: "PSTNEngineTests",
+            dependencies: ["PSTNEngine", "DAHDIEmulator", "LabTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
             name: "DAHDIEmulatorTests",
-            dependencies: ["DAHDIEmulator", "PSTNEngine"],
+            dependencies: ["DAHDIEmulator", "PSTNEngine", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -114,7 +114,7 @@ extension DeviceEmulator {
                 try span(n).clockStopped = false
             }
             refreshAlarms()
-            return "ok"
+            return "done: \(command)"
         }
     }
 

@@ -42,8 +42,15 @@ struct Serve: ParsableCommand {
         }
         let faults = FaultSocket(path: control ?? mount + ".sock", emulator: emulator)
         do {
+            // Our threads must not take SIGTERM/SIGINT/SIGHUP: libfuse's handler has to run on the
+            // main thread to end its loop. Threads inherit the mask they are started with.
+            var stopSignals = sigset_t()
+            sigemptyset(&stopSignals)
+            for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopSignals, s) }
+            pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
             try faults.start()
             emulator.start()
+            pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
             let server = FuseServer(emulator: emulator, mountPoint: mount)
             try server.run {
                 let summary = (try? emulator.perform(.status)) ?? ""

@@ -1,0 +1,146 @@
+import DAHDIEmulator
+import Foundation
+import Glibc
+import PSTNEngine
+
+/// Why a lab could not be started or driven; the message says what to do about it.
+public struct LabError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A running `dahdi-emu` process on a temporary mount, for lab tests. Stopping it (or dropping it)
+/// terminates the process, unmounts and removes the temporary directory.
+public final class LabInstance {
+    public let directory: String
+    public let mountPoint: String
+    public let controlSocket: String
+    public let labFile: String
+    private let process: Process
+    private var stopped = false
+
+    /// The engine's view of the lab's DAHDI directory.
+    public var dahdi: DAHDIDirectory { DAHDIDirectory(mountPoint) }
+
+    /// Start `dahdi-emu` with `lab` (YAML text) and wait until its device files are served.
+    public init(lab: String) throws {
+        try Self.requireFUSE()
+        let binary = try Self.executable("dahdi-emu")
+        var template = Array("/tmp/pstn-lab-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw LabError("mkdtemp failed: \(String(cString: strerror(errno)))") }
+        directory = String(cString: made)
+        mountPoint = directory + "/dahdi"
+        controlSocket = directory + "/lab.sock"
+        labFile = directory + "/lab.yaml"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        try lab.write(toFile: labFile, atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--lab", labFile, "--mount", mountPoint, "--control", controlSocket]
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = log
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let deadline = Date().addingTimeInterval(15)
+        while !FileManager.default.fileExists(atPath: mountPoint + "/ctl") {
+            guard process.isRunning else {
+                cleanUp()
+                throw LabError("dahdi-emu exited with status \(process.terminationStatus) before serving \(mountPoint)")
+            }
+            guard Date() < deadline else {
+                stop()
+                throw LabError("dahdi-emu did not serve \(mountPoint) within 15 s")
+            }
+            usleep(20_000)
+        }
+    }
+
+    deinit { stop() }
+
+    /// Send a fault or status command (`pull trunk`, `replug trunk`, `status`...); returns the answer.
+    @discardableResult
+    public func fault(_ command: String) throws -> String {
+        let fd = connectUnix(controlSocket)
+        guard fd >= 0 else { throw LabError("cannot connect to \(controlSocket): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let line = Array((command + "\n").utf8)
+        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var answer = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while answer.last != 10 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            answer += buffer[0..<n]
+        }
+        let text = String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("ok") else { throw LabError("lab command '\(command)' failed: \(text)") }
+        return text
+    }
+
+    /// Whether the emulator process is still alive.
+    public var isRunning: Bool { process.isRunning }
+
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        cleanUp()
+    }
+
+    private func cleanUp() {
+        // A killed emulator leaves its mount behind; detach it lazily so the directory can go.
+        if isMounted(mountPoint) { _ = Self.run("/bin/fusermount3", ["-u", "-z", mountPoint]) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func isMounted(_ path: String) -> Bool {
+        guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return false }
+        return mounts.split(separator: "\n").contains { $0.split(separator: " ").dropFirst().first.map(String.init) == path }
+    }
+
+    // MARK: Environment
+
+    /// Fail clearly (never skip) when FUSE is not usable here.
+    public static func requireFUSE() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/fuse") else {
+            throw LabError("FUSE is missing: /dev/fuse does not exist. Lab tests need FUSE (load the fuse module, or give the container /dev/fuse).")
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/bin/fusermount3") || FileManager.default.isExecutableFile(atPath: "/usr/bin/fusermount3") else {
+            throw LabError("FUSE is missing: fusermount3 is not installed (Debian package fuse3; run scripts/install-deps.sh).")
+        }
+    }
+
+    /// The path of one of the package's executables, built next to the test bundle.
+    public static func executable(_ name: String) throws -> String {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidates = [bundleDirectory.appendingPathComponent(name).path]
+        // `swift test` runs the bundle from .build/<triple>/debug; the products sit beside it.
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path)
+        }
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c) { return c }
+        throw LabError("\(name) is not built (looked in \(candidates.joined(separator: ", "))); run `swift build` before `swift test`.")
+    }
+
+    /// Run a program to completion; returns its exit status and combined output.
+    @discardableResult
+    public static func run(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        do { try p.run() } catch { return (-1, "cannot run \(path): \(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package the engine, the lab and the tests need (run as root).
+set -euo pipefail
+PACKAGES=(
+  pkg-config
+  libpri-dev libss7-dev libspandsp-dev libtonezone-dev
+  dahdi-source   # <dahdi/user.h>, the DAHDI user ABI
+  dahdi          # dahdi_cfg, dahdi_test: Debian's own tools, run against dahdi-emu
+  libfuse3-dev fuse3
+  util-linux     # unshare, for running dahdi tools with the lab bound on /dev/dahdi
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
+command -v swift >/dev/null || { echo "swift is not installed (expected at /opt/swift)" >&2; exit 1; }
