@@ -35,6 +35,18 @@ let package = Package(
             dependencies: ["CDAHDI", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Signalling: the one call model over PRI, SS7 and analog lines.
+        .target(
+            name: "CallControl",
+            dependencies: ["PSTNEngine"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Fax receive, send and fax-on-demand over spandsp's T.30.
+        .target(
+            name: "FaxService",
+            dependencies: ["PSTNEngine", "CSpanDSP"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // The userspace DAHDI: lab model, line emulation and the DAHDI device semantics.
         .target(
             name: "DAHDIEmulator",
@@ -61,6 +73,16 @@ let package = Package(
         .testTarget(
             name: "PSTNEngineTests",
             dependencies: ["PSTNEngine", "DAHDIEmulator", "LabTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "CallControlTests",
+            dependencies: ["CallControl"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "FaxServiceTests",
+            dependencies: ["FaxService"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

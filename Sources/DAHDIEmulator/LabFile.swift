@@ -102,6 +102,9 @@ extension LabDescription {
         } catch let error as YamlError {
             throw LabFileError.from(yaml: error, file: file)
         } catch let error as DecodingError {
+            if case let .dataCorrupted(context) = error, let yaml = context.underlyingError as? YamlError {
+                throw LabFileError.from(yaml: yaml, file: file)
+            }
             throw LabFileError.from(decoding: error, file: file, text: text)
         } catch {
             throw LabFileError(file: file, line: nil, column: nil, message: "\(error)")
@@ -230,6 +233,9 @@ extension LabFileError {
             return LabFileError(file: file, line: mark.line, column: mark.column,
                                 message: "YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
         case let .parser(context, problem, mark, _):
+            return LabFileError(file: file, line: mark.line, column: mark.column,
+                                message: "YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        case let .composer(context, problem, mark, _):
             return LabFileError(file: file, line: mark.line, column: mark.column,
                                 message: "YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
         default:
