@@ -7,16 +7,20 @@ public final class FuseServer {
     let emulator: DeviceEmulator
     let tree: DeviceTree
     let mountPoint: String
+    let group: gid_t
 
-    public init(emulator: DeviceEmulator, mountPoint: String) {
+    /// Serve `emulator` on `mountPoint`; files belong to `group` with mode 0660, as udev/ sets up
+    /// for real cards, and the kernel enforces that (`default_permissions`).
+    public init(emulator: DeviceEmulator, mountPoint: String, group: gid_t = getgid()) {
         self.emulator = emulator
         self.mountPoint = mountPoint
+        self.group = group
         self.tree = emulator.deviceTree()
     }
 
     /// Mount, call `ready`, serve until SIGINT/SIGTERM/SIGHUP or unmount, then unmount.
     public func run(ready: () -> Void) throws(EmulatorStartError) {
-        var arguments = ["dahdi-emu", "-o", "fsname=dahdi-emu,subtype=dahdi"]
+        var arguments = ["dahdi-emu", "-o", "fsname=dahdi-emu,subtype=dahdi,default_permissions"]
         if getuid() == 0 { arguments += ["-o", "allow_other"] }
         var cArgs = arguments.map { strdup($0) }
         defer { cArgs.forEach { free($0) } }
@@ -60,7 +64,7 @@ public final class FuseServer {
             st.st_nlink = 1
         }
         st.st_uid = getuid()
-        st.st_gid = getgid()
+        st.st_gid = group
         return st
     }
 
@@ -226,6 +230,7 @@ final class FusePollWaiter: PollWaiter {
 /// Why the emulator could not start serving.
 public struct EmulatorStartError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -24,6 +24,9 @@ struct Serve: ParsableCommand {
     @Option(help: "The fault socket (default: MOUNT.sock).")
     var control: String?
 
+    @Option(help: "Group that owns the device files (mode 0660), e.g. pstn; default: ours.")
+    var group: String?
+
     @Flag(help: "Only check the lab file and print its spans.")
     var check = false
 
@@ -51,7 +54,14 @@ struct Serve: ParsableCommand {
             try faults.start()
             emulator.start()
             pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
-            let server = FuseServer(emulator: emulator, mountPoint: mount)
+            var groupID = getgid()
+            if let group {
+                guard let entry = getgrnam(group) else {
+                    throw EmulatorStartError(message: "no group named '\(group)'")
+                }
+                groupID = entry.pointee.gr_gid
+            }
+            let server = FuseServer(emulator: emulator, mountPoint: mount, group: groupID)
             try server.run {
                 let summary = (try? emulator.perform(.status)) ?? ""
                 print("dahdi-emu: serving \(mount)\n\(summary)")
