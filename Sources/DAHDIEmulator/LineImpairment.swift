@@ -32,13 +32,14 @@ struct DirectionImpairment {
 }
 
 /// A G.168 Annex D echo path: what an end sends comes back to it, filtered by the model's
-/// impulse response, scaled to the echo return loss, after a bulk delay.
-struct EchoPath {
+/// impulse response, scaled to the echo return loss, after a bulk delay. The lab's cables use it,
+/// and the echo canceller's conformance tests hold the canceller to it.
+public struct EchoPath: Sendable {
     private let taps: [Float]
     private var history: [Float]
     private var index = 0
 
-    init?(model: Int, erlDB: Double, delayMs: Int) {
+    public init?(model: Int, erlDB: Double, delayMs: Int) {
         var length: Int32 = 0
         var gain: Float = 0
         guard let coeffs = cg168_model(Int32(model), &length, &gain), length > 0 else { return nil }
@@ -56,7 +57,7 @@ struct EchoPath {
     }
 
     /// Feed one sample the end sent; returns the echo of everything sent so far at this instant.
-    mutating func echo(of sent: Int16) -> Float {
+    public mutating func echo(of sent: Int16) -> Float {
         history[index] = Float(sent)
         var sum: Float = 0
         var h = index

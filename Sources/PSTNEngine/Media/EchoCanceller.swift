@@ -1,0 +1,227 @@
+import Foundation
+
+/// How a line echo canceller is set up.
+public struct EchoCancellerSettings: Sendable, Equatable {
+    /// The echo tail covered, 16 to 128 ms.
+    public var tailMilliseconds: Int = 64
+    /// NLMS step size (0 < mu <= 1).
+    public var stepSize: Float = 0.4
+    /// Non-linear processor with comfort noise on the residual echo.
+    public var nonLinearProcessor = true
+    /// Geigel double-talk threshold: near end louder than this fraction of the recent far-end peak
+    /// is taken as double talk (0.5 = 6 dB, right for echo return losses of 6 dB and more).
+    public var doubleTalkThreshold: Float = 0.5
+    /// How long adaptation stays frozen after double talk was last seen.
+    public var doubleTalkHangoverMilliseconds: Int = 40
+
+    public init(tailMilliseconds: Int = 64, nonLinearProcessor: Bool = true) {
+        self.tailMilliseconds = tailMilliseconds
+        self.nonLinearProcessor = nonLinearProcessor
+    }
+}
+
+/// Why an echo canceller could not be made.
+public struct EchoCancellerError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The engine's line echo canceller (ITU-T G.168): a normalised LMS adaptive FIR over the signal
+/// the engine sends (the reference), subtracted from what comes back from the line; Geigel
+/// double-talk detection freezes adaptation; an optional non-linear processor replaces residual
+/// echo with comfort noise.
+///
+/// All memory is allocated at creation; `process` allocates nothing, locks nothing and is meant
+/// for the media thread. One instance per channel, used by one thread.
+public final class EchoCanceller {
+    public let settings: EchoCancellerSettings
+    public let taps: Int
+    /// When false, the received signal passes unchanged (fax and modem calls).
+    public var isEnabled = true
+
+    private static let slack = 1024
+    private let weights: UnsafeMutablePointer<Float>
+    private let history: UnsafeMutablePointer<Float>
+    private var position: Int
+    private var energy: Double = 0
+    private var pendingGain: Float = 0
+    private let regularisation: Double
+
+    // Geigel detector: peak |reference| over the tail, kept per block.
+    private static let peakBlock = 32
+    private let blockPeaks: UnsafeMutablePointer<Float>
+    private let blockCount: Int
+    private var blockIndex = 0
+    private var samplesInBlock = 0
+    private var currentPeak: Float = 0
+    private var completedPeak: Float = 0
+    private var hangover = 0
+    private let hangoverSamples: Int
+
+    // Non-linear processor.
+    private var referencePower: Float = 0
+    private var receivedPower: Float = 0
+    private var residualPower: Float = 0
+    private var noiseFloor: Float = 100
+    private var noiseState: UInt64 = 0x2545_F491_4F6C_DD1D
+
+    public init(settings: EchoCancellerSettings = EchoCancellerSettings()) throws(EchoCancellerError) {
+        guard (16...128).contains(settings.tailMilliseconds) else {
+            throw EchoCancellerError(message: "echo tail \(settings.tailMilliseconds) ms is outside 16-128 ms")
+        }
+        guard settings.stepSize > 0, settings.stepSize <= 1 else {
+            throw EchoCancellerError(message: "NLMS step size \(settings.stepSize) is outside (0, 1]")
+        }
+        guard settings.doubleTalkThreshold > 0, settings.doubleTalkThreshold <= 1 else {
+            throw EchoCancellerError(message: "double-talk threshold \(settings.doubleTalkThreshold) is outside (0, 1]")
+        }
+        self.settings = settings
+        taps = settings.tailMilliseconds * 8
+        weights = .allocate(capacity: taps)
+        weights.initialize(repeating: 0, count: taps)
+        history = .allocate(capacity: taps + 1 + Self.slack)
+        history.initialize(repeating: 0, count: taps + 1 + Self.slack)
+        position = Self.slack
+        // About -50 dBm0 of reference power over the tail keeps the step bounded in silence.
+        regularisation = Double(taps) * 50 * 50
+        blockCount = (taps + Self.peakBlock - 1) / Self.peakBlock
+        blockPeaks = .allocate(capacity: blockCount)
+        blockPeaks.initialize(repeating: 0, count: blockCount)
+        hangoverSamples = settings.doubleTalkHangoverMilliseconds * 8
+    }
+
+    deinit {
+        weights.deallocate()
+        history.deallocate()
+        blockPeaks.deallocate()
+    }
+
+    /// Forget the learnt echo path (a new call on the channel).
+    public func reset() {
+        weights.update(repeating: 0, count: taps)
+        history.update(repeating: 0, count: taps + 1 + Self.slack)
+        position = Self.slack
+        energy = 0
+        pendingGain = 0
+        blockPeaks.update(repeating: 0, count: blockCount)
+        currentPeak = 0
+        completedPeak = 0
+        hangover = 0
+    }
+
+    /// Whether double talk is holding adaptation now.
+    public var inDoubleTalk: Bool { hangover > 0 }
+
+    /// Cancel echo on a chunk: `reference` is what the engine sent to the line, `received` what
+    /// came back, both linear; `output` receives the near-end signal with the echo removed.
+    public func process(reference: UnsafeBufferPointer<Int16>, received: UnsafeBufferPointer<Int16>,
+                        output: UnsafeMutableBufferPointer<Int16>) {
+        let count = min(reference.count, received.count, output.count)
+        guard isEnabled else {
+            for i in 0..<count { output[i] = received[i] }
+            return
+        }
+        for i in 0..<count {
+            let e = process(reference: Float(reference[i]), received: Float(received[i]))
+            output[i] = Int16(clamping: Int(e.rounded()))
+        }
+    }
+
+    /// One sample: returns the received sample with the echo of `reference` removed.
+    @inline(__always)
+    public func process(reference x: Float, received y: Float) -> Float {
+        insert(x)
+        let estimate = adaptAndFilter()
+        let e = y - estimate
+        detectDoubleTalk(received: y)
+        if hangover == 0 {
+            pendingGain = Float(Double(settings.stepSize) * Double(e) / (energy + regularisation))
+        } else {
+            pendingGain = 0
+            hangover -= 1
+        }
+        return settings.nonLinearProcessor ? nonLinear(e, reference: x, received: y) : e
+    }
+
+    private func insert(_ x: Float) {
+        if position == 0 {
+            (history + Self.slack).update(from: history, count: taps + 1)
+            position = Self.slack
+            energy = 0
+            for k in 0..<taps { energy += Double(history[position + k] * history[position + k]) }
+        }
+        let oldest = history[position + taps - 1]
+        position -= 1
+        history[position] = x
+        energy += Double(x * x) - Double(oldest * oldest)
+        if energy < 0 { energy = 0 }
+    }
+
+    /// Apply the previous sample's update and filter the new window, in one pass over the taps.
+    @inline(__always)
+    private func adaptAndFilter() -> Float {
+        let window = UnsafeRawPointer(history + position)
+        let older = UnsafeRawPointer(history + position + 1)
+        let w = UnsafeMutableRawPointer(weights)
+        let g = SIMD8<Float>(repeating: pendingGain)
+        var acc = SIMD8<Float>()
+        var k = 0
+        let stride = MemoryLayout<Float>.stride * 8
+        let bytes = taps * MemoryLayout<Float>.stride
+        while k < bytes {
+            var wk = w.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
+            wk += g * older.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
+            w.storeBytes(of: wk, toByteOffset: k, as: SIMD8<Float>.self)
+            acc += wk * window.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
+            k += stride
+        }
+        return acc.sum()
+    }
+
+    private func detectDoubleTalk(received y: Float) {
+        let magnitude = abs(history[position])
+        if magnitude > currentPeak { currentPeak = magnitude }
+        samplesInBlock += 1
+        if samplesInBlock == Self.peakBlock {
+            blockPeaks[blockIndex] = currentPeak
+            blockIndex = (blockIndex + 1) % blockCount
+            samplesInBlock = 0
+            currentPeak = 0
+            completedPeak = 0
+            for b in 0..<blockCount where blockPeaks[b] > completedPeak { completedPeak = blockPeaks[b] }
+        }
+        let farPeak = max(completedPeak, currentPeak)
+        if abs(y) > settings.doubleTalkThreshold * farPeak && abs(y) > 64 {
+            hangover = hangoverSamples
+        }
+    }
+
+    private func nonLinear(_ e: Float, reference x: Float, received y: Float) -> Float {
+        let a: Float = 1.0 / 128
+        referencePower += a * (x * x - referencePower)
+        receivedPower += a * (y * y - receivedPower)
+        residualPower += a * (e * e - residualPower)
+        let farActive = referencePower > 100 * 100
+        if !farActive && hangover == 0 {
+            // Far end silent: what we hear is the line's background; its long-run power sets the
+            // comfort noise level.
+            noiseFloor += (e * e - noiseFloor) / 2048
+            return e
+        }
+        // The canceller is taking most of what comes back (so it is echo, not near-end speech):
+        // replace the residual with comfort noise.
+        if residualPower * 8 < receivedPower {
+            return comfortNoise()
+        }
+        return e
+    }
+
+    private func comfortNoise() -> Float {
+        noiseState ^= noiseState << 13
+        noiseState ^= noiseState >> 7
+        noiseState ^= noiseState << 17
+        let uniform = Float(noiseState >> 40) / Float(1 << 24) - 0.5
+        // Uniform noise of variance 1/12 scaled to the floor's power.
+        return uniform * (12 * noiseFloor).squareRoot()
+    }
+}

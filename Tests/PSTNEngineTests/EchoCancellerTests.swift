@@ -1,0 +1,165 @@
+import DAHDIEmulator
+import Foundation
+import PSTNEngine
+import Testing
+
+/// A speech-band noise source: white noise through a 300-3400 Hz band-pass, at a given RMS.
+struct SpeechBandNoise {
+    private var state: UInt64
+    private var low1: Double = 0
+    private var low2: Double = 0
+    private var highIn: Double = 0
+    private var highOut: Double = 0
+    let gain: Double
+
+    init(seed: UInt64, rms: Double) {
+        state = seed | 1
+        // The filter passes about 0.55 of white noise's power; scale for the asked RMS.
+        gain = rms / 0.55.squareRoot()
+    }
+
+    mutating func next() -> Double {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        let u1 = Double(state >> 11) / Double(1 << 53) + 1e-12
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        let u2 = Double(state >> 11) / Double(1 << 53)
+        let white = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+        // Two one-pole low-passes at ~3.4 kHz and a one-pole high-pass at ~300 Hz.
+        low1 += 0.93 * (white - low1)
+        low2 += 0.93 * (low1 - low2)
+        let high = 0.79 * (highOut + low2 - highIn)
+        highIn = low2
+        highOut = high
+        return high * gain
+    }
+}
+
+/// Run far-end speech through a G.168 echo path and the canceller; returns ERLE per 100 ms.
+func erleTrace(model: Int, erl: Double, seconds: Double, nlp: Bool = false,
+               nearEnd: (start: Double, end: Double)? = nil) throws -> [Double] {
+    let canceller = try EchoCanceller(settings: EchoCancellerSettings(tailMilliseconds: 64, nonLinearProcessor: nlp))
+    var path = try #require(EchoPath(model: model, erlDB: erl, delayMs: 5))
+    var far = SpeechBandNoise(seed: UInt64(model) * 7919, rms: 2500)
+    var near = SpeechBandNoise(seed: 424_242, rms: 2500)
+    var trace: [Double] = []
+    var echoPower = 0.0
+    var residualPower = 0.0
+    let total = Int(seconds * 8000)
+    for n in 0..<total {
+        // Both directions are A-law on the line: the canceller sees decoded samples.
+        let x = g711AlawRoundTrip(Int16(clamping: Int(far.next())))
+        var y = path.echo(of: x)
+        let t = Double(n) / 8000
+        var nearSample = 0.0
+        if let nearEnd, t >= nearEnd.start, t < nearEnd.end {
+            nearSample = near.next()
+            y += Float(nearSample)
+        }
+        let received = g711AlawRoundTrip(Int16(clamping: Int(y.rounded())))
+        let e = canceller.process(reference: Float(x), received: Float(received))
+        let echoOnly = Double(received) - nearSample
+        echoPower += echoOnly * echoOnly
+        let residual = Double(e) - nearSample
+        residualPower += residual * residual
+        if (n + 1) % 800 == 0 {
+            trace.append(10 * log10(echoPower / max(residualPower, 1e-9)))
+            echoPower = 0
+            residualPower = 0
+        }
+    }
+    return trace
+}
+
+/// A-law encode and decode (the line's quantisation), written out here independently.
+func g711AlawRoundTrip(_ s: Int16) -> Int16 {
+    let negative = s < 0
+    let linear = negative ? -Int(s) - 1 : Int(s)
+    var top = 0
+    var v = linear | 0xFF
+    while v > 1 { v >>= 1; top += 1 }
+    let segment = top - 7
+    let mantissa = (linear >> (segment == 0 ? 4 : segment + 3)) & 0x0F
+    let value = segment == 0 ? (mantissa << 4) + 8 : ((mantissa << 4) + 0x108) << (segment - 1)
+    return Int16(negative ? -value : value)
+}
+
+@Suite("Echo canceller on the G.168 echo paths")
+struct EchoCancellerTests {
+    @Test("converges to 20 dB ERLE within 1 s and reaches 30 dB without the NLP", arguments: 2...9)
+    func convergence(model: Int) throws {
+        let trace = try erleTrace(model: model, erl: 10, seconds: 4)
+        let firstGood = try #require(trace.firstIndex { $0 >= 20 }, "model D.\(model) never reached 20 dB: \(trace)")
+        #expect(Double(firstGood + 1) * 0.1 <= 1.0, "model D.\(model) took \(Double(firstGood + 1) * 0.1) s to reach 20 dB")
+        let steady = trace.suffix(10).reduce(0, +) / 10
+        #expect(steady >= 30, "model D.\(model) steady-state ERLE \(steady) dB")
+    }
+
+    @Test("does not diverge during double talk", arguments: [2, 5, 8])
+    func doubleTalk(model: Int) throws {
+        let trace = try erleTrace(model: model, erl: 10, seconds: 5, nearEnd: (2.0, 3.5))
+        let before = trace[15..<20].reduce(0, +) / 5
+        let during = trace[20..<35].min() ?? 0
+        let after = trace[35..<40].reduce(0, +) / 5
+        #expect(before >= 28, "model D.\(model) before double talk: \(before) dB")
+        #expect(during >= 15, "model D.\(model) diverged during double talk: \(trace[20..<35])")
+        #expect(after >= 25, "model D.\(model) after double talk: \(after) dB")
+    }
+
+    /// Output power during far-end speech, with a quiet line background, after 3 s.
+    func outputPower(nlp: Bool) throws -> (output: Double, background: Double) {
+        let canceller = try EchoCanceller(settings: EchoCancellerSettings(tailMilliseconds: 64, nonLinearProcessor: nlp))
+        var path = try #require(EchoPath(model: 4, erlDB: 6, delayMs: 5))
+        var far = SpeechBandNoise(seed: 99, rms: 2500)
+        var background = SpeechBandNoise(seed: 7, rms: 12)
+        var output = 0.0
+        var noise = 0.0
+        for n in 0..<(4 * 8000) {
+            let farActive = n >= 8000
+            let x = farActive ? g711AlawRoundTrip(Int16(clamping: Int(far.next()))) : 0
+            let b = background.next()
+            let received = g711AlawRoundTrip(Int16(clamping: Int((path.echo(of: x) + Float(b)).rounded())))
+            let e = Double(canceller.process(reference: Float(x), received: Float(received)))
+            if n >= 3 * 8000 {
+                output += e * e
+                noise += b * b
+            }
+        }
+        return (output / 8000, noise / 8000)
+    }
+
+    @Test("the NLP replaces residual echo with comfort noise at the line's background level")
+    func nonLinearProcessor() throws {
+        let plain = try outputPower(nlp: false)
+        let withNLP = try outputPower(nlp: true)
+        let plainDB = 10 * log10(plain.output / plain.background)
+        let nlpDB = 10 * log10(withNLP.output / withNLP.background)
+        #expect(plainDB > 3, "without the NLP the residual echo should stand above the background: \(plainDB) dB")
+        #expect(abs(nlpDB) <= 3, "comfort noise is \(nlpDB) dB from the background (no NLP: \(plainDB) dB)")
+    }
+
+    @Test("disabled, it passes the received signal unchanged")
+    func disabled() throws {
+        let canceller = try EchoCanceller()
+        canceller.isEnabled = false
+        let reference: [Int16] = (0..<160).map { Int16($0 * 100) }
+        let received: [Int16] = (0..<160).map { Int16(-$0 * 50) }
+        var output = [Int16](repeating: 0, count: 160)
+        reference.withUnsafeBufferPointer { r in
+            received.withUnsafeBufferPointer { s in
+                output.withUnsafeMutableBufferPointer { canceller.process(reference: r, received: s, output: $0) }
+            }
+        }
+        #expect(output == received)
+    }
+
+    @Test("tails outside 16-128 ms are refused", arguments: [0, 8, 15, 129, 512])
+    func badTail(ms: Int) {
+        #expect(throws: EchoCancellerError.self) {
+            _ = try EchoCanceller(settings: EchoCancellerSettings(tailMilliseconds: ms))
+        }
+    }
+}
