@@ -32,7 +32,7 @@ let package = Package(
         // Hardware (DAHDI) layer; the media layer joins it here.
         .target(
             name: "PSTNEngine",
-            dependencies: ["CDAHDI", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CDAHDI", "CSpanDSP", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Signalling: the one call model over PRI, SS7 and analog lines.
