@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "DAHDIEmulator", targets: ["DAHDIEmulator"]),
         .executable(name: "dahdi-emu", targets: ["dahdi-emu"]),
         .executable(name: "pstn-hwinfo", targets: ["pstn-hwinfo"]),
+        .executable(name: "pstn-bench", targets: ["pstn-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,6 +58,11 @@ let package = Package(
         .executableTarget(
             name: "dahdi-emu",
             dependencies: ["DAHDIEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "pstn-bench",
+            dependencies: ["PSTNEngine"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
