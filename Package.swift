@@ -21,6 +21,8 @@ let package = Package(
             name: "CDAHDI",
             linkerSettings: [.linkedLibrary("tonezone")]
         ),
+        // Hand-written SIMD kernels for the media loop, dispatched on the CPU's features.
+        .target(name: "CMediaKernels"),
         // The G.168 Annex D echo path models from spandsp, for the lab's impaired cables.
         .target(name: "CG168Models"),
         .systemLibrary(name: "CFUSE3", pkgConfig: "fuse3",
@@ -33,7 +35,7 @@ let package = Package(
         // Hardware (DAHDI) layer; the media layer joins it here.
         .target(
             name: "PSTNEngine",
-            dependencies: ["CDAHDI", "CSpanDSP", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CDAHDI", "CSpanDSP", "CMediaKernels", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Signalling: the one call model over PRI, SS7 and analog lines.

@@ -1,3 +1,4 @@
+import CMediaKernels
 import Foundation
 
 /// How a line echo canceller is set up.
@@ -38,32 +39,7 @@ public final class EchoCanceller {
     public let taps: Int
     /// When false, the received signal passes unchanged (fax and modem calls).
     public var isEnabled = true
-
-    private static let slack = 1024
-    private let weights: UnsafeMutablePointer<Float>
-    private let history: UnsafeMutablePointer<Float>
-    private var position: Int
-    private var energy: Double = 0
-    private var pendingGain: Float = 0
-    private let regularisation: Double
-
-    // Geigel detector: peak |reference| over the tail, kept per block.
-    private static let peakBlock = 32
-    private let blockPeaks: UnsafeMutablePointer<Float>
-    private let blockCount: Int
-    private var blockIndex = 0
-    private var samplesInBlock = 0
-    private var currentPeak: Float = 0
-    private var completedPeak: Float = 0
-    private var hangover = 0
-    private let hangoverSamples: Int
-
-    // Non-linear processor.
-    private var referencePower: Float = 0
-    private var receivedPower: Float = 0
-    private var residualPower: Float = 0
-    private var noiseFloor: Float = 100
-    private var noiseState: UInt64 = 0x2545_F491_4F6C_DD1D
+    private var state: EchoState
 
     public init(settings: EchoCancellerSettings = EchoCancellerSettings()) throws(EchoCancellerError) {
         guard (16...128).contains(settings.tailMilliseconds) else {
@@ -77,40 +53,16 @@ public final class EchoCanceller {
         }
         self.settings = settings
         taps = settings.tailMilliseconds * 8
-        weights = .allocate(capacity: taps)
-        weights.initialize(repeating: 0, count: taps)
-        history = .allocate(capacity: taps + 1 + Self.slack)
-        history.initialize(repeating: 0, count: taps + 1 + Self.slack)
-        position = Self.slack
-        // About -50 dBm0 of reference power over the tail keeps the step bounded in silence.
-        regularisation = Double(taps) * 50 * 50
-        blockCount = (taps + Self.peakBlock - 1) / Self.peakBlock
-        blockPeaks = .allocate(capacity: blockCount)
-        blockPeaks.initialize(repeating: 0, count: blockCount)
-        hangoverSamples = settings.doubleTalkHangoverMilliseconds * 8
+        state = EchoState(settings: settings, taps: taps)
     }
 
-    deinit {
-        weights.deallocate()
-        history.deallocate()
-        blockPeaks.deallocate()
-    }
+    deinit { state.release() }
 
     /// Forget the learnt echo path (a new call on the channel).
-    public func reset() {
-        weights.update(repeating: 0, count: taps)
-        history.update(repeating: 0, count: taps + 1 + Self.slack)
-        position = Self.slack
-        energy = 0
-        pendingGain = 0
-        blockPeaks.update(repeating: 0, count: blockCount)
-        currentPeak = 0
-        completedPeak = 0
-        hangover = 0
-    }
+    public func reset() { state.reset() }
 
     /// Whether double talk is holding adaptation now.
-    public var inDoubleTalk: Bool { hangover > 0 }
+    public var inDoubleTalk: Bool { state.hangover > 0 }
 
     /// Cancel echo on a chunk: `reference` is what the engine sent to the line, `received` what
     /// came back, both linear; `output` receives the near-end signal with the echo removed.
@@ -121,88 +73,146 @@ public final class EchoCanceller {
             for i in 0..<count { output[i] = received[i] }
             return
         }
+        // Work on a local copy: no exclusivity checks on class storage inside the sample loop.
+        var s = state
         for i in 0..<count {
-            let e = process(reference: Float(reference[i]), received: Float(received[i]))
-            output[i] = Int16(clamping: Int(e.rounded()))
+            let e = s.step(reference: Float(reference[i]), received: Float(received[i]))
+            // Round half away from zero without a libm call.
+            output[i] = Int16(clamping: Int(e + (e < 0 ? -0.5 : 0.5)))
         }
+        state = s
     }
 
     /// One sample: returns the received sample with the echo of `reference` removed.
-    @inline(__always)
     public func process(reference x: Float, received y: Float) -> Float {
+        state.step(reference: x, received: y)
+    }
+}
+
+/// The canceller's working state: pointers to its buffers and the scalars the sample loop updates.
+struct EchoState {
+    static let slack = 1024
+    static let peakBlock = 32
+
+    let taps: Int
+    let stepSize: Float
+    let threshold: Float
+    let hangoverSamples: Int
+    let nonLinearProcessor: Bool
+    let regularisation: Float
+    let weights: UnsafeMutablePointer<Float>
+    let history: UnsafeMutablePointer<Float>
+    let blockPeaks: UnsafeMutablePointer<Float>
+    let blockCount: Int
+
+    var position = EchoState.slack
+    var energy: Float = 0
+    var pendingGain: Float = 0
+    var blockIndex = 0
+    var samplesInBlock = 0
+    var currentPeak: Float = 0
+    var completedPeak: Float = 0
+    var hangover = 0
+    var referencePower: Float = 0
+    var receivedPower: Float = 0
+    var residualPower: Float = 0
+    var noiseFloor: Float = 100
+    var noiseState: UInt64 = 0x2545_F491_4F6C_DD1D
+
+    init(settings: EchoCancellerSettings, taps: Int) {
+        self.taps = taps
+        stepSize = settings.stepSize
+        threshold = settings.doubleTalkThreshold
+        hangoverSamples = settings.doubleTalkHangoverMilliseconds * 8
+        nonLinearProcessor = settings.nonLinearProcessor
+        // About -50 dBm0 of reference power over the tail keeps the step bounded in silence.
+        regularisation = Float(taps) * 50 * 50
+        weights = .allocate(capacity: taps)
+        weights.initialize(repeating: 0, count: taps)
+        history = .allocate(capacity: taps + 1 + Self.slack)
+        history.initialize(repeating: 0, count: taps + 1 + Self.slack)
+        blockCount = (taps + Self.peakBlock - 1) / Self.peakBlock
+        blockPeaks = .allocate(capacity: blockCount)
+        blockPeaks.initialize(repeating: 0, count: blockCount)
+    }
+
+    func release() {
+        weights.deallocate()
+        history.deallocate()
+        blockPeaks.deallocate()
+    }
+
+    mutating func reset() {
+        weights.update(repeating: 0, count: taps)
+        history.update(repeating: 0, count: taps + 1 + Self.slack)
+        blockPeaks.update(repeating: 0, count: blockCount)
+        position = Self.slack
+        energy = 0
+        pendingGain = 0
+        currentPeak = 0
+        completedPeak = 0
+        hangover = 0
+    }
+
+    @inline(__always)
+    mutating func step(reference x: Float, received y: Float) -> Float {
         insert(x)
-        let estimate = adaptAndFilter()
+        // Apply the previous sample's update and filter the new window in one pass over the taps.
+        let estimate = cmk_nlms_step(weights, history + position, history + position + 1, Int32(taps), pendingGain)
         let e = y - estimate
-        detectDoubleTalk(received: y)
+        detectDoubleTalk(reference: x, received: y)
         if hangover == 0 {
-            pendingGain = Float(Double(settings.stepSize) * Double(e) / (energy + regularisation))
+            pendingGain = stepSize * e / (energy + regularisation)
         } else {
             pendingGain = 0
             hangover -= 1
         }
-        return settings.nonLinearProcessor ? nonLinear(e, reference: x, received: y) : e
+        return nonLinearProcessor ? nonLinear(e, reference: x, received: y) : e
     }
 
-    private func insert(_ x: Float) {
+    @inline(__always)
+    private mutating func insert(_ x: Float) {
         if position == 0 {
+            // Slide the window back to the top of the buffer; re-sum the energy to shed rounding.
             (history + Self.slack).update(from: history, count: taps + 1)
             position = Self.slack
-            energy = 0
-            for k in 0..<taps { energy += Double(history[position + k] * history[position + k]) }
+            var sum: Float = 0
+            for k in 0..<taps { sum += history[position + k] * history[position + k] }
+            energy = sum
         }
         let oldest = history[position + taps - 1]
         position -= 1
         history[position] = x
-        energy += Double(x * x) - Double(oldest * oldest)
-        if energy < 0 { energy = 0 }
+        energy = max(0, energy + x * x - oldest * oldest)
     }
 
-    /// Apply the previous sample's update and filter the new window, in one pass over the taps.
     @inline(__always)
-    private func adaptAndFilter() -> Float {
-        let window = UnsafeRawPointer(history + position)
-        let older = UnsafeRawPointer(history + position + 1)
-        let w = UnsafeMutableRawPointer(weights)
-        let g = SIMD8<Float>(repeating: pendingGain)
-        var acc = SIMD8<Float>()
-        var k = 0
-        let stride = MemoryLayout<Float>.stride * 8
-        let bytes = taps * MemoryLayout<Float>.stride
-        while k < bytes {
-            var wk = w.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
-            wk += g * older.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
-            w.storeBytes(of: wk, toByteOffset: k, as: SIMD8<Float>.self)
-            acc += wk * window.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
-            k += stride
-        }
-        return acc.sum()
-    }
-
-    private func detectDoubleTalk(received y: Float) {
-        let magnitude = abs(history[position])
+    private mutating func detectDoubleTalk(reference x: Float, received y: Float) {
+        let magnitude = abs(x)
         if magnitude > currentPeak { currentPeak = magnitude }
         samplesInBlock += 1
         if samplesInBlock == Self.peakBlock {
             blockPeaks[blockIndex] = currentPeak
-            blockIndex = (blockIndex + 1) % blockCount
+            blockIndex = blockIndex + 1 == blockCount ? 0 : blockIndex + 1
             samplesInBlock = 0
             currentPeak = 0
             completedPeak = 0
             for b in 0..<blockCount where blockPeaks[b] > completedPeak { completedPeak = blockPeaks[b] }
         }
         let farPeak = max(completedPeak, currentPeak)
-        if abs(y) > settings.doubleTalkThreshold * farPeak && abs(y) > 64 {
+        let near = abs(y)
+        if near > threshold * farPeak && near > 64 {
             hangover = hangoverSamples
         }
     }
 
-    private func nonLinear(_ e: Float, reference x: Float, received y: Float) -> Float {
+    @inline(__always)
+    private mutating func nonLinear(_ e: Float, reference x: Float, received y: Float) -> Float {
         let a: Float = 1.0 / 128
         referencePower += a * (x * x - referencePower)
         receivedPower += a * (y * y - receivedPower)
         residualPower += a * (e * e - residualPower)
-        let farActive = referencePower > 100 * 100
-        if !farActive && hangover == 0 {
+        if referencePower <= 100 * 100 && hangover == 0 {
             // Far end silent: what we hear is the line's background; its long-run power sets the
             // comfort noise level.
             noiseFloor += (e * e - noiseFloor) / 2048
@@ -216,12 +226,13 @@ public final class EchoCanceller {
         return e
     }
 
-    private func comfortNoise() -> Float {
+    @inline(__always)
+    private mutating func comfortNoise() -> Float {
         noiseState ^= noiseState << 13
         noiseState ^= noiseState >> 7
         noiseState ^= noiseState << 17
         let uniform = Float(noiseState >> 40) / Float(1 << 24) - 0.5
         // Uniform noise of variance 1/12 scaled to the floor's power.
-        return uniform * (12 * noiseFloor).squareRoot()
+        return uniform * (12 * max(noiseFloor, 0)).squareRoot()
     }
 }
