@@ -101,6 +101,10 @@ public final class FuseServer {
                 return
             }
             let entries = [(".", node), ("..", DeviceNode.root)] + s.tree.children(of: node).map { ($0.name, $0.node) }
+            guard size > 0 else {
+                fuse_reply_buf(req, nil, 0)
+                return
+            }
             var buffer = [CChar](repeating: 0, count: size)
             var used = 0
             var index = Int(offset)

@@ -41,7 +41,12 @@ public final class LabInstance {
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = FileHandle.standardError
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw LabError("cannot start \(binary): \(error)")
+        }
         let deadline = Date().addingTimeInterval(15)
         while !FileManager.default.fileExists(atPath: mountPoint + "/ctl") {
             guard process.isRunning else {
