@@ -279,9 +279,14 @@ extension DeviceEmulator {
         case Self.code(CDAHDI_SETCADENCE):
             guard let c = decode(dahdi_ring_cadence.self, input) else { return .failure(errno: EINVAL) }
             let values = withUnsafeBytes(of: c.ringcadence) { Array($0.bindMemory(to: Int32.self)) }
-            let cadence = values.prefix { $0 != 0 }.map(Int.init)
-            guard !cadence.isEmpty, cadence.allSatisfy({ $0 > 0 }) else { return .failure(errno: EINVAL) }
-            ch.ringCadence = cadence.count % 2 == 0 ? cadence : cadence + [cadence.last!]
+            let raw = values.prefix { $0 != 0 }.map(Int.init)
+            // A negative value marks where the cadence loops back to (DAHDI's convention).
+            guard !raw.isEmpty, raw.allSatisfy({ abs($0) <= 60_000 }) else { return .failure(errno: EINVAL) }
+            var cadence = raw.map(abs)
+            if cadence.count % 2 == 1 { cadence.append(cadence.last!) }
+            ch.ringCadence = cadence
+            ch.ringLoopStart = raw.firstIndex { $0 < 0 } ?? 0
+            if ch.ringLoopStart % 2 == 1 { ch.ringLoopStart -= 1 }
             return ok()
         case Self.code(CDAHDI_SETLINEAR):
             guard let v = intArg(input) else { return .failure(errno: EINVAL) }
@@ -336,11 +341,14 @@ extension DeviceEmulator {
             return ok()
         case Self.code(CDAHDI_HDLCFCSMODE), Self.code(CDAHDI_HDLCRAWMODE):
             guard let v = intArg(input) else { return .failure(errno: EINVAL) }
-            guard ch.port == .timeslot || ch.port == .pseudo else { return .failure(errno: EINVAL) }
-            let mode = command == Self.code(CDAHDI_HDLCFCSMODE) ? CDAHDI_SIG_HDLCFCS : CDAHDI_SIG_HDLCRAW
-            ch.signalling = v != 0 ? mode : CDAHDI_SIG_CLEAR
+            // DAHDI switches only clear channels between audio and HDLC; the signalling stays.
+            guard ch.signalling == CDAHDI_SIG_CLEAR else { return .failure(errno: EINVAL) }
+            ch.hdlcMode = v != 0
             ch.rx.removeAll()
             ch.tx.removeAll()
+            ch.rxFrames.removeAll()
+            ch.txFrames.removeAll()
+            ch.txFrameProgress = 0
             return ok()
         case Self.code(CDAHDI_AUDIOMODE), Self.code(CDAHDI_BUFFER_EVENTS), Self.code(CDAHDI_ONHOOKTRANSFER),
              Self.code(CDAHDI_ECHOCANCEL_FAX_MODE), Self.code(CDAHDI_HDLC_RATE):
@@ -399,7 +407,7 @@ extension DeviceEmulator {
         case .fxs:
             switch command {
             case Int32(DAHDI_RING):
-                if ch.receiveOffHook { return .failure(errno: EBUSY) }
+                if ch.receiveOffHook || ch.ringing { return .failure(errno: EBUSY) }
                 ch.startRinging()
             case Int32(DAHDI_RINGOFF): ch.stopRinging()
             case Int32(DAHDI_OFFHOOK): ch.stopRinging()

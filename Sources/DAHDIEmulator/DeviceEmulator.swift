@@ -19,8 +19,12 @@ public final class DeviceEmulator: @unchecked Sendable {
     var defaultZone: Int32 = 0
     var loadedZones: [Int32: String] = [:]
     public private(set) var ticks: UInt64 = 0
-    private var clockThread: Thread?
+    /// Times the clock fell more than `maxLag` behind and skipped ahead rather than burst.
+    public private(set) var clockSlips = 0
+    private static let maxLagNanoseconds = 20_000_000
     private var running = false
+    private let clockStopped = DispatchSemaphore(value: 0)
+    private var clockStarted = false
 
     /// The number of the last real channel; pseudo channels come after it.
     var lastRealChannel: Int { channels.keys.max() ?? 0 }
@@ -310,16 +314,38 @@ public final class DeviceEmulator: @unchecked Sendable {
 
     /// Start the 1 ms clock thread (absolute deadlines, so the rate never drifts).
     public func start() {
-        lock.withLock { running = true }
-        let thread = Thread { [self] in self.clockLoop() }
+        lock.withLock {
+            running = true
+            clockStarted = true
+        }
+        let thread = Thread { [self] in
+            clockLoop()
+            clockStopped.signal()
+        }
         thread.name = "dahdi-emu clock"
         thread.qualityOfService = .userInteractive
         thread.start()
-        clockThread = thread
     }
 
-    public func stop() {
-        lock.withLock { running = false }
+    /// Stop the clock, wait for it, and answer every waiting request: the FUSE session that
+    /// owns them is about to go.
+    public func shutdown() {
+        let wasStarted = lock.withLock { () -> Bool in
+            running = false
+            return clockStarted
+        }
+        if wasStarted { clockStopped.wait() }
+        lock.withLock {
+            clockStarted = false
+            for ch in Array(channels.values) + pseudoChannels {
+                for p in ch.pendingReads { p.reply.replyError(ENODEV) }
+                for p in ch.pendingWrites { p.reply.replyError(ENODEV) }
+                ch.pendingReads.removeAll()
+                ch.pendingWrites.removeAll()
+                ch.pollWaiter = nil
+            }
+            for t in timers { t.pollWaiter = nil }
+        }
     }
 
     private func clockLoop() {
@@ -330,6 +356,14 @@ public final class DeviceEmulator: @unchecked Sendable {
             if next.tv_nsec >= 1_000_000_000 {
                 next.tv_nsec -= 1_000_000_000
                 next.tv_sec += 1
+            }
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let lag = (now.tv_sec - next.tv_sec) * 1_000_000_000 + (now.tv_nsec - next.tv_nsec)
+            if lag > Self.maxLagNanoseconds {
+                // Stalled (an overloaded host): skip ahead instead of bursting ticks into buffers.
+                next = now
+                lock.withLock { clockSlips += 1 }
             }
             while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nil) == EINTR {}
             lock.withLock { tick() }

@@ -47,6 +47,8 @@ final class EmulatedChannel {
     var offHook = false
     var ringing = false
     var ringCadence = EmulatedChannel.defaultRingCadence
+    /// Where the cadence starts again after its last step (DAHDI: the first negative value).
+    var ringLoopStart = 0
     var ringStep = 0
     var ringRemainingMs = 0
     var ringOn = false
@@ -67,9 +69,12 @@ final class EmulatedChannel {
         self.lawOfLine = law
     }
 
+    /// A clear channel switched to HDLC with `DAHDI_HDLCFCSMODE`/`DAHDI_HDLCRAWMODE`.
+    var hdlcMode = false
+
     var isHDLC: Bool {
         let hdlc = CDAHDI_SIG_HDLCRAW
-        return signalling & hdlc == hdlc || signalling == CDAHDI_SIG_HARDHDLC
+        return hdlcMode || signalling & hdlc == hdlc || signalling == CDAHDI_SIG_HARDHDLC
     }
 
     var clientLaw: CompandingLaw { lawOverride ?? lawOfLine }
@@ -107,6 +112,7 @@ final class EmulatedChannel {
         linear = false
         lawOverride = nil
         loopback = false
+        hdlcMode = false
         resizeBuffers()
         rxFrames.removeAll()
         txFrames.removeAll()
@@ -146,11 +152,8 @@ final class EmulatedChannel {
         guard isOpen else { return }
         if events.count >= EmulatedChannel.maxEvents { events.removeFirst() }
         events.append(event)
-        // DAHDI answers a blocked reader or writer with ELAST as soon as an event is queued.
-        for p in pendingReads { p.reply.replyError(DAHDIErrnoLast) }
-        pendingReads.removeAll()
-        for p in pendingWrites { p.reply.replyError(DAHDIErrnoLast) }
-        pendingWrites.removeAll()
+        // As in DAHDI, an event does not wake a blocked reader or writer: they get ELAST when
+        // data or buffer space next arrives. Pollers asking for POLLPRI are told now.
         notifyPoll()
     }
 
@@ -172,7 +175,7 @@ final class EmulatedChannel {
     }
 
     func notifyPoll() {
-        if let waiter = pollWaiter, pollMask != 0 {
+        if let waiter = pollWaiter, pollMask & waiter.events != 0 {
             pollWaiter = nil
             waiter.notify()
         }
@@ -241,19 +244,22 @@ final class EmulatedChannel {
 
     /// Answer waiting readers and writers that can now proceed, and wake a poller.
     func service() {
-        while let first = pendingReads.first {
-            guard case let .data(bytes) = read(size: first.size) else { break }
+        // A waiting reader is woken only by data, a waiting writer only by buffer space (then an
+        // event pending answers them ELAST, as DAHDI does).
+        while let first = pendingReads.first, readable {
             pendingReads.removeFirst()
-            first.reply.replyData(bytes)
+            switch read(size: first.size) {
+            case let .data(bytes): first.reply.replyData(bytes)
+            case let .error(e): first.reply.replyError(e)
+            case .wait, .written: first.reply.replyError(EIO)
+            }
         }
-        while let first = pendingWrites.first {
-            let result = write(first.data)
-            if case .wait = result { break }
+        while let first = pendingWrites.first, writable {
             pendingWrites.removeFirst()
-            switch result {
+            switch write(first.data) {
             case let .written(n): first.reply.replyWritten(n)
             case let .error(e): first.reply.replyError(e)
-            default: break
+            case .wait, .data: first.reply.replyError(EIO)
             }
         }
         notifyPoll()
@@ -328,13 +334,14 @@ final class EmulatedChannel {
         ringing = true
         ringStep = 0
         ringRemainingMs = ringCadence[0]
-        setRingSignal(true)
+        setRingSignal(true, first: true)
     }
 
     func stopRinging() {
         guard ringing else { return }
         ringing = false
-        setRingSignal(false)
+        // Cut off mid-ring (answered or stopped): no trailing ring-end reaches the FXO port.
+        ringOn = false
         queueEvent(Int32(DAHDI_EVENT_HOOKCOMPLETE))
     }
 
@@ -343,22 +350,20 @@ final class EmulatedChannel {
         guard ringing else { return }
         ringRemainingMs -= 1
         guard ringRemainingMs <= 0 else { return }
-        ringStep = (ringStep + 1) % ringCadence.count
+        ringStep += 1
+        if ringStep == ringCadence.count { ringStep = ringLoopStart }
         ringRemainingMs = ringCadence[ringStep]
-        setRingSignal(ringStep % 2 == 0)
+        setRingSignal(ringStep % 2 == 0, first: false)
     }
 
-    private func setRingSignal(_ on: Bool) {
+    /// Ring voltage on or off. As in DAHDI: the FXS port reports RINGERON/RINGEROFF (not for the
+    /// first ring); the FXO port sees RINGBEGIN when a ring starts and RINGOFFHOOK when it ends.
+    private func setRingSignal(_ on: Bool, first: Bool) {
         guard on != ringOn else { return }
         ringOn = on
-        queueEvent(Int32(on ? DAHDI_EVENT_RINGERON : DAHDI_EVENT_RINGEROFF))
+        if !first { queueEvent(Int32(on ? DAHDI_EVENT_RINGERON : DAHDI_EVENT_RINGEROFF)) }
         guard let peer, lineUp else { return }
-        if on {
-            peer.queueEvent(Int32(DAHDI_EVENT_RINGBEGIN))
-            peer.queueEvent(Int32(DAHDI_EVENT_RINGOFFHOOK))
-        } else {
-            peer.queueEvent(Int32(DAHDI_EVENT_RINGEROFF))
-        }
+        peer.queueEvent(Int32(on ? DAHDI_EVENT_RINGBEGIN : DAHDI_EVENT_RINGOFFHOOK))
     }
 
     /// Whether the far end of an analog line presents off-hook (FXS port) or ring voltage (FXO port).

@@ -10,8 +10,10 @@ protocol PendingReply: AnyObject {
     func replyError(_ errno: Int32)
 }
 
-/// Someone waiting in `poll` on a handle; told once when it becomes ready.
+/// Someone waiting in `poll` on a handle; told once when something it asked for is ready.
 protocol PollWaiter: AnyObject {
+    /// The poll bits it waits for.
+    var events: Int16 { get }
     func notify()
 }
 

@@ -22,7 +22,7 @@ final class EmulatedTimer {
     var pollMask: Int16 { (expirations > 0 || pinged) ? Int16(POLLPRI) : 0 }
 
     func notifyPoll() {
-        if let waiter = pollWaiter, pollMask != 0 {
+        if let waiter = pollWaiter, pollMask & waiter.events != 0 {
             pollWaiter = nil
             waiter.notify()
         }

@@ -15,7 +15,14 @@ public final class FaultSocket: @unchecked Sendable {
 
     /// Bind and serve on a background thread.
     public func start() throws(EmulatorStartError) {
-        unlink(path)
+        // Replace a stale socket, never anything else.
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFSOCK else {
+                throw EmulatorStartError(message: "\(path) exists and is not a socket; not replacing it")
+            }
+            unlink(path)
+        }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw EmulatorStartError(message: "socket: \(String(cString: strerror(errno)))") }
         guard bindUnix(fd, path) == 0, listen(fd, 8) == 0 else {
@@ -31,7 +38,10 @@ public final class FaultSocket: @unchecked Sendable {
     }
 
     public func stop() {
-        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+        guard listener >= 0 else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        listener = -1
         unlink(path)
     }
 

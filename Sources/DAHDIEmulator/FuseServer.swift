@@ -44,6 +44,8 @@ public final class FuseServer {
         ready()
         var config = fuse_loop_config(clone_fd: 0, max_idle_threads: 16)
         let result = fuse_session_loop_mt_32(session, &config)
+        // Nothing may answer a request or a poll handle once the session is gone.
+        emulator.shutdown()
         if result < 0 {
             throw EmulatorStartError(message: "FUSE loop ended with error \(-result)")
         }
@@ -184,7 +186,9 @@ public final class FuseServer {
                 fuse_reply_err(req, EBADF)
                 return
             }
-            let waiter = ph.map { FusePollWaiter($0) }
+            // Kernels that do not pass the requested events (poll_events 0) get told of anything.
+            let requested = fi.pointee.poll_events == 0 ? Int16(-1) : Int16(truncatingIfNeeded: fi.pointee.poll_events)
+            let waiter = ph.map { FusePollWaiter($0, events: requested) }
             let mask = FuseServer.server(req).emulator.poll(fi.pointee.fh, waiter: waiter)
             fuse_reply_poll(req, UInt32(UInt16(bitPattern: mask)))
         }
@@ -217,7 +221,11 @@ final class FuseReply: PendingReply {
 /// A poll handle from the kernel, notified once.
 final class FusePollWaiter: PollWaiter {
     private var handle: OpaquePointer?
-    init(_ handle: OpaquePointer) { self.handle = handle }
+    let events: Int16
+    init(_ handle: OpaquePointer, events: Int16) {
+        self.handle = handle
+        self.events = events
+    }
 
     func notify() {
         guard let handle else { return }

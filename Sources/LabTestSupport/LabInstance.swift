@@ -33,8 +33,13 @@ public final class LabInstance {
         mountPoint = directory + "/dahdi"
         controlSocket = directory + "/lab.sock"
         labFile = directory + "/lab.yaml"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        try lab.write(toFile: labFile, atomically: true, encoding: .utf8)
+        do {
+            try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+            try lab.write(toFile: labFile, atomically: true, encoding: .utf8)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw LabError("cannot prepare the lab in \(directory): \(error)")
+        }
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--lab", labFile, "--mount", mountPoint, "--control", controlSocket]
@@ -101,7 +106,7 @@ public final class LabInstance {
 
     private func cleanUp() {
         // A killed emulator leaves its mount behind; detach it lazily so the directory can go.
-        if isMounted(mountPoint) { _ = Self.run("/bin/fusermount3", ["-u", "-z", mountPoint]) }
+        if isMounted(mountPoint), let tool = Self.fusermount { _ = Self.run(tool, ["-u", "-z", mountPoint]) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -117,9 +122,13 @@ public final class LabInstance {
         guard FileManager.default.fileExists(atPath: "/dev/fuse") else {
             throw LabError("FUSE is missing: /dev/fuse does not exist. Lab tests need FUSE (load the fuse module, or give the container /dev/fuse).")
         }
-        guard FileManager.default.isExecutableFile(atPath: "/bin/fusermount3") || FileManager.default.isExecutableFile(atPath: "/usr/bin/fusermount3") else {
+        guard fusermount != nil else {
             throw LabError("FUSE is missing: fusermount3 is not installed (Debian package fuse3; run scripts/install-deps.sh).")
         }
+    }
+
+    static var fusermount: String? {
+        ["/usr/bin/fusermount3", "/bin/fusermount3"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// The path of one of the package's executables, built next to the test bundle.

@@ -68,11 +68,11 @@ struct Serve: ParsableCommand {
                 fflush(nil)
             }
         } catch {
+            emulator.shutdown()
             faults.stop()
             FileHandle.standardError.write(Data("dahdi-emu: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        emulator.stop()
         faults.stop()
     }
 }

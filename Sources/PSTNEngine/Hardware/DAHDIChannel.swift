@@ -48,16 +48,13 @@ public final class DAHDIChannel {
     /// Open channel `number` through `channel` and `DAHDI_SPECIFY`.
     public init(number: Int, in directory: DAHDIDirectory = DAHDIDirectory(),
                 nonBlocking: Bool = false) throws(DAHDIError) {
+        let device = "\(directory.channelPath) (channel \(number))"
+        let channel = try int32(number, "DAHDI_SPECIFY", device)
         self.number = number
-        self.device = "\(directory.channelPath) (channel \(number))"
-        let fd = try directory.openDevice(directory.channelPath, nonBlocking: nonBlocking)
-        self.fileDescriptor = fd
-        do {
-            try dahdiIoctl(fd, CDAHDI_SPECIFY, "DAHDI_SPECIFY \(number)", device, int: Int32(number))
-        } catch {
-            Glibc.close(fd)
-            throw error
-        }
+        self.device = device
+        self.fileDescriptor = try directory.openDevice(directory.channelPath, nonBlocking: nonBlocking)
+        // Every stored property is set: on failure deinit closes the descriptor.
+        try dahdiIoctl(fileDescriptor, CDAHDI_SPECIFY, "DAHDI_SPECIFY \(number)", device, int: channel)
     }
 
     /// Open a pseudo channel (no line behind it; timed by the DAHDI clock).
@@ -84,7 +81,7 @@ public final class DAHDIChannel {
     /// Samples per read/write chunk (8 = 1 ms ... 160 = 20 ms).
     public func setBlockSize(_ samples: Int) throws(DAHDIError) {
         try dahdiIoctl(fileDescriptor, CDAHDI_SET_BLOCKSIZE, "DAHDI_SET_BLOCKSIZE \(samples)", device,
-                       int: Int32(samples))
+                       int: int32(samples, "DAHDI_SET_BLOCKSIZE", device))
     }
 
     public func blockSize() throws(DAHDIError) -> Int {
@@ -247,8 +244,8 @@ public final class DAHDIChannel {
     public func setBuffers(count: Int, size: Int) throws(DAHDIError) {
         var b = dahdi_bufferinfo()
         try dahdiIoctl(fileDescriptor, CDAHDI_GET_BUFINFO, "DAHDI_GET_BUFINFO", device, &b)
-        b.numbufs = Int32(count)
-        b.bufsize = Int32(size)
+        b.numbufs = try int32(count, "DAHDI_SET_BUFINFO", device)
+        b.bufsize = try int32(size, "DAHDI_SET_BUFINFO", device)
         try dahdiIoctl(fileDescriptor, CDAHDI_SET_BUFINFO, "DAHDI_SET_BUFINFO \(count)x\(size)", device, &b)
     }
 

@@ -16,32 +16,31 @@ public final class DAHDIControl {
     /// Status of span `number` (1-based).
     public func spanStatus(_ number: Int) throws(DAHDIError) -> SpanStatus {
         var raw = cdahdi_span_status()
-        if cdahdi_spanstat(fd, Int32(number), &raw) < 0 {
+        if cdahdi_spanstat(fd, try int32(number, "DAHDI_SPANSTAT", directory.controlPath), &raw) < 0 {
             throw DAHDIError(operation: "DAHDI_SPANSTAT span \(number)", device: directory.controlPath,
                              errno: Glibc.errno)
         }
         return SpanStatus(raw)
     }
 
-    /// Every span the driver has, in order.
+    /// Every span the driver has, in order; span numbers may have gaps, as on real systems.
     public func spans() throws(DAHDIError) -> [SpanStatus] {
         var result: [SpanStatus] = []
-        var number = 1
-        while true {
+        for number in 1..<Int(DAHDI_MAX_SPANS) {
             do {
                 result.append(try spanStatus(number))
             } catch {
-                if error.errno == EINVAL || error.errno == ENXIO { return result }
+                if error.errno == EINVAL || error.errno == ENXIO { continue }
                 throw error
             }
-            number += 1
         }
+        return result
     }
 
     /// Parameters of any channel by number, without opening it.
     public func channelParameters(_ channel: Int) throws(DAHDIError) -> ChannelParameters {
         var p = dahdi_params()
-        p.channo = Int32(channel)
+        p.channo = try int32(channel, "DAHDI_GET_PARAMS", directory.controlPath)
         try dahdiIoctl(fd, CDAHDI_GET_PARAMS, "DAHDI_GET_PARAMS channel \(channel)", directory.controlPath, &p)
         return ChannelParameters(
             channel: Int(p.channo), span: Int(p.spanno), positionInSpan: Int(p.chanpos),
@@ -58,7 +57,7 @@ public final class DAHDIControl {
 
     /// Put a span in or out of a maintenance mode (`DAHDI_MAINT_*`).
     public func maintenance(span: Int, command: Int32) throws(DAHDIError) {
-        var m = dahdi_maintinfo(spanno: Int32(span), command: command)
+        var m = dahdi_maintinfo(spanno: try int32(span, "DAHDI_MAINT", directory.controlPath), command: command)
         try dahdiIoctl(fd, CDAHDI_MAINT, "DAHDI_MAINT span \(span) command \(command)", directory.controlPath, &m)
     }
 }

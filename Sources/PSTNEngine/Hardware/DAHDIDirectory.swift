@@ -1,3 +1,4 @@
+import CDAHDI
 import Glibc
 
 /// Where the DAHDI device files live (`/dev/dahdi` on a server with cards, any mount point of
@@ -42,4 +43,11 @@ func dahdiIoctl(_ fd: Int32, _ request: UInt, _ name: String, _ device: String,
     try dahdiIoctl(fd, request, name, device, &v)
 }
 
-import CDAHDI
+
+/// A caller's number as the C int an ioctl takes; out of range is EINVAL, not a trap.
+func int32(_ value: Int, _ operation: String, _ device: String) throws(DAHDIError) -> Int32 {
+    guard let v = Int32(exactly: value) else {
+        throw DAHDIError(operation: "\(operation) \(value) (out of range)", device: device, errno: EINVAL)
+    }
+    return v
+}

@@ -9,14 +9,10 @@ public final class DAHDITimer {
     /// Fire every `samples` samples (8 = 1 ms).
     public init(directory: DAHDIDirectory = DAHDIDirectory(), samples: Int) throws(DAHDIError) {
         device = directory.timerPath
+        let interval = try int32(samples, "DAHDI_TIMERCONFIG", device)
         fileDescriptor = try directory.openDevice(directory.timerPath)
-        do {
-            try dahdiIoctl(fileDescriptor, CDAHDI_TIMERCONFIG, "DAHDI_TIMERCONFIG \(samples)", device,
-                           int: Int32(samples))
-        } catch {
-            Glibc.close(fileDescriptor)
-            throw error
-        }
+        // Every stored property is set: on failure deinit closes the descriptor.
+        try dahdiIoctl(fileDescriptor, CDAHDI_TIMERCONFIG, "DAHDI_TIMERCONFIG \(samples)", device, int: interval)
     }
 
     deinit { Glibc.close(fileDescriptor) }

@@ -51,6 +51,9 @@ public final class EchoCanceller {
         guard settings.doubleTalkThreshold > 0, settings.doubleTalkThreshold <= 1 else {
             throw EchoCancellerError(message: "double-talk threshold \(settings.doubleTalkThreshold) is outside (0, 1]")
         }
+        guard (0...1000).contains(settings.doubleTalkHangoverMilliseconds) else {
+            throw EchoCancellerError(message: "double-talk hangover \(settings.doubleTalkHangoverMilliseconds) ms is outside 0-1000 ms")
+        }
         self.settings = settings
         taps = settings.tailMilliseconds * 8
         state = EchoState(settings: settings, taps: taps)
@@ -77,8 +80,9 @@ public final class EchoCanceller {
         var s = state
         for i in 0..<count {
             let e = s.step(reference: Float(reference[i]), received: Float(received[i]))
-            // Round half away from zero without a libm call.
-            output[i] = Int16(clamping: Int(e + (e < 0 ? -0.5 : 0.5)))
+            // Clamp in Float (NaN to silence), then round half away from zero without a libm call.
+            let clamped = e.isNaN ? 0 : Swift.max(-32768, Swift.min(32767, e))
+            output[i] = Int16(clamped + (clamped < 0 ? -0.5 : 0.5))
         }
         state = s
     }
@@ -149,9 +153,15 @@ struct EchoState {
         position = Self.slack
         energy = 0
         pendingGain = 0
+        blockIndex = 0
+        samplesInBlock = 0
         currentPeak = 0
         completedPeak = 0
         hangover = 0
+        referencePower = 0
+        receivedPower = 0
+        residualPower = 0
+        noiseFloor = 100
     }
 
     @inline(__always)
