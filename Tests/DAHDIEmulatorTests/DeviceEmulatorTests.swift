@@ -17,6 +17,14 @@ final class RecordingReply: PendingReply {
     func replyError(_ errno: Int32) { error = errno }
 }
 
+/// Records whether it was told.
+final class RecordingWaiter: PollWaiter {
+    let events: Int16
+    var notified = 0
+    init(events: Int16) { self.events = events }
+    func notify() { notified += 1 }
+}
+
 /// Drives a `DeviceEmulator` in process, with the clock stepped by hand.
 @Suite("Device emulator semantics", .serialized)
 struct DeviceEmulatorTests {
@@ -68,6 +76,33 @@ struct DeviceEmulatorTests {
         let event = emu.ioctl(h, command: UInt32(truncatingIfNeeded: CDAHDI_GETEVENT), input: [])
         #expect(event == .success(result: 0, output: int32(Int32(DAHDI_EVENT_ALARM))))
         #expect(read(emu, h).data?.count == 160)
+    }
+
+    @Test("an event does not wake a blocked D-channel reader, but does wake a POLLPRI poller")
+    func eventWakesPollerNotReader() throws {
+        let emu = DeviceEmulator(lab: Self.lab)
+        let d = try open(emu, 16)
+        let blocked = RecordingReply()
+        emu.read(d, size: 1024, nonBlocking: false, reply: blocked, interrupted: { false })
+        let poller = RecordingWaiter(events: Int16(POLLPRI))
+        #expect(emu.poll(d, waiter: poller) & Int16(POLLPRI) == 0)
+        _ = try emu.perform(.pull(cable: "t"))
+        for _ in 0..<10 { emu.lock.withLock { emu.tick() } }
+        #expect(blocked.data == nil && blocked.error == nil, "the reader was answered without a frame")
+        #expect(poller.notified == 1)
+    }
+
+    @Test("a poller is not woken for readiness it did not ask for")
+    func pollOnlyWhatWasAsked() throws {
+        let emu = DeviceEmulator(lab: Self.lab)
+        let h = try open(emu, 2)
+        let poller = RecordingWaiter(events: Int16(POLLIN))
+        _ = emu.poll(h, waiter: poller)
+        // Writable all along, but no whole block to read until 20 ticks have passed.
+        for _ in 0..<19 { emu.lock.withLock { emu.tick() } }
+        #expect(poller.notified == 0)
+        emu.lock.withLock { emu.tick() }
+        #expect(poller.notified == 1)
     }
 
     @Test("a frame takes its bytes' time on the line and arrives with a correct FCS")
