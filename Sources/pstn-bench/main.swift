@@ -72,3 +72,12 @@ let dtmfNs = received.withUnsafeBufferPointer { s in
     }
 }
 emit([("block", "\"dtmf-detector\""), ("channels", "120"), ("ns_per_channel_per_20ms", String(format: "%.0f", dtmfNs))])
+
+let faxDetectors = (0..<120).map { _ in FaxToneDetector() }
+let faxNs = received.withUnsafeBufferPointer { s in
+    measure(channels: 120, frames: framesPerRun) { channel, frame in
+        faxDetectors[channel].process(UnsafeBufferPointer(rebasing: s[(frame * frameSamples)..<((frame + 1) * frameSamples)]))
+        while faxDetectors[channel].nextEvent() != nil {}
+    }
+}
+emit([("block", "\"fax-tone-detector\""), ("channels", "120"), ("ns_per_channel_per_20ms", String(format: "%.0f", faxNs))])

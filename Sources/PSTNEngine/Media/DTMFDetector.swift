@@ -1,8 +1,8 @@
 import CSpanDSP
 
 /// A DTMF key seen on a channel: its start, and when it ends, how long it lasted.
-public struct DTMFEvent: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+public struct DTMFEvent: Sendable, Equatable, BitwiseCopyable {
+    public enum Kind: Sendable, Equatable, BitwiseCopyable {
         case began
         /// The key was released after this many samples (8 per ms).
         case ended(durationSamples: Int)
@@ -38,18 +38,15 @@ public struct DTMFLimits: Sendable, Equatable {
 public final class DTMFDetector {
     public static let capacity = 32
     private let receiver: OpaquePointer
-    private let events: UnsafeMutablePointer<DTMFEvent>
-    private var head = 0
-    private var count = 0
+    private var events = FixedRing(capacity: DTMFDetector.capacity, filler: DTMFEvent(digit: 0, kind: .began, sample: 0))
     private var samples: UInt64 = 0
     private var current: UInt8 = 0
     private var started: UInt64 = 0
     /// Events lost because nobody took them in time.
-    public private(set) var dropped = 0
+    public var dropped: Int { events.dropped }
 
     public init(limits: DTMFLimits = DTMFLimits()) {
         receiver = dtmf_rx_init(nil, nil, nil)
-        events = .allocate(capacity: Self.capacity)
         dtmf_rx_parms(receiver, limits.filterDialTone ? 1 : 0, Int32(limits.normalTwistDB),
                       Int32(limits.reverseTwistDB), Int32(limits.thresholdDBm0))
         dtmf_rx_set_realtime_callback(receiver, { context, code, _, _ in
@@ -60,7 +57,7 @@ public final class DTMFDetector {
 
     deinit {
         dtmf_rx_free(receiver)
-        events.deallocate()
+        events.release()
     }
 
     /// Feed linear samples.
@@ -71,34 +68,19 @@ public final class DTMFDetector {
     }
 
     /// Take the oldest event not yet taken.
-    public func nextEvent() -> DTMFEvent? {
-        guard count > 0 else { return nil }
-        let e = events[head]
-        head = (head + 1) % Self.capacity
-        count -= 1
-        return e
-    }
+    public func nextEvent() -> DTMFEvent? { events.pop() }
 
     private func report(code: Int32) {
         let digit = UInt8(truncatingIfNeeded: code)
         if current != 0 && digit != current {
-            push(DTMFEvent(digit: current, kind: .ended(durationSamples: Int(samples - started)), sample: samples))
+            events.push(DTMFEvent(digit: current, kind: .ended(durationSamples: Int(samples - started)), sample: samples))
             current = 0
         }
         if digit != 0 && digit != current {
             current = digit
             started = samples
-            push(DTMFEvent(digit: digit, kind: .began, sample: samples))
+            events.push(DTMFEvent(digit: digit, kind: .began, sample: samples))
         }
-    }
-
-    private func push(_ event: DTMFEvent) {
-        guard count < Self.capacity else {
-            dropped += 1
-            return
-        }
-        events[(head + count) % Self.capacity] = event
-        count += 1
     }
 }
 
