@@ -111,6 +111,21 @@ int cdahdi_zone_number(const char *country)
     return z == NULL ? -1 : z->zone;
 }
 
+const char *cdahdi_zone_tone(const char *country, int toneid)
+{
+    char name[16];
+    strncpy(name, country, sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    struct tone_zone *z = tone_zone_find(name);
+    if (z == NULL)
+        return NULL;
+    for (int i = 0; i < DAHDI_TONE_MAX; i++) {
+        if (z->tones[i].data[0] != '\0' && z->tones[i].toneid == toneid)
+            return z->tones[i].data;
+    }
+    return NULL;
+}
+
 const char *cdahdi_zone_description(int zone)
 {
     struct tone_zone *z = tone_zone_find_by_num(zone);

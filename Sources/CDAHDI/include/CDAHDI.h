@@ -140,6 +140,9 @@ void cdahdi_spaninfo_encode(const struct cdahdi_span_status *in, void *raw);
 int cdahdi_zone_ring_cadence(const char *country, int *out, int max);
 /* libtonezone: the zone number of a country code ("us", "cn"...), or -1. */
 int cdahdi_zone_number(const char *country);
+/* libtonezone: the definition of tone `toneid` (DAHDI_TONE_*) in a zone, e.g. "480+620/500,0/500",
+   or NULL when the zone or the tone is not defined. */
+const char *cdahdi_zone_tone(const char *country, int toneid);
 /* libtonezone: the description of zone number `zone`, or NULL. */
 const char *cdahdi_zone_description(int zone);
 

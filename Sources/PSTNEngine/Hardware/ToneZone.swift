@@ -31,3 +31,23 @@ public struct ToneZone: Sendable, Equatable {
         self.ringCadence = cadence.prefix(Int(max(0, count))).map { abs(Int($0)) }
     }
 }
+
+/// The tones a zone defines, by DAHDI's tone ids.
+public enum ZoneTone: Int32, CaseIterable, Sendable {
+    case dial = 0
+    case busy = 1
+    case ringback = 2
+    case congestion = 3
+    case callWaiting = 4
+    case dialRecall = 5
+    case record = 6
+    case specialInformation = 7
+    case stutterDial = 10
+}
+
+extension ToneZone {
+    /// The definition of a tone in this zone, as libtonezone writes it; nil when not defined.
+    public func definition(of tone: ZoneTone) -> String? {
+        cdahdi_zone_tone(country, tone.rawValue).map { String(cString: $0) }
+    }
+}
