@@ -81,3 +81,13 @@ let faxNs = received.withUnsafeBufferPointer { s in
     }
 }
 emit([("block", "\"fax-tone-detector\""), ("channels", "120"), ("ns_per_channel_per_20ms", String(format: "%.0f", faxNs))])
+
+let zone = ToneZone(country: "cn")!
+let progressDetectors = (0..<120).map { _ in CallProgressDetector(zone: zone) }
+let progressNs = received.withUnsafeBufferPointer { s in
+    measure(channels: 120, frames: framesPerRun) { channel, frame in
+        progressDetectors[channel].process(UnsafeBufferPointer(rebasing: s[(frame * frameSamples)..<((frame + 1) * frameSamples)]))
+        while progressDetectors[channel].nextEvent() != nil {}
+    }
+}
+emit([("block", "\"call-progress-detector\""), ("zone", "\"cn\""), ("channels", "120"), ("ns_per_channel_per_20ms", String(format: "%.0f", progressNs))])
