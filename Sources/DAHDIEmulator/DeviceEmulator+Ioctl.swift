@@ -33,8 +33,9 @@ func readCString<T>(_ tuple: T) -> String {
 extension DeviceEmulator {
     private static func code(_ c: UInt) -> UInt32 { UInt32(truncatingIfNeeded: c) }
 
-    /// Carry out an ioctl on handle `id`. Never blocks.
-    public func ioctl(_ id: UInt64, command: UInt32, input: [UInt8]) -> IoctlOutcome {
+    /// Carry out an ioctl on handle `id`. Never blocks; on a non-blocking handle, hook operations
+    /// that take time (ring, start, wink, flash) answer EINPROGRESS as DAHDI does, and go on.
+    public func ioctl(_ id: UInt64, command: UInt32, input: [UInt8], nonBlocking: Bool = false) -> IoctlOutcome {
         lock.withLock {
             guard let handle = handles[id] else { return .failure(errno: EBADF) }
             if let common = commonIoctl(handle, command, input) { return common }
@@ -48,7 +49,13 @@ extension DeviceEmulator {
                 return .failure(errno: EINVAL)
             case let .channel(ch?):
                 if command == Self.code(CDAHDI_SPECIFY) { return .failure(errno: EINVAL) }
-                return channelIoctl(ch, command, input)
+                let outcome = channelIoctl(ch, command, input)
+                if nonBlocking, command == Self.code(CDAHDI_HOOK), case .success = outcome,
+                   let cmd = intArg(input),
+                   [Int32(DAHDI_RING), Int32(DAHDI_START), Int32(DAHDI_WINK), Int32(DAHDI_FLASH)].contains(cmd) {
+                    return .failure(errno: EINPROGRESS)
+                }
+                return outcome
             }
         }
     }

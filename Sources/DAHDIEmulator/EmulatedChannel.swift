@@ -9,6 +9,8 @@ final class EmulatedChannel {
     static let maxFrame = 2048
     static let maxEvents = 64
     static let defaultRingCadence = [2000, 4000]
+    /// DAHDI's block size on open (`DAHDI_DEFAULT_BLOCKSIZE`); clients set their own.
+    static let defaultBlockSize = Int(DAHDI_DEFAULT_BLOCKSIZE)
 
     let number: Int
     let position: Int
@@ -19,7 +21,7 @@ final class EmulatedChannel {
 
     // Client-side settings, reset on close.
     var isOpen = false
-    var blockSize = 160
+    var blockSize = EmulatedChannel.defaultBlockSize
     var bufferCount = Int(DAHDI_DEFAULT_NUM_BUFS)
     var linear = false
     var lawOverride: CompandingLaw?
@@ -107,7 +109,7 @@ final class EmulatedChannel {
 
     func open() {
         isOpen = true
-        blockSize = 160
+        blockSize = EmulatedChannel.defaultBlockSize
         bufferCount = Int(DAHDI_DEFAULT_NUM_BUFS)
         linear = false
         lawOverride = nil

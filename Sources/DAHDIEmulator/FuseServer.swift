@@ -173,7 +173,8 @@ public final class FuseServer {
                 return
             }
             let input = inBuf.map { Array(UnsafeRawBufferPointer(start: $0, count: inSize)) } ?? []
-            switch FuseServer.server(req).emulator.ioctl(fi.pointee.fh, command: cmd, input: input) {
+            let nonBlocking = fi.pointee.flags & O_NONBLOCK != 0
+            switch FuseServer.server(req).emulator.ioctl(fi.pointee.fh, command: cmd, input: input, nonBlocking: nonBlocking) {
             case let .success(result, output):
                 let out = Array(output.prefix(outSize))
                 out.withUnsafeBytes { _ = fuse_reply_ioctl(req, result, $0.baseAddress, out.count) }

@@ -70,6 +70,7 @@ struct DeviceEmulatorTests {
     func elast() throws {
         let emu = DeviceEmulator(lab: Self.lab)
         let h = try open(emu, 3)
+        _ = emu.ioctl(h, command: UInt32(truncatingIfNeeded: CDAHDI_SET_BLOCKSIZE), input: int32(160))
         for _ in 0..<20 { emu.lock.withLock { emu.tick() } }
         _ = try emu.perform(.pull(cable: "t"))
         #expect(read(emu, h).error == 500)
@@ -96,6 +97,7 @@ struct DeviceEmulatorTests {
     func pollOnlyWhatWasAsked() throws {
         let emu = DeviceEmulator(lab: Self.lab)
         let h = try open(emu, 2)
+        _ = emu.ioctl(h, command: UInt32(truncatingIfNeeded: CDAHDI_SET_BLOCKSIZE), input: int32(160))
         let poller = RecordingWaiter(events: Int16(POLLIN))
         _ = emu.poll(h, waiter: poller)
         // Writable all along, but no whole block to read until 20 ticks have passed.
@@ -120,6 +122,17 @@ struct DeviceEmulatorTests {
         #expect(frame?.prefix(5) == [1, 2, 3, 4, 5])
         #expect(frame?.count == 7)
         #expect(frame?.suffix(2).elementsEqual(hdlcFCS([1, 2, 3, 4, 5])) == true)
+    }
+
+    @Test("on a non-blocking handle, ringing answers EINPROGRESS and rings")
+    func ringInProgress() throws {
+        let emu = DeviceEmulator(lab: Self.lab)
+        let station = try open(emu, 63)
+        let trunk = try open(emu, 64)
+        #expect(emu.ioctl(station, command: UInt32(truncatingIfNeeded: CDAHDI_HOOK), input: int32(Int32(DAHDI_RING)),
+                          nonBlocking: true) == .failure(errno: EINPROGRESS))
+        #expect(emu.ioctl(trunk, command: UInt32(truncatingIfNeeded: CDAHDI_GETEVENT), input: [])
+                == .success(result: 0, output: int32(Int32(DAHDI_EVENT_RINGBEGIN))))
     }
 
     @Test("a channel opens once; pseudo channels are numbered after the real ones")

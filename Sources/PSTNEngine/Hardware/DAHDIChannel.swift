@@ -180,8 +180,14 @@ public final class DAHDIChannel {
 
     // MARK: Signalling
 
+    /// Change the hook state or ring. On a non-blocking channel DAHDI answers EINPROGRESS for
+    /// operations that take time (ring, start, wink, flash): they have started, which is success.
     public func hook(_ command: HookCommand) throws(DAHDIError) {
-        try dahdiIoctl(fileDescriptor, CDAHDI_HOOK, "DAHDI_HOOK \(command)", device, int: command.rawValue)
+        do {
+            try dahdiIoctl(fileDescriptor, CDAHDI_HOOK, "DAHDI_HOOK \(command)", device, int: command.rawValue)
+        } catch where error.errno == EINPROGRESS {
+            return
+        }
     }
 
     /// Reverse (true) or restore (false) the line polarity on an FXS port.
