@@ -29,13 +29,16 @@ let package = Package(
                        providers: [.apt(["libfuse3-dev", "fuse3"])]),
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp",
                        providers: [.apt(["libspandsp-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CLibPRI", providers: [.apt(["libpri-dev"])]),
         .systemLibrary(name: "CLibSS7", providers: [.apt(["libss7-dev"])]),
 
         // Hardware (DAHDI) layer; the media layer joins it here.
         .target(
             name: "PSTNEngine",
-            dependencies: ["CDAHDI", "CSpanDSP", "CMediaKernels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CDAHDI", "CSpanDSP", "CMediaKernels", "CSndFile", "CSampleRate",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Signalling: the one call model over PRI, SS7 and analog lines.

@@ -6,6 +6,7 @@ PACKAGES=(
   libpri-dev libss7-dev libspandsp-dev libtonezone-dev
   dahdi-source   # <dahdi/user.h>, the DAHDI user ABI
   dahdi          # dahdi_cfg, dahdi_test: Debian's own tools, run against dahdi-emu
+  libsndfile1-dev libsamplerate0-dev   # prompts and recordings: read any audio file, resample to 8 kHz
   libfuse3-dev fuse3
   util-linux     # unshare, for running dahdi tools with the lab bound on /dev/dahdi
 )
