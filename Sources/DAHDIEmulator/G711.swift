@@ -1,19 +1,11 @@
-import CSpanDSP
+import PSTNEngine
 
-/// A companding law and its silence byte; conversions come from spandsp.
-enum CompandingLaw: Sendable, Equatable {
-    case aLaw
-    case muLaw
+/// A line's companding law, as the emulator uses it: the engine's G.711, plus DAHDI's names.
+typealias CompandingLaw = G711
 
-    var idleByte: UInt8 { self == .aLaw ? 0xD5 : 0xFF }
-
-    func decode(_ byte: UInt8) -> Int16 {
-        self == .aLaw ? alaw_to_linear(byte) : ulaw_to_linear(byte)
-    }
-
-    func encode(_ sample: Int16) -> UInt8 {
-        self == .aLaw ? linear_to_alaw(Int32(sample)) : linear_to_ulaw(Int32(sample))
-    }
+extension G711 {
+    /// What an idle timeslot carries.
+    var idleByte: UInt8 { silence }
 
     /// DAHDI's `DAHDI_LAW_*` value.
     var dahdiValue: Int32 { self == .aLaw ? 2 : 1 }
