@@ -86,12 +86,18 @@ int cdahdi_spanstat(int fd, int spanno, struct cdahdi_span_status *out)
     return res;
 }
 
-int cdahdi_zone_ring_cadence(const char *country, int *out, int max)
+/* tone_zone_find takes a mutable name; look zones up through a bounded copy. */
+static struct tone_zone *find_zone(const char *country)
 {
     char name[16];
     strncpy(name, country, sizeof(name) - 1);
     name[sizeof(name) - 1] = '\0';
-    struct tone_zone *z = tone_zone_find(name);
+    return tone_zone_find(name);
+}
+
+int cdahdi_zone_ring_cadence(const char *country, int *out, int max)
+{
+    struct tone_zone *z = find_zone(country);
     if (z == NULL)
         return -1;
     int n = 0;
@@ -104,19 +110,13 @@ int cdahdi_zone_ring_cadence(const char *country, int *out, int max)
 
 int cdahdi_zone_number(const char *country)
 {
-    char name[16];
-    strncpy(name, country, sizeof(name) - 1);
-    name[sizeof(name) - 1] = '\0';
-    struct tone_zone *z = tone_zone_find(name);
+    struct tone_zone *z = find_zone(country);
     return z == NULL ? -1 : z->zone;
 }
 
 const char *cdahdi_zone_tone(const char *country, int toneid)
 {
-    char name[16];
-    strncpy(name, country, sizeof(name) - 1);
-    name[sizeof(name) - 1] = '\0';
-    struct tone_zone *z = tone_zone_find(name);
+    struct tone_zone *z = find_zone(country);
     if (z == NULL)
         return NULL;
     for (int i = 0; i < DAHDI_TONE_MAX; i++) {

@@ -1,5 +1,6 @@
 import CDAHDI
 import Glibc
+import PSTNEngine
 
 /// What an ioctl answers: a result with the bytes to copy back, or an errno.
 public enum IoctlOutcome: Equatable, Sendable {
@@ -16,18 +17,6 @@ func decode<T>(_ type: T.Type, _ input: [UInt8]) -> T? {
 /// The bytes of a struct, to hand back to the client.
 func encode<T>(_ value: T) -> [UInt8] {
     withUnsafeBytes(of: value) { Array($0) }
-}
-
-/// Copy a Swift string into a fixed C char array (a tuple), NUL-terminated and truncated to fit.
-func setCString<T>(_ tuple: inout T, _ string: String) {
-    withUnsafeMutableBytes(of: &tuple) { raw in
-        for i in 0..<raw.count { raw[i] = 0 }
-        for (i, b) in string.utf8.prefix(raw.count - 1).enumerated() { raw[i] = b }
-    }
-}
-
-func readCString<T>(_ tuple: T) -> String {
-    withUnsafeBytes(of: tuple) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
 }
 
 extension DeviceEmulator {
@@ -165,7 +154,7 @@ extension DeviceEmulator {
             guard let ae = decode(dahdi_attach_echocan.self, input) else { return .failure(errno: EINVAL) }
             guard channels[Int(ae.chan)] != nil else { return .failure(errno: EINVAL) }
             // The emulated cards carry no echo canceller module: only "none" (or empty) can be attached.
-            let name = readCString(ae.echocan).lowercased()
+            let name = cString(ae.echocan).lowercased()
             return name.isEmpty || name == "none" ? ok() : .failure(errno: ENOENT)
         case Self.code(CDAHDI_STARTUP), Self.code(CDAHDI_SHUTDOWN):
             guard let n = intArg(input), n >= 1, Int(n) <= spans.count else { return .failure(errno: EINVAL) }
@@ -176,7 +165,7 @@ extension DeviceEmulator {
             guard header.zone >= 0, header.zone < Int32(DAHDI_TONE_ZONE_MAX), header.count >= 0 else {
                 return .failure(errno: EINVAL)
             }
-            loadedZones[header.zone] = readCString(header.name)
+            loadedZones[header.zone] = cString(header.name)
             return ok()
         case Self.code(CDAHDI_FREEZONE):
             guard let z = intArg(input), z >= 0, z < Int32(DAHDI_TONE_ZONE_MAX) else { return .failure(errno: EINVAL) }

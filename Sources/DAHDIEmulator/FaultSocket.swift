@@ -90,18 +90,24 @@ public final class FaultSocket: @unchecked Sendable {
     }
 }
 
-/// Bind `fd` to a Unix socket path; -1 with errno ENAMETOOLONG when the path does not fit.
-func bindUnix(_ fd: Int32, _ path: String) -> Int32 {
+/// The address of a Unix socket path; nil (errno ENAMETOOLONG) when the path does not fit.
+private func unixAddress(_ path: String) -> sockaddr_un? {
     var addr = sockaddr_un()
     addr.sun_family = sa_family_t(AF_UNIX)
     let bytes = Array(path.utf8)
     guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
         errno = ENAMETOOLONG
-        return -1
+        return nil
     }
     withUnsafeMutableBytes(of: &addr.sun_path) { raw in
         for (i, b) in bytes.enumerated() { raw[i] = b }
     }
+    return addr
+}
+
+/// Bind `fd` to a Unix socket path; -1 with errno set on failure.
+func bindUnix(_ fd: Int32, _ path: String) -> Int32 {
+    guard var addr = unixAddress(path) else { return -1 }
     return withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
@@ -109,19 +115,9 @@ func bindUnix(_ fd: Int32, _ path: String) -> Int32 {
 
 /// Connect to a Unix socket path; returns the fd or -1 with errno set.
 public func connectUnix(_ path: String) -> Int32 {
+    guard var addr = unixAddress(path) else { return -1 }
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { return -1 }
-    var addr = sockaddr_un()
-    addr.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-        close(fd)
-        errno = ENAMETOOLONG
-        return -1
-    }
-    withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-        for (i, b) in bytes.enumerated() { raw[i] = b }
-    }
     let res = withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
@@ -132,4 +128,22 @@ public func connectUnix(_ path: String) -> Int32 {
         return -1
     }
     return fd
+}
+
+/// Send one command line to a lab's fault socket and return its one-line answer
+/// (`ok ...` or `error ...`); nil with errno set when the socket cannot be reached.
+public func sendLabCommand(_ command: String, to path: String) -> String? {
+    let fd = connectUnix(path)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    let line = Array((command + "\n").utf8)
+    _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    var answer = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while answer.last != 10 {
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        answer += buffer[0..<n]
+    }
+    return String(decoding: answer, as: UTF8.self)
 }

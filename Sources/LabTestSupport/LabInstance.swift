@@ -71,19 +71,10 @@ public final class LabInstance {
     /// Send a fault or status command (`pull trunk`, `replug trunk`, `status`...); returns the answer.
     @discardableResult
     public func fault(_ command: String) throws -> String {
-        let fd = connectUnix(controlSocket)
-        guard fd >= 0 else { throw LabError("cannot connect to \(controlSocket): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let line = Array((command + "\n").utf8)
-        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var answer = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while answer.last != 10 {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            answer += buffer[0..<n]
+        guard let answer = sendLabCommand(command, to: controlSocket) else {
+            throw LabError("cannot connect to \(controlSocket): \(String(cString: strerror(errno)))")
         }
-        let text = String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = answer.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("ok") else { throw LabError("lab command '\(command)' failed: \(text)") }
         return text
     }

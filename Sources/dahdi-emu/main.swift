@@ -98,23 +98,10 @@ struct Fault: ParsableCommand {
             FileHandle.standardError.write(Data("dahdi-emu fault: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let fd = connectUnix(control)
-        guard fd >= 0 else {
+        guard let text = sendLabCommand(words.joined(separator: " "), to: control) else {
             FileHandle.standardError.write(Data("dahdi-emu fault: cannot connect to \(control): \(String(cString: strerror(errno)))\n".utf8))
             throw ExitCode(1)
         }
-        defer { close(fd) }
-        let line = Array((words.joined(separator: " ") + "\n").utf8)
-        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var answer = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !answer.contains(10) || answer.last != 10 {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            answer += buffer[0..<n]
-            if answer.last == 10 { break }
-        }
-        let text = String(decoding: answer, as: UTF8.self)
         print(text, terminator: "")
         if text.hasPrefix("error") { throw ExitCode(1) }
     }

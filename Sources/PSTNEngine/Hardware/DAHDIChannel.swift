@@ -34,6 +34,18 @@ public struct ChannelParameters: Sendable, Equatable {
     public var currentLaw: Int32
     public var name: String
     public var alarms: UInt32
+
+    init(_ p: dahdi_params) {
+        channel = Int(p.channo)
+        span = Int(p.spanno)
+        positionInSpan = Int(p.chanpos)
+        signalling = p.sigtype
+        signallingCapabilities = p.sigcap
+        receiveOffHook = p.rxisoffhook != 0
+        currentLaw = p.curlaw
+        name = cString(p.name)
+        alarms = p.chan_alarms
+    }
 }
 
 /// One open DAHDI channel: audio chunks or HDLC frames, hook and ring control, and events.
@@ -240,10 +252,7 @@ public final class DAHDIChannel {
         var p = dahdi_params()
         p.channo = 0
         try dahdiIoctl(fileDescriptor, CDAHDI_GET_PARAMS, "DAHDI_GET_PARAMS", device, &p)
-        return ChannelParameters(
-            channel: Int(p.channo), span: Int(p.spanno), positionInSpan: Int(p.chanpos),
-            signalling: p.sigtype, signallingCapabilities: p.sigcap, receiveOffHook: p.rxisoffhook != 0,
-            currentLaw: p.curlaw, name: cString(&p.name), alarms: p.chan_alarms)
+        return ChannelParameters(p)
     }
 
     /// Set how many buffers of what size the driver keeps in each direction.

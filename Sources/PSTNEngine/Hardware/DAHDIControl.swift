@@ -42,17 +42,14 @@ public final class DAHDIControl {
         var p = dahdi_params()
         p.channo = try int32(channel, "DAHDI_GET_PARAMS", directory.controlPath)
         try dahdiIoctl(fd, CDAHDI_GET_PARAMS, "DAHDI_GET_PARAMS channel \(channel)", directory.controlPath, &p)
-        return ChannelParameters(
-            channel: Int(p.channo), span: Int(p.spanno), positionInSpan: Int(p.chanpos),
-            signalling: p.sigtype, signallingCapabilities: p.sigcap, receiveOffHook: p.rxisoffhook != 0,
-            currentLaw: p.curlaw, name: cString(&p.name), alarms: p.chan_alarms)
+        return ChannelParameters(p)
     }
 
     /// The driver's version and echo canceller names.
     public func version() throws(DAHDIError) -> (version: String, echoCanceller: String) {
         var v = dahdi_versioninfo()
         try dahdiIoctl(fd, CDAHDI_GETVERSION, "DAHDI_GETVERSION", directory.controlPath, &v)
-        return (cString(&v.version), cString(&v.echo_canceller))
+        return (cString(v.version), cString(v.echo_canceller))
     }
 
     /// Put a span in or out of a maintenance mode (`DAHDI_MAINT_*`).

@@ -56,20 +56,19 @@ public struct SpanStatus: Sendable, Equatable {
     }
 
     init(_ raw: cdahdi_span_status) {
-        var raw = raw
         number = Int(raw.spanno)
-        name = cString(&raw.name)
-        description = cString(&raw.desc)
+        name = cString(raw.name)
+        description = cString(raw.desc)
         alarms = SpanAlarms(rawValue: raw.alarms)
         totalChannels = Int(raw.totalchans)
         configuredChannels = Int(raw.numchans)
         totalSpans = Int(raw.totalspans)
         lineConfig = raw.lineconfig
         lineBuildOut = Int(raw.lbo)
-        manufacturer = cString(&raw.manufacturer)
-        deviceType = cString(&raw.devicetype)
-        location = cString(&raw.location)
-        spanType = cString(&raw.spantype)
+        manufacturer = cString(raw.manufacturer)
+        deviceType = cString(raw.devicetype)
+        location = cString(raw.location)
+        spanType = cString(raw.spantype)
         bipolarViolations = Int(raw.bpvcount)
         crc4Errors = Int(raw.crc4count)
         syncSource = Int(raw.syncsrc)
@@ -77,9 +76,14 @@ public struct SpanStatus: Sendable, Equatable {
 }
 
 /// Read a fixed-size C `char` array (imported as a tuple) as a String, stopping at NUL or its end.
-func cString<T>(_ tuple: inout T) -> String {
-    withUnsafeBytes(of: &tuple) { raw in
-        let bytes = raw.prefix { $0 != 0 }
-        return String(decoding: bytes, as: UTF8.self)
+package func cString<T>(_ tuple: T) -> String {
+    withUnsafeBytes(of: tuple) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+}
+
+/// Copy a String into a fixed C `char` array (a tuple), NUL-terminated and truncated to fit.
+package func setCString<T>(_ tuple: inout T, _ string: String) {
+    withUnsafeMutableBytes(of: &tuple) { raw in
+        for i in 0..<raw.count { raw[i] = 0 }
+        for (i, b) in string.utf8.prefix(raw.count - 1).enumerated() { raw[i] = b }
     }
 }

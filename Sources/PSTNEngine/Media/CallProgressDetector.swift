@@ -34,6 +34,15 @@ public final class CallProgressDetector {
         /// For a continuous tone: how long it must last before it is taken for this tone (longer
         /// than any cadenced tone's burst at the same frequencies).
         var hold = 500
+        /// Runs that must fit: one cadence cycle, two for cycles shorter than 1.5 s.
+        let needed: Int
+
+        init(tone: CallProgressTone, frequencies: [Int], cadence: [Int]) {
+            self.tone = tone
+            self.frequencies = frequencies
+            self.cadence = cadence
+            needed = cadence.reduce(0, +) < 1500 ? 2 * cadence.count : cadence.count
+        }
     }
 
     private struct Track {
@@ -224,8 +233,7 @@ public final class CallProgressDetector {
         let pattern = patterns[p]
         let track = tracks[p]
         if pattern.cadence.isEmpty { return track.on && track.runMilliseconds >= pattern.hold }
-        let period = pattern.cadence.reduce(0, +)
-        let needed = period < 1500 ? 2 * pattern.cadence.count : pattern.cadence.count
+        let needed = pattern.needed
         let history = track.history.count
         guard history + 1 >= needed else { return false }
         for start in stride(from: 0, to: pattern.cadence.count, by: 2) {
