@@ -1,9 +1,19 @@
 #ifndef CMEDIAKERNELS_H
 #define CMEDIAKERNELS_H
 
-/// One fused NLMS step over `taps` coefficients (a multiple of 8):
-///   w[k] += gain * older[k];  return sum(w[k] * window[k]).
-/// Runs with AVX2/FMA where the CPU has them, SSE otherwise (chosen once, when the library loads).
-float cmk_nlms_step(float *weights, const float *window, const float *older, int taps, float gain);
+/// The echo canceller's NLMS kernels. `x` points at the newest sample of a reference history
+/// stored newest first, so `x + j` is the window (of `taps` samples) j samples older. `taps` is a
+/// multiple of 8. They run with AVX2/FMA where the CPU has them, SSE otherwise (chosen once, when
+/// the library loads).
+
+/// One sample: w += g_older * (x + 2) + g_old * (x + 1); return w . x.
+float cmk_nlms_step(float *weights, const float *x, int taps, float g_older, float g_old);
+
+/// Two samples in one pass over the weights (each weight read and written once for both):
+///   w += g_older * (x + 3) + g_old * (x + 2);  *dot_first = w . (x + 1);  *dot_second = w . x.
+/// The caller finishes the second sample exactly with the first sample's gain g1:
+///   y2 = dot_second + g1 * ((x + 1) . x), keeping that lag-1 product up to date as it slides.
+void cmk_nlms_pair(float *weights, const float *x, int taps, float g_older, float g_old,
+                   float *dot_first, float *dot_second);
 
 #endif

@@ -78,13 +78,26 @@ public final class EchoCanceller {
         }
         // Work on a local copy: no exclusivity checks on class storage inside the sample loop.
         var s = state
-        for i in 0..<count {
-            let e = s.step(reference: Float(reference[i]), received: Float(received[i]))
-            // Clamp in Float (NaN to silence), then round half away from zero without a libm call.
-            let clamped = e.isNaN ? 0 : Swift.max(-32768, Swift.min(32767, e))
-            output[i] = Int16(clamped + (clamped < 0 ? -0.5 : 0.5))
+        var i = 0
+        // Two samples per pass over the weights; an odd last sample alone.
+        while i + 1 < count {
+            let (e1, e2) = s.pair(reference: Float(reference[i]), Float(reference[i + 1]),
+                                  received: Float(received[i]), Float(received[i + 1]))
+            output[i] = Self.sample(e1)
+            output[i + 1] = Self.sample(e2)
+            i += 2
+        }
+        if i < count {
+            output[i] = Self.sample(s.step(reference: Float(reference[i]), received: Float(received[i])))
         }
         state = s
+    }
+
+    /// Clamp in Float (NaN to silence), then round half away from zero without a libm call.
+    @inline(__always)
+    private static func sample(_ e: Float) -> Int16 {
+        let clamped = e.isNaN ? 0 : Swift.max(-32768, Swift.min(32767, e))
+        return Int16(clamped + (clamped < 0 ? -0.5 : 0.5))
     }
 
     /// One sample: returns the received sample with the echo of `reference` removed.
@@ -97,6 +110,8 @@ public final class EchoCanceller {
 struct EchoState {
     static let slack = 1024
     static let peakBlock = 32
+    /// Samples kept beyond the newest window: the kernels read windows up to 3 samples older.
+    static let older = 4
 
     let taps: Int
     let stepSize: Float
@@ -111,7 +126,12 @@ struct EchoState {
 
     var position = EchoState.slack
     var energy: Float = 0
-    var pendingGain: Float = 0
+    /// The product of the newest window with the one before it (their lag-1 correlation).
+    var lag1: Float = 0
+    /// Updates not yet applied to the weights: the gain for the newest window (at `position`)
+    /// and for the one before it (at `position + 1`).
+    var pendingNewest: Float = 0
+    var pendingOlder: Float = 0
     var blockIndex = 0
     var samplesInBlock = 0
     var currentPeak: Float = 0
@@ -133,8 +153,8 @@ struct EchoState {
         regularisation = Float(taps) * 50 * 50
         weights = .allocate(capacity: taps)
         weights.initialize(repeating: 0, count: taps)
-        history = .allocate(capacity: taps + 1 + Self.slack)
-        history.initialize(repeating: 0, count: taps + 1 + Self.slack)
+        history = .allocate(capacity: taps + Self.older + Self.slack)
+        history.initialize(repeating: 0, count: taps + Self.older + Self.slack)
         blockCount = (taps + Self.peakBlock - 1) / Self.peakBlock
         blockPeaks = .allocate(capacity: blockCount)
         blockPeaks.initialize(repeating: 0, count: blockCount)
@@ -148,11 +168,13 @@ struct EchoState {
 
     mutating func reset() {
         weights.update(repeating: 0, count: taps)
-        history.update(repeating: 0, count: taps + 1 + Self.slack)
+        history.update(repeating: 0, count: taps + Self.older + Self.slack)
         blockPeaks.update(repeating: 0, count: blockCount)
         position = Self.slack
         energy = 0
-        pendingGain = 0
+        lag1 = 0
+        pendingNewest = 0
+        pendingOlder = 0
         blockIndex = 0
         samplesInBlock = 0
         currentPeak = 0
@@ -167,33 +189,70 @@ struct EchoState {
     @inline(__always)
     mutating func step(reference x: Float, received y: Float) -> Float {
         insert(x)
-        // Apply the previous sample's update and filter the new window in one pass over the taps.
-        let estimate = cmk_nlms_step(weights, history + position, history + position + 1, Int32(taps), pendingGain)
+        // Apply the pending updates and filter the new window in one pass over the taps.
+        let estimate = cmk_nlms_step(weights, history + position, Int32(taps), pendingOlder, pendingNewest)
+        pendingOlder = 0
+        pendingNewest = gain(error: y - estimate, reference: x, received: y)
         let e = y - estimate
-        detectDoubleTalk(reference: x, received: y)
-        if hangover == 0 {
-            pendingGain = stepSize * e / (energy + regularisation)
-        } else {
-            pendingGain = 0
-            hangover -= 1
-        }
         return nonLinearProcessor ? nonLinear(e, reference: x, received: y) : e
+    }
+
+    /// Two samples with one pass over the weights; exactly what two `step`s compute: the second
+    /// estimate is completed with the first sample's update through the windows' lag-1 product.
+    @inline(__always)
+    mutating func pair(reference x1: Float, _ x2: Float, received y1: Float, _ y2: Float) -> (Float, Float) {
+        insert(x1)
+        let energy1 = energy
+        insert(x2)
+        let energy2 = energy
+        var first: Float = 0, second: Float = 0
+        cmk_nlms_pair(weights, history + position, Int32(taps), pendingOlder, pendingNewest, &first, &second)
+        let e1 = y1 - first
+        energy = energy1
+        let g1 = gain(error: e1, reference: x1, received: y1)
+        energy = energy2
+        let e2 = y2 - (second + g1 * lag1)
+        let g2 = gain(error: e2, reference: x2, received: y2)
+        pendingOlder = g1
+        pendingNewest = g2
+        guard nonLinearProcessor else { return (e1, e2) }
+        let out1 = nonLinear(e1, reference: x1, received: y1)
+        return (out1, nonLinear(e2, reference: x2, received: y2))
+    }
+
+    /// The NLMS gain for a sample's update, zero while double talk holds adaptation.
+    @inline(__always)
+    private mutating func gain(error e: Float, reference x: Float, received y: Float) -> Float {
+        detectDoubleTalk(reference: x, received: y)
+        guard hangover == 0 else {
+            hangover -= 1
+            return 0
+        }
+        return stepSize * e / (energy + regularisation)
     }
 
     @inline(__always)
     private mutating func insert(_ x: Float) {
         if position == 0 {
-            // Slide the window back to the top of the buffer; re-sum the energy to shed rounding.
-            (history + Self.slack).update(from: history, count: taps + 1)
+            // Slide the window back to the top of the buffer; re-sum the running sums to shed
+            // rounding.
+            (history + Self.slack).update(from: history, count: taps + Self.older)
             position = Self.slack
             var sum: Float = 0
-            for k in 0..<taps { sum += history[position + k] * history[position + k] }
+            var lagged: Float = 0
+            for k in 0..<taps {
+                sum += history[position + k] * history[position + k]
+                lagged += history[position + k] * history[position + k + 1]
+            }
             energy = sum
+            lag1 = lagged
         }
         let oldest = history[position + taps - 1]
+        let leaving = oldest * history[position + taps]
         position -= 1
         history[position] = x
         energy = max(0, energy + x * x - oldest * oldest)
+        lag1 += x * history[position + 1] - leaving
     }
 
     @inline(__always)
