@@ -1,91 +1,41 @@
 import Foundation
 import PSTNEngine
 
-/// `pstn-bench`: per-channel cost of the media blocks, one JSON object per line.
-/// Build with `swift build -c release`; debug figures mean nothing.
+/// `pstn-bench`: what the media layer costs, one JSON object per line: the machine, single
+/// blocks, then the full pipeline against its DSP floor at 30, 120, 480 and 960 channels and
+/// 20 ms and 1 ms chunks. Build with `swift build -c release`; debug figures mean nothing.
+/// `pstn-bench blocks` or `pstn-bench pipeline` runs one part; `--seconds S` sets the pipeline
+/// run length (default 3).
 
-/// Nanoseconds on the monotonic clock.
-func now() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+let arguments = Array(CommandLine.arguments.dropFirst())
+let part = arguments.first { !$0.hasPrefix("-") && Double($0) == nil } ?? "all"
+let seconds = arguments.firstIndex(of: "--seconds").flatMap { i in arguments.dropFirst(i + 1).first.flatMap(Double.init) } ?? 3
+guard ["all", "blocks", "pipeline"].contains(part), seconds > 0 else {
+    FileHandle.standardError.write(Data("usage: pstn-bench [all|blocks|pipeline] [--seconds S]\n".utf8))
+    exit(2)
 }
 
-/// Speech-band-ish test audio: a deterministic noise the blocks cannot shortcut.
-func testAudio(count: Int, seed: UInt64) -> [Int16] {
-    var state = seed | 1
-    var smooth = 0.0
-    return (0..<count).map { _ in
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        smooth += 0.6 * (Double(Int64(bitPattern: state) >> 50) - smooth)
-        return Int16(clamping: Int(smooth))
-    }
+emitMachine()
+emit([("loop_threads", "1"), ("realtime", requestRealtime() ? "true" : "false")])
+if part != "pipeline" {
+    BlockBenches.echoCanceller()
+    BlockBenches.detectors()
 }
-
-/// Run `frames` 20 ms frames through `body` for `channels` channels; ns per channel per frame.
-func measure(channels: Int, frames: Int, _ body: (Int, Int) -> Void) -> Double {
-    let start = now()
-    for frame in 0..<frames {
-        for channel in 0..<channels { body(channel, frame) }
-    }
-    return Double(now() - start) / Double(channels * frames)
-}
-
-func emit(_ fields: [(String, String)]) {
-    print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
-}
-
-let frameSamples = 160
-let framesPerRun = 250
-let reference = testAudio(count: frameSamples * framesPerRun, seed: 1)
-let received = testAudio(count: frameSamples * framesPerRun, seed: 2)
-var output = [Int16](repeating: 0, count: frameSamples)
-
-for tail in [32, 64, 128] {
-    for channels in [30, 120] {
-        let cancellers = (0..<channels).map { _ in try! EchoCanceller(settings: EchoCancellerSettings(tailMilliseconds: tail, nonLinearProcessor: true)) }
-        let ns = reference.withUnsafeBufferPointer { r in
-            received.withUnsafeBufferPointer { s in
-                output.withUnsafeMutableBufferPointer { o in
-                    measure(channels: channels, frames: framesPerRun) { channel, frame in
-                        let range = (frame * frameSamples)..<((frame + 1) * frameSamples)
-                        cancellers[channel].process(reference: UnsafeBufferPointer(rebasing: r[range]),
-                                                    received: UnsafeBufferPointer(rebasing: s[range]),
-                                                    output: o)
-                    }
-                }
+if part != "blocks" {
+    let directory = NSTemporaryDirectory() + "pstn-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let writer = RecordingWriter()
+    writer.start()
+    for chunk in [160, 8] {
+        for channels in [30, 120, 480, 960] {
+            try PipelineBench(channels: channels, chunk: chunk, seconds: seconds, writer: writer, directory: directory).run()
+            // The writer closes finished recordings; remove them as they close.
+            while writer.nextClosed() != nil {}
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                try? FileManager.default.removeItem(atPath: directory + "/" + f)
             }
         }
-        emit([("block", "\"echo-canceller\""), ("tail_ms", "\(tail)"), ("channels", "\(channels)"),
-              ("ns_per_channel_per_20ms", String(format: "%.0f", ns)),
-              ("channels_per_core_at_20ms", String(format: "%.0f", 20_000_000 / ns))])
     }
-}
-
-/// Cost of a per-channel detector on 120 channels, draining its events as the media loop would.
-func benchDetector<D>(_ name: String, extra: [(String, String)] = [], make: () -> D,
-                      process: (D, UnsafeBufferPointer<Int16>) -> Void) {
-    let detectors = (0..<120).map { _ in make() }
-    let ns = received.withUnsafeBufferPointer { s in
-        measure(channels: 120, frames: framesPerRun) { channel, frame in
-            process(detectors[channel], UnsafeBufferPointer(rebasing: s[(frame * frameSamples)..<((frame + 1) * frameSamples)]))
-        }
-    }
-    emit([("block", "\"\(name)\"")] + extra + [("channels", "120"), ("ns_per_channel_per_20ms", String(format: "%.0f", ns))])
-}
-
-benchDetector("dtmf-detector", make: { DTMFDetector() }) { d, chunk in
-    d.process(chunk)
-    while d.nextEvent() != nil {}
-}
-benchDetector("fax-tone-detector", make: { FaxToneDetector() }) { d, chunk in
-    d.process(chunk)
-    while d.nextEvent() != nil {}
-}
-let zone = ToneZone(country: "cn")!
-benchDetector("call-progress-detector", extra: [("zone", "\"cn\"")], make: { CallProgressDetector(zone: zone) }) { d, chunk in
-    d.process(chunk)
-    while d.nextEvent() != nil {}
+    writer.stop()
 }

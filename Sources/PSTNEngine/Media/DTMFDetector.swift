@@ -86,7 +86,7 @@ public final class DTMFDetector {
 
 /// DTMF generation (spandsp): digits at a level and timing, rendered into chunks.
 public final class DTMFGenerator {
-    private let transmitter: OpaquePointer
+    let transmitter: OpaquePointer
 
     /// `levelDBm0` per tone of the low group, `twistDB` extra for the high group; times in ms.
     public init(levelDBm0: Int = -10, twistDB: Int = 2, onMilliseconds: Int = 80, offMilliseconds: Int = 80) {

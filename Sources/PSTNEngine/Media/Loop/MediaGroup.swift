@@ -1,0 +1,119 @@
+import Synchronization
+
+/// The channels one media thread serves and everything the loop needs for them: their
+/// pipelines, a pool of conferences, the command queue in and the event queue out, and the
+/// statistics. `runCycle` is the hot path; whoever drives it (the DAHDI thread or the benchmark)
+/// fills each ready channel's `lineIn` before and takes `lineOut` after.
+public final class MediaGroup: @unchecked Sendable {
+    public let index: Int
+    public let settings: MediaSettings
+    public let statistics = MediaStatistics()
+    let channels: [MediaChannel]
+    let conferences: [ConferenceMixer]
+    /// Parties in each conference.
+    var members: [Int]
+    let commands: SPSCQueue<MediaCommand>
+    let sink: MediaEventSink
+    /// Serialises senders: the command queue has a single producer.
+    private let sendLock = Mutex(())
+    private let slotsByName: [String: Int]
+
+    public init(index: Int = 0, channels configurations: [MediaChannelConfiguration],
+                settings: MediaSettings) throws(MediaError) {
+        try settings.validate()
+        self.index = index
+        self.settings = settings
+        var made: [MediaChannel] = []
+        var names: [String: Int] = [:]
+        for (slot, c) in configurations.enumerated() {
+            guard names[c.name] == nil else {
+                throw MediaError(operation: "creating media group \(index)", subject: c.name, reason: "the channel is listed twice")
+            }
+            names[c.name] = slot
+            made.append(try MediaChannel(slot: slot, configuration: c, settings: settings))
+        }
+        channels = made
+        slotsByName = names
+        conferences = (0..<settings.conferences).map { _ in
+            ConferenceMixer(capacity: settings.conferenceCapacity, chunk: settings.chunkSamples)
+        }
+        members = Array(repeating: 0, count: settings.conferences)
+        commands = SPSCQueue(capacity: settings.commandQueueCapacity, filler: MediaCommand(channel: -1, .leave))
+        sink = MediaEventSink(group: index, capacity: settings.eventQueueCapacity)
+    }
+
+    public var channelCount: Int { channels.count }
+
+    /// The slot of the channel configured under `name`.
+    public func slot(named name: String) -> Int? { slotsByName[name] }
+
+    public func name(ofSlot slot: Int) -> String? { channels.indices.contains(slot) ? channels[slot].name : nil }
+
+    /// Queue a command for the loop (any thread). False when the queue is full.
+    @discardableResult
+    public func send(_ command: MediaCommand) -> Bool {
+        sendLock.withLock { _ in commands.push(command) }
+    }
+
+    /// Take the next event (one consumer). Also releases what the loop has finished with.
+    public func nextEvent() -> MediaEvent? {
+        sink.releaseRetired()
+        return sink.events.pop()
+    }
+
+    /// Events dropped because nobody read them in time.
+    public var droppedEvents: Int { sink.droppedEvents.load(ordering: .relaxed) }
+
+    /// One chunk for every active channel whose audio is `ready`: commands first, then receive
+    /// (decode, echo cancel, detect), mix the conferences, then transmit (compose, record, encode).
+    public func runCycle() {
+        takeCommands()
+        processCycle()
+    }
+
+    /// Carry out every queued command.
+    func takeCommands() {
+        while let command = commands.pop() { execute(command) }
+    }
+
+    /// The audio half of `runCycle`.
+    func processCycle() {
+        for i in channels.indices {
+            let ch = channels[i]
+            guard ch.isActive, ch.ready else { continue }
+            ch.receive(events: sink)
+            if ch.conference >= 0 {
+                conferences[Int(ch.conference)].input(ch.conferenceSlot).baseAddress!
+                    .update(from: ch.clean, count: ch.chunk)
+            }
+        }
+        for c in conferences.indices where members[c] > 0 { conferences[c].mix() }
+        for i in channels.indices {
+            let ch = channels[i]
+            guard ch.isActive else { continue }
+            guard ch.ready else {
+                // Heard as silence this chunk; its audio joins in the chunk it arrives.
+                if ch.conference >= 0 {
+                    conferences[Int(ch.conference)].input(ch.conferenceSlot).update(repeating: 0)
+                }
+                continue
+            }
+            let audio = ch.conference >= 0 ? conferences[Int(ch.conference)].output(ch.conferenceSlot) : nil
+            ch.transmit(conferenceAudio: audio, events: sink)
+        }
+    }
+
+    /// A channel's line buffers, one chunk each: fill `input` with what the line brought before a
+    /// cycle, take `output` after it. For drivers other than `MediaThread` (benchmark, tests).
+    public func line(slot: Int) -> (input: UnsafeMutableBufferPointer<UInt8>, output: UnsafeBufferPointer<UInt8>) {
+        let ch = channels[slot]
+        return (UnsafeMutableBufferPointer(start: ch.lineIn, count: ch.chunk),
+                UnsafeBufferPointer(start: ch.lineOut, count: ch.chunk))
+    }
+
+    /// Mark every channel's chunk as read (synthetic traffic, where every line always has one);
+    /// inactive channels are still skipped.
+    public func markAllReady() {
+        for i in channels.indices { channels[i].ready = true }
+    }
+}

@@ -1,0 +1,92 @@
+/// How a media group runs: chunk size, echo canceller tail, which detectors start on, the pool of
+/// bridges and conferences, and the sizes of the queues to and from the loop.
+public struct MediaSettings: Sendable, Equatable {
+    /// Samples per chunk, 8 (1 ms) to 160 (20 ms): the loop's period and the DAHDI block size.
+    public var chunkSamples: Int
+    /// Echo canceller tail, 16 to 128 ms.
+    public var echoTailMilliseconds: Int
+    /// Whether a channel's echo canceller starts on.
+    public var echoCancellerOn: Bool
+    /// Whether the echo canceller's non-linear processor (and comfort noise) is used.
+    public var nonLinearProcessor: Bool
+    /// Detectors a channel starts with.
+    public var detectors: MediaDetectors
+    /// Bridges and conferences the group can hold at once.
+    public var conferences: Int
+    /// Parties one conference can hold (a two-party bridge uses two).
+    public var conferenceCapacity: Int
+    /// Capacity of the command queue into the loop and of the event queue out of it.
+    public var commandQueueCapacity: Int
+    public var eventQueueCapacity: Int
+    /// SCHED_FIFO priority for the loop's thread, or nil for the normal scheduler. When the
+    /// process may not raise its priority the thread runs normally and says so in its statistics.
+    public var realtimePriority: Int32?
+    /// DAHDI buffers per channel (each one chunk long): how far ahead the loop may write.
+    public var dahdiBuffers: Int
+    /// Silence written ahead when a channel starts (1 to 480 samples): how late a chunk's write
+    /// may be without a gap on the line, and the delay it adds. 160 (20 ms) by default.
+    public var writeAheadSamples: Int
+
+    public init(chunkSamples: Int = 160, echoTailMilliseconds: Int = 64, echoCancellerOn: Bool = true,
+                nonLinearProcessor: Bool = true, detectors: MediaDetectors = [.dtmf, .faxTones],
+                conferences: Int = 64, conferenceCapacity: Int = 64, commandQueueCapacity: Int = 1024,
+                eventQueueCapacity: Int = 4096, realtimePriority: Int32? = nil, dahdiBuffers: Int = 4,
+                writeAheadSamples: Int = 160) {
+        self.chunkSamples = chunkSamples
+        self.echoTailMilliseconds = echoTailMilliseconds
+        self.echoCancellerOn = echoCancellerOn
+        self.nonLinearProcessor = nonLinearProcessor
+        self.detectors = detectors
+        self.conferences = conferences
+        self.conferenceCapacity = conferenceCapacity
+        self.commandQueueCapacity = commandQueueCapacity
+        self.eventQueueCapacity = eventQueueCapacity
+        self.realtimePriority = realtimePriority
+        self.dahdiBuffers = dahdiBuffers
+        self.writeAheadSamples = writeAheadSamples
+    }
+
+    /// Check every value against its range; the error names the setting and the value.
+    public func validate() throws(MediaError) {
+        func check(_ ok: Bool, _ setting: String, _ value: Int, _ range: String) throws(MediaError) {
+            guard ok else { throw MediaError(operation: "validating media settings", subject: setting,
+                                             reason: "\(value) is outside \(range)") }
+        }
+        try check((8...160).contains(chunkSamples), "chunkSamples", chunkSamples, "8...160")
+        try check((16...128).contains(echoTailMilliseconds), "echoTailMilliseconds", echoTailMilliseconds, "16...128")
+        try check((0...4096).contains(conferences), "conferences", conferences, "0...4096")
+        try check((2...1024).contains(conferenceCapacity), "conferenceCapacity", conferenceCapacity, "2...1024")
+        try check((2...65536).contains(commandQueueCapacity), "commandQueueCapacity", commandQueueCapacity, "2...65536")
+        try check((2...1_048_576).contains(eventQueueCapacity), "eventQueueCapacity", eventQueueCapacity, "2...1048576")
+        try check((2...64).contains(dahdiBuffers), "dahdiBuffers", dahdiBuffers, "2...64")
+        try check((1...480).contains(writeAheadSamples), "writeAheadSamples", writeAheadSamples, "1...480")
+        if let p = realtimePriority { try check((1...99).contains(Int(p)), "realtimePriority", Int(p), "1...99") }
+    }
+}
+
+/// Which detectors run on a channel's received audio.
+public struct MediaDetectors: OptionSet, Sendable, Hashable, BitwiseCopyable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let dtmf = MediaDetectors(rawValue: 1)
+    /// CNG, CED/ANS, ANSam and the V.21 preamble.
+    public static let faxTones = MediaDetectors(rawValue: 2)
+    /// Dial, busy, ringback, congestion and SIT from the channel's tone zone.
+    public static let callProgress = MediaDetectors(rawValue: 4)
+    public static let all: MediaDetectors = [.dtmf, .faxTones, .callProgress]
+}
+
+/// A failure of the media layer, saying what was being done, to what, and why.
+public struct MediaError: Error, Equatable, CustomStringConvertible {
+    public let operation: String
+    public let subject: String
+    public let reason: String
+
+    public init(operation: String, subject: String, reason: String) {
+        self.operation = operation
+        self.subject = subject
+        self.reason = reason
+    }
+
+    public var description: String { "\(operation) (\(subject)): \(reason)" }
+}

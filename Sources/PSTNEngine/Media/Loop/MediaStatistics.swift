@@ -1,0 +1,57 @@
+import Synchronization
+
+/// Counters a media loop keeps while it runs, readable from any thread.
+public final class MediaStatistics: Sendable {
+    let cycles = Atomic<Int>(0)
+    let deadlineMisses = Atomic<Int>(0)
+    let lastCycleNanoseconds = Atomic<Int>(0)
+    let longestCycleNanoseconds = Atomic<Int>(0)
+    let busyNanoseconds = Atomic<Int>(0)
+    let readErrors = Atomic<Int>(0)
+    let writeErrors = Atomic<Int>(0)
+    let eventPendingReads = Atomic<Int>(0)
+    let realtime = Atomic<Bool>(false)
+
+    init() {}
+
+    /// Account one cycle that took `nanoseconds` of work against a period of `period`.
+    func record(cycleNanoseconds nanoseconds: Int, period: Int) -> Bool {
+        cycles.add(1, ordering: .relaxed)
+        lastCycleNanoseconds.store(nanoseconds, ordering: .relaxed)
+        busyNanoseconds.add(nanoseconds, ordering: .relaxed)
+        if nanoseconds > longestCycleNanoseconds.load(ordering: .relaxed) {
+            longestCycleNanoseconds.store(nanoseconds, ordering: .relaxed)
+        }
+        guard nanoseconds > period else { return false }
+        deadlineMisses.add(1, ordering: .relaxed)
+        return true
+    }
+
+    /// The counters now.
+    public var snapshot: MediaStatisticsSnapshot {
+        MediaStatisticsSnapshot(
+            cycles: cycles.load(ordering: .relaxed), deadlineMisses: deadlineMisses.load(ordering: .relaxed),
+            lastCycleNanoseconds: lastCycleNanoseconds.load(ordering: .relaxed),
+            longestCycleNanoseconds: longestCycleNanoseconds.load(ordering: .relaxed),
+            busyNanoseconds: busyNanoseconds.load(ordering: .relaxed),
+            readErrors: readErrors.load(ordering: .relaxed), writeErrors: writeErrors.load(ordering: .relaxed),
+            eventPendingReads: eventPendingReads.load(ordering: .relaxed), realtime: realtime.load(ordering: .relaxed))
+    }
+}
+
+/// A copy of a media loop's counters at one moment.
+public struct MediaStatisticsSnapshot: Sendable, Equatable {
+    public var cycles: Int
+    /// Cycles whose work took longer than one chunk period.
+    public var deadlineMisses: Int
+    public var lastCycleNanoseconds: Int
+    public var longestCycleNanoseconds: Int
+    /// Time spent working (not waiting) since the start.
+    public var busyNanoseconds: Int
+    public var readErrors: Int
+    public var writeErrors: Int
+    /// Reads that met a pending DAHDI event (left for the signalling side to take).
+    public var eventPendingReads: Int
+    /// Whether the loop got the SCHED_FIFO priority it asked for.
+    public var realtime: Bool
+}

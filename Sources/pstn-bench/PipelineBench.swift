@@ -1,0 +1,133 @@
+import Foundation
+import PSTNEngine
+
+/// The whole per-channel pipeline as the media loop runs it (G.711, echo canceller with a 64 ms
+/// tail, DTMF, fax-tone and call-progress detection, a looping prompt, a stereo recording tap),
+/// paced by the clock at the chunk period on one core, against the floor: the same DSP calls
+/// made back to back with nothing around them.
+struct PipelineBench {
+    let channels: Int
+    let chunk: Int
+    let seconds: Double
+    let writer: RecordingWriter
+    let directory: String
+
+    static let traffic: [UInt8] = testAudio(count: 8000 * 4, seed: 3).map { G711.aLaw.encode($0) }
+    static let prompt = Prompt(name: "hold", samples: testAudio(count: 8000 * 3, seed: 4).map { $0 / 2 })
+
+    var cycles: Int { max(1, Int(seconds * 8000) / chunk) }
+
+    func settings() -> MediaSettings {
+        MediaSettings(chunkSamples: chunk, echoTailMilliseconds: 64, echoCancellerOn: true, nonLinearProcessor: true,
+                      detectors: .all, conferences: 0, commandQueueCapacity: 4 * channels + 16,
+                      eventQueueCapacity: 65536)
+    }
+
+    /// Fill a channel's received chunk from the traffic, each channel at its own offset.
+    @inline(__always)
+    static func fill(_ input: UnsafeMutableBufferPointer<UInt8>, channel: Int, cycle: Int) {
+        let t = traffic
+        let start = (channel * 997 + cycle * input.count) % (t.count - input.count)
+        t.withUnsafeBufferPointer { src in
+            input.baseAddress!.update(from: src.baseAddress! + start, count: input.count)
+        }
+    }
+
+    func session(_ id: Int, _ tag: String) throws -> RecordingSession {
+        let s = try RecordingSession(id: id, path: "\(directory)/\(tag)-\(chunk)-\(channels)-\(id).wav",
+                                     format: .wavPCM16, layout: .stereo)
+        writer.add(s)
+        return s
+    }
+
+    /// Returns the pipeline's figures.
+    func runPipeline() throws -> (nsPerChannel: Double, misses: Int, longestMicroseconds: Double) {
+        let zone = ToneZone(country: "cn")!
+        let group = try MediaGroup(channels: (0..<channels).map {
+            MediaChannelConfiguration(name: "\($0)", line: nil, law: .aLaw, zone: zone)
+        }, settings: settings())
+        for c in 0..<channels {
+            group.send(MediaCommand(channel: c, .activate))
+            group.send(MediaCommand(channel: c, .play(LoopReference(retaining: PlayRequest(id: 1, prompts: [Self.prompt], loop: true)))))
+            group.send(MediaCommand(channel: c, .record(LoopReference(retaining: try session(c, "pipeline")))))
+        }
+        let lines = (0..<channels).map { group.line(slot: $0).input }
+        let period = chunk * 125_000
+        var busy = 0, misses = 0, longest = 0
+        var next = MonotonicClock.now() + period
+        for cycle in 0..<cycles {
+            MonotonicClock.sleep(until: next)
+            let started = MonotonicClock.now()
+            for c in 0..<channels { Self.fill(lines[c], channel: c, cycle: cycle) }
+            group.markAllReady()
+            group.runCycle()
+            let work = MonotonicClock.now() - started
+            busy += work
+            longest = max(longest, work)
+            if work > period { misses += 1 }
+            next += period
+            while group.nextEvent() != nil {}
+        }
+        for c in 0..<channels { group.send(MediaCommand(channel: c, .deactivate)) }
+        group.markAllReady()
+        group.runCycle()
+        while group.nextEvent() != nil {}
+        return (Double(busy) / Double(channels) / (Double(cycles * chunk) / 160), misses, Double(longest) / 1000)
+    }
+
+    /// The floor: the same blocks called directly, back to back.
+    func runFloor() throws -> Double {
+        let zone = ToneZone(country: "cn")!
+        let cancellers = try (0..<channels).map { _ in
+            try EchoCanceller(settings: EchoCancellerSettings(tailMilliseconds: 64, nonLinearProcessor: true))
+        }
+        let dtmf = (0..<channels).map { _ in DTMFDetector() }
+        let fax = (0..<channels).map { _ in FaxToneDetector() }
+        let progress = (0..<channels).map { _ in CallProgressDetector(zone: zone) }
+        let players = (0..<channels).map { _ in PromptPlayer() }
+        for p in players { p.play([Self.prompt], loop: true) }
+        let sessions = try (0..<channels).map { try session($0, "floor") }
+        let lineIn = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
+        let lineOut = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
+        let received = UnsafeMutableBufferPointer<Int16>.allocate(capacity: chunk)
+        let clean = UnsafeMutableBufferPointer<Int16>.allocate(capacity: chunk)
+        let sent = UnsafeMutableBufferPointer<Int16>.allocate(capacity: chunk)
+        defer { [lineIn, lineOut].forEach { $0.deallocate() }; [received, clean, sent].forEach { $0.deallocate() } }
+        sent.initialize(repeating: 0)
+        let started = MonotonicClock.now()
+        for cycle in 0..<cycles {
+            for c in 0..<channels {
+                Self.fill(lineIn, channel: c, cycle: cycle)
+                G711.aLaw.decode(UnsafeBufferPointer(lineIn), into: received)
+                cancellers[c].process(reference: UnsafeBufferPointer(sent), received: UnsafeBufferPointer(received), output: clean)
+                let audio = UnsafeBufferPointer(clean)
+                dtmf[c].process(audio)
+                while dtmf[c].nextEvent() != nil {}
+                fax[c].process(audio)
+                while fax[c].nextEvent() != nil {}
+                progress[c].process(audio)
+                while progress[c].nextEvent() != nil {}
+                _ = players[c].render(into: sent)
+                sessions[c].append(received: audio, sent: UnsafeBufferPointer(sent))
+                G711.aLaw.encode(UnsafeBufferPointer(sent), into: lineOut)
+            }
+        }
+        let elapsed = MonotonicClock.now() - started
+        for s in sessions { s.finish() }
+        return Double(elapsed) / Double(channels) / (Double(cycles * chunk) / 160)
+    }
+
+    func run() throws {
+        let floor = try runFloor()
+        let pipeline = try runPipeline()
+        let perChunkBudgetUsed = pipeline.nsPerChannel * Double(channels) * Double(chunk) / 160 / Double(chunk * 125_000)
+        emit([("bench", json("pipeline")), ("channels", "\(channels)"), ("chunk_samples", "\(chunk)"),
+              ("pipeline_ns_per_channel_per_20ms", number(pipeline.nsPerChannel)),
+              ("floor_ns_per_channel_per_20ms", number(floor)),
+              ("ratio", number(pipeline.nsPerChannel / floor, 2)),
+              ("channels_per_core", number(20_000_000 / pipeline.nsPerChannel)),
+              ("core_load", number(perChunkBudgetUsed, 3)),
+              ("cycles", "\(cycles)"), ("deadline_misses", "\(pipeline.misses)"),
+              ("longest_cycle_us", number(pipeline.longestMicroseconds, 1))])
+    }
+}
