@@ -1,6 +1,8 @@
 #ifndef CMEDIAKERNELS_H
 #define CMEDIAKERNELS_H
 
+#include <stdint.h>
+
 /// The echo canceller's NLMS kernels. `x` points at the newest sample of a reference history
 /// stored newest first, so `x + j` is the window (of `taps` samples) j samples older. `taps` is a
 /// multiple of 8. They run with AVX2/FMA where the CPU has them, SSE otherwise (chosen once, when
@@ -15,5 +17,14 @@ float cmk_nlms_step(float *weights, const float *x, int taps, float g_older, flo
 ///   y2 = dot_second + g1 * ((x + 1) . x), keeping that lag-1 product up to date as it slides.
 void cmk_nlms_pair(float *weights, const float *x, int taps, float g_older, float g_old,
                    float *dot_first, float *dot_second);
+
+/// The exact sum of x[i]^2 over `n` samples.
+int64_t cmk_sum_squares(const int16_t *x, int n);
+
+/// Goertzel filters over one block of `n` samples (1...1024): `groups` groups of 8 lanes, lane j
+/// with coefficient 2cos(2 pi f_j / rate) (0 for an unused lane). Writes, per lane, the mean power
+/// a sine at f_j would have (A^2/2 for amplitude A) to `powers` (8 * groups floats).
+/// AVX2/FMA where the CPU has them, SSE otherwise.
+void cmk_goertzel_powers(const int16_t *x, int n, const float *coefficients, int groups, float *powers);
 
 #endif

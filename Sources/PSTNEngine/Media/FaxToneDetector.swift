@@ -1,84 +1,109 @@
 import CSpanDSP
 
-/// A fax or modem tone heard on a channel: what switches a call to fax, and what turns the
-/// echo canceller off.
-public enum FaxTone: Sendable, Equatable, BitwiseCopyable {
-    /// CNG: the calling fax machine's 1100 Hz beeps.
-    case calling
-    /// CED/ANS: the answering fax's 2100 Hz tone.
-    case answer
-    /// ANS with phase reversals (G.165/G.168 echo canceller disabling tone).
-    case answerWithPhaseReversals
-    /// ANSam, with or without phase reversals (V.8 modems).
-    case answerAmplitudeModulated(phaseReversals: Bool)
-    /// The V.21 HDLC preamble of T.30: a fax already talking.
-    case v21Preamble
-
-    /// Whether the echo canceller must be off for this call from now on.
-    public var disablesEchoCanceller: Bool { true }
-
-    init?(spandsp code: Int32) {
-        switch Int(code) {
-        case Int(MODEM_CONNECT_TONES_FAX_CNG): self = .calling
-        case Int(MODEM_CONNECT_TONES_ANS): self = .answer
-        case Int(MODEM_CONNECT_TONES_ANS_PR): self = .answerWithPhaseReversals
-        case Int(MODEM_CONNECT_TONES_ANSAM): self = .answerAmplitudeModulated(phaseReversals: false)
-        case Int(MODEM_CONNECT_TONES_ANSAM_PR): self = .answerAmplitudeModulated(phaseReversals: true)
-        case Int(MODEM_CONNECT_TONES_FAX_PREAMBLE): self = .v21Preamble
-        default: return nil
-        }
-    }
-}
-
-/// A tone found, and when (the channel's sample count).
-public struct FaxToneEvent: Sendable, Equatable, BitwiseCopyable {
-    public let tone: FaxTone
-    public let sample: UInt64
-}
-
 /// Listens for CNG, CED/ANS (with or without phase reversals and AM) and the V.21 preamble
-/// (spandsp's modem connect tone receivers). Allocates at creation only.
+/// (spandsp's modem connect tone receivers). Each receiver hears the line only while a cheap
+/// band check (`FaxToneBands`) finds its tone's band holding the power, starting 20 ms before
+/// the block that opened its gate; the decisions fall on a fixed 10 ms grid, so any chunk size
+/// gives the same detections. Allocates at creation only.
 public final class FaxToneDetector {
     public static let capacity = 8
-    private let calling: OpaquePointer
-    private let answering: OpaquePointer
-    private let preamble: OpaquePointer
+    /// Blocks held back and fed to a receiver, before the current one, when its gate opens.
+    static let lookbackBlocks = 2
+    static let ringBlocks = 4
+
+    private static let blockSamples = FaxToneBands.blockSamples
+    private let bands = FaxToneBands()
+    /// CNG; ANS, ANS_PR, ANSam, ANSam_PR; V.21 preamble: in the order of `FaxToneBands.Verdict`.
+    private let receivers: UnsafeMutablePointer<GatedToneReceiver>
+    private static let receiverCount = 3
+    /// The last `ringBlocks` blocks, each contiguous.
+    private let ring: UnsafeMutablePointer<Int16>
+    private var block = 0
+    private var filled = 0
+    /// How many receivers are listening (0 most of the time: then a chunk only goes to the ring).
+    private var listening = 0
+    /// Whole blocks heard so far (saturating at the ring's size): how much history there is.
+    private var blocksHeard = 0
     private var events = FixedRing(capacity: FaxToneDetector.capacity, filler: FaxToneEvent(tone: .calling, sample: 0))
     private var samples: UInt64 = 0
     /// Bit n set: tone code n was already reported.
     private var reported: UInt32 = 0
 
     public init() {
-        calling = modem_connect_tones_rx_init(nil, Int32(MODEM_CONNECT_TONES_FAX_CNG), nil, nil)
-        answering = modem_connect_tones_rx_init(nil, Int32(MODEM_CONNECT_TONES_ANSAM_PR), nil, nil)
-        preamble = modem_connect_tones_rx_init(nil, Int32(MODEM_CONNECT_TONES_FAX_PREAMBLE), nil, nil)
+        receivers = .allocate(capacity: Self.receiverCount)
+        receivers.initialize(to: GatedToneReceiver(type: Int32(MODEM_CONNECT_TONES_FAX_CNG)))
+        (receivers + 1).initialize(to: GatedToneReceiver(type: Int32(MODEM_CONNECT_TONES_ANSAM_PR)))
+        (receivers + 2).initialize(to: GatedToneReceiver(type: Int32(MODEM_CONNECT_TONES_FAX_PREAMBLE)))
+        ring = .allocate(capacity: Self.ringBlocks * Self.blockSamples)
+        ring.initialize(repeating: 0, count: Self.ringBlocks * Self.blockSamples)
     }
 
     deinit {
-        modem_connect_tones_rx_free(calling)
-        modem_connect_tones_rx_free(answering)
-        modem_connect_tones_rx_free(preamble)
+        for r in 0..<Self.receiverCount { receivers[r].release() }
+        receivers.deallocate()
+        ring.deallocate()
+        bands.release()
         events.release()
     }
 
     /// Feed linear samples.
     public func process(_ audio: UnsafeBufferPointer<Int16>) {
-        guard let base = audio.baseAddress, !audio.isEmpty else { return }
-        samples &+= UInt64(audio.count)
-        listen(calling, base, audio.count)
-        listen(answering, base, audio.count)
-        listen(preamble, base, audio.count)
-    }
-
-    private func listen(_ receiver: OpaquePointer, _ base: UnsafePointer<Int16>, _ count: Int) {
-        _ = modem_connect_tones_rx(receiver, base, Int32(count))
-        let code = modem_connect_tones_rx_get(receiver)
-        // Each tone is reported once per call; the receivers latch what they found.
-        guard let tone = FaxTone(spandsp: code), code < 32, reported & (1 << UInt32(code)) == 0 else { return }
-        reported |= 1 << UInt32(code)
-        events.push(FaxToneEvent(tone: tone, sample: samples))
+        guard var source = audio.baseAddress else { return }
+        // Counters in locals, stored once: class properties pay an exclusivity check per access.
+        var remaining = audio.count
+        var filled = self.filled
+        while remaining > 0 {
+            let n = min(remaining, Self.blockSamples - filled)
+            let piece = ring + block * Self.blockSamples + filled
+            piece.update(from: source, count: n)
+            samples &+= UInt64(n)
+            source += n
+            remaining -= n
+            filled += n
+            if listening != 0 {
+                for r in 0..<Self.receiverCount where receivers[r].listening { listen(r, piece, n) }
+            }
+            if filled == Self.blockSamples {
+                endBlock()
+                filled = 0
+            }
+        }
+        self.filled = filled
     }
 
     /// Take the oldest tone found and not yet taken.
     public func nextEvent() -> FaxToneEvent? { events.pop() }
+
+    private func endBlock() {
+        let verdict = bands.judge(ring + block * Self.blockSamples)
+        blocksHeard = min(blocksHeard + 1, Self.ringBlocks)
+        for r in 0..<Self.receiverCount where receivers[r].gate(bandHoldsTone: verdict[r]) {
+            // Just opened: the receiver hears the tone's start, which may lie in earlier blocks.
+            let back = min(Self.lookbackBlocks, blocksHeard - 1)
+            for b in stride(from: back, through: 0, by: -1) {
+                let index = (block - b + Self.ringBlocks) % Self.ringBlocks
+                listen(r, ring + index * Self.blockSamples, Self.blockSamples)
+            }
+        }
+        block = (block + 1) % Self.ringBlocks
+        recount()
+    }
+
+    private func recount() {
+        listening = 0
+        for r in 0..<Self.receiverCount where receivers[r].listening { listening += 1 }
+    }
+
+    private func listen(_ r: Int, _ samples: UnsafePointer<Int16>, _ count: Int) {
+        let code = receivers[r].listen(samples, count: count)
+        // Each tone is reported once per call; the receivers latch what they found.
+        guard let tone = FaxTone(spandsp: code), code < 32, reported & (1 << UInt32(code)) == 0 else { return }
+        reported |= 1 << UInt32(code)
+        events.push(FaxToneEvent(tone: tone, sample: self.samples))
+        // CNG and the preamble receivers each find one tone only; once found they need not hear more.
+        if r != 1 {
+            receivers[r].retired = true
+            recount()
+        }
+    }
 }
