@@ -9,6 +9,8 @@ PACKAGES=(
   libsndfile1-dev libsamplerate0-dev   # prompts and recordings: read any audio file, resample to 8 kHz
   libfuse3-dev fuse3
   util-linux     # unshare, for running dahdi tools with the lab bound on /dev/dahdi
+  espeak-ng espeak-ng-data   # DTMF talk-off tests: English and Mandarin (cmn) speech corpus
+  sox            # DTMF talk-off tests: synthesised music corpus, 8 kHz WAV conversion
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

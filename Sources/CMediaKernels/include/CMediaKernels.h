@@ -27,4 +27,9 @@ int64_t cmk_sum_squares(const int16_t *x, int n);
 /// AVX2/FMA where the CPU has them, SSE otherwise.
 void cmk_goertzel_powers(const int16_t *x, int n, const float *coefficients, int groups, float *powers);
 
+/// Advance `banks` Goertzel resonators, s[n] = x[n] + coefficient * s[n-1] - s[n-2], over `count`
+/// samples. `state` holds s[n-1] of every bank followed by s[n-2] of every bank.
+/// Returns the sum of the squared samples.
+float cmk_goertzel_run(float *state, const float *coefficients, int banks, const float *samples, int count);
+
 #endif
