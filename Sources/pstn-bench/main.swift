@@ -89,3 +89,4 @@ benchDetector("call-progress-detector", extra: [("zone", "\"cn\"")], make: { Cal
     d.process(chunk)
     while d.nextEvent() != nil {}
 }
+benchRecorders()
