@@ -7,6 +7,7 @@ PACKAGES=(
   dahdi-source   # <dahdi/user.h>, the DAHDI user ABI
   dahdi          # dahdi_cfg, dahdi_test: Debian's own tools, run against dahdi-emu
   libsndfile1-dev libsamplerate0-dev   # prompts and recordings: read any audio file, resample to 8 kHz
+                 # (Debian 12's libsndfile1 1.2.0 links libmp3lame0 and libmpg123-0: MP3 recordings need nothing more)
   libfuse3-dev fuse3
   util-linux     # unshare, for running dahdi tools with the lab bound on /dev/dahdi
   espeak-ng espeak-ng-data   # DTMF talk-off tests: English and Mandarin (cmn) speech corpus

@@ -20,6 +20,7 @@ emit([("loop_threads", "1"), ("realtime", requestRealtime() ? "true" : "false")]
 if part != "pipeline" {
     BlockBenches.echoCanceller()
     BlockBenches.detectors()
+    benchRecorders()
 }
 if part != "blocks" {
     let directory = NSTemporaryDirectory() + "pstn-bench-\(getpid())"

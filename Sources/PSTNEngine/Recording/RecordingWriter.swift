@@ -7,7 +7,12 @@ import Synchronization
 /// `headerUpdateSeconds` (so a crash loses at most that much once the file is repaired), closes
 /// finished sessions and posts `RecordingClosed` for the owner to collect with `nextClosed()`.
 ///
-/// A plain thread, not Swift concurrency: libsndfile blocks on the disk.
+/// A plain thread, not Swift concurrency: libsndfile blocks on the disk. Add each session to
+/// one writer, once. The running thread keeps the writer alive: call `stop()` to end it.
+///
+/// After a crash, WAV recordings are fixed with `RecordingRepair.repairWAV`; an MP3 recording
+/// is readable as it stands up to the encoder's last full frame (its Xing header is only
+/// written at close, so its length is estimated by decoders).
 public final class RecordingWriter: @unchecked Sendable {
     private let pollMilliseconds: Int
     private let headerUpdateNanoseconds: UInt64
