@@ -64,6 +64,18 @@ public final class EchoCanceller {
     /// Forget the learnt echo path (a new call on the channel).
     public func reset() { state.reset() }
 
+    /// Where the learnt echo path is strongest, in samples after the reference (the tap of the
+    /// largest weight): the echo's delay on this line, for operators and diagnostics.
+    public var echoDelaySamples: Int {
+        var best = 0
+        var peak: Float = 0
+        for k in 0..<taps where abs(state.weights[k]) > peak {
+            peak = abs(state.weights[k])
+            best = k
+        }
+        return best
+    }
+
     /// Whether double talk is holding adaptation now.
     public var inDoubleTalk: Bool { state.hangover > 0 }
 

@@ -84,8 +84,8 @@ final class MediaChannel {
         callProgress = CallProgressDetector(zone: configuration.zone)
         lineIn = .allocate(capacity: chunk)
         lineIn.initialize(repeating: configuration.law.silence, count: chunk)
-        cushion = .allocate(capacity: settings.writeAheadSamples)
-        cushion.initialize(repeating: configuration.law.silence, count: settings.writeAheadSamples)
+        cushion = .allocate(capacity: settings.cushionSamples)
+        cushion.initialize(repeating: configuration.law.silence, count: settings.cushionSamples)
         lineOut = .allocate(capacity: chunk)
         lineOut.initialize(repeating: configuration.law.silence, count: chunk)
         func buffer() -> UnsafeMutablePointer<Int16> {
@@ -98,7 +98,7 @@ final class MediaChannel {
         sent = buffer()
         reference = buffer()
         var size = 1
-        while size < settings.writeAheadSamples + 2 * chunk { size <<= 1 }
+        while size < settings.cushionSamples + 2 * chunk { size <<= 1 }
         history = .allocate(capacity: size)
         history.initialize(repeating: 0, count: size)
         historyMask = size - 1

@@ -21,17 +21,23 @@ public struct MediaSettings: Sendable, Equatable {
     /// SCHED_FIFO priority for the loop's thread, or nil for the normal scheduler. When the
     /// process may not raise its priority the thread runs normally and says so in its statistics.
     public var realtimePriority: Int32?
-    /// DAHDI buffers per channel (each one chunk long): how far ahead the loop may write.
+    /// DAHDI buffers per channel (each one chunk long, at most DAHDI's 32): how long the loop may
+    /// stall before received audio is lost, and how far ahead it may write.
     public var dahdiBuffers: Int
-    /// Silence written ahead when a channel starts (1 to 480 samples): how late a chunk's write
-    /// may be without a gap on the line, and the delay it adds. 160 (20 ms) by default.
+    /// How late a chunk's write may be without a gap on the line (0 to 480 samples, 80 = 10 ms
+    /// by default). A channel that starts gets one chunk plus this much silence written ahead
+    /// (its first chunk cannot be written before it has been received); that is the delay the
+    /// loop adds beyond collecting a chunk.
     public var writeAheadSamples: Int
+
+    /// The silence written ahead when a channel starts: one chunk plus the margin.
+    public var cushionSamples: Int { chunkSamples + writeAheadSamples }
 
     public init(chunkSamples: Int = 160, echoTailMilliseconds: Int = 64, echoCancellerOn: Bool = true,
                 nonLinearProcessor: Bool = true, detectors: MediaDetectors = [.dtmf, .faxTones],
                 conferences: Int = 64, conferenceCapacity: Int = 64, commandQueueCapacity: Int = 1024,
-                eventQueueCapacity: Int = 4096, realtimePriority: Int32? = nil, dahdiBuffers: Int = 4,
-                writeAheadSamples: Int = 160) {
+                eventQueueCapacity: Int = 4096, realtimePriority: Int32? = nil, dahdiBuffers: Int = 8,
+                writeAheadSamples: Int = 80) {
         self.chunkSamples = chunkSamples
         self.echoTailMilliseconds = echoTailMilliseconds
         self.echoCancellerOn = echoCancellerOn
@@ -58,8 +64,8 @@ public struct MediaSettings: Sendable, Equatable {
         try check((2...1024).contains(conferenceCapacity), "conferenceCapacity", conferenceCapacity, "2...1024")
         try check((2...65536).contains(commandQueueCapacity), "commandQueueCapacity", commandQueueCapacity, "2...65536")
         try check((2...1_048_576).contains(eventQueueCapacity), "eventQueueCapacity", eventQueueCapacity, "2...1048576")
-        try check((2...64).contains(dahdiBuffers), "dahdiBuffers", dahdiBuffers, "2...64")
-        try check((1...480).contains(writeAheadSamples), "writeAheadSamples", writeAheadSamples, "1...480")
+        try check((2...32).contains(dahdiBuffers), "dahdiBuffers", dahdiBuffers, "2...32")
+        try check((0...480).contains(writeAheadSamples), "writeAheadSamples", writeAheadSamples, "0...480")
         if let p = realtimePriority { try check((1...99).contains(Int(p)), "realtimePriority", Int(p), "1...99") }
     }
 }

@@ -67,8 +67,9 @@ public final class MediaThread: @unchecked Sendable {
         let count = channels.count
         let chunk = group.settings.chunkSamples
         let period = chunk * 125_000
-        let timeout = Int32(max(2, chunk / 4))
-        let cushion = group.settings.writeAheadSamples
+        // Longer than a chunk: a pass never starts before the pilot's chunk is due.
+        let timeout = Int32(chunk / 8 + 5)
+        let cushion = group.settings.cushionSamples
         let polls = UnsafeMutablePointer<pollfd>.allocate(capacity: max(1, count))
         polls.initialize(repeating: pollfd(fd: -1, events: Int16(POLLIN), revents: 0), count: max(1, count))
         let late = UnsafeMutablePointer<Int>.allocate(capacity: max(1, count))
