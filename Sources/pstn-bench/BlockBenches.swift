@@ -78,6 +78,15 @@ enum BlockBenches {
                 while d.nextEvent() != nil {}
             }
         }
+        // Worst case for the DTMF receiver: a key held throughout, so every window runs all its checks.
+        let generator = DTMFGenerator(levelDBm0: -10, twistDB: 2, onMilliseconds: 1000, offMilliseconds: 0)
+        _ = generator.queue("58#D9")
+        var heldKeys = [Int16](repeating: 0, count: frameSamples * framesPerRun)
+        _ = heldKeys.withUnsafeMutableBufferPointer { generator.render(into: $0) }
+        detector("dtmf-detector", extra: [("audio", json("held-key"))], audio: heldKeys, make: { DTMFDetector() }) { d, audio in
+            d.process(audio)
+            while d.nextEvent() != nil {}
+        }
         detector("fax-tone-detector", extra: [("audio", json("ans-pr"))], audio: answerTone, make: { FaxToneDetector() }) { d, audio in
             d.process(audio)
             while d.nextEvent() != nil {}

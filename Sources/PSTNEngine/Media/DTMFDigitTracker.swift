@@ -10,6 +10,7 @@ struct DTMFDigitTracker {
     static let span = DTMFSpectrum.span
     static let edge = 16
 
+    /// A stretch of passing verdicts for one key.
     private struct Run {
         var digit: UInt8 = 0
         var first: UInt64 = 0

@@ -7,7 +7,7 @@ import Foundation
 /// complex DFT is kept, and the last four are chained into the DFT of a 128-sample (16 ms)
 /// window with the phase reference at the window's start. Comparing the phase of that window
 /// with the window two sub-blocks (64 samples) earlier measures each tone's frequency; the same
-/// samples are kept for Hann-windowed DFTs at arbitrary frequencies (the purity checks).
+/// samples are kept for Hann-windowed probes at arbitrary frequencies (the purity checks).
 ///
 /// All memory is allocated at creation; nothing here allocates afterwards.
 struct DTMFSpectrum {
@@ -37,6 +37,14 @@ struct DTMFSpectrum {
     private let energies: UnsafeMutablePointer<Float>
     private let hann: UnsafeMutablePointer<Float>
     private let hannGain: Float
+    static let maximumProbes = 8
+    /// Frequencies for `probe`, written by the caller.
+    let probeFrequencies: UnsafeMutablePointer<Float>
+    /// What `probe` measured.
+    let probePowers: UnsafeMutablePointer<Float>
+    private let probeCoefficients: UnsafeMutablePointer<Float>
+    private let probeState: UnsafeMutablePointer<Float>
+    private let windowed: UnsafeMutablePointer<Float>
 
     /// Ring slot of the sub-block being filled.
     private var slot = 0
@@ -78,6 +86,16 @@ struct DTMFSpectrum {
             gain += hann[n]
         }
         hannGain = gain
+        probeFrequencies = .allocate(capacity: Self.maximumProbes)
+        probeFrequencies.initialize(repeating: 0, count: Self.maximumProbes)
+        probePowers = .allocate(capacity: Self.maximumProbes)
+        probePowers.initialize(repeating: 0, count: Self.maximumProbes)
+        probeCoefficients = .allocate(capacity: Self.maximumProbes)
+        probeCoefficients.initialize(repeating: 0, count: Self.maximumProbes)
+        probeState = .allocate(capacity: 2 * Self.maximumProbes)
+        probeState.initialize(repeating: 0, count: 2 * Self.maximumProbes)
+        windowed = .allocate(capacity: Self.window)
+        windowed.initialize(repeating: 0, count: Self.window)
     }
 
     /// Free the storage; the owner calls this once, from its deinit.
@@ -91,6 +109,11 @@ struct DTMFSpectrum {
         samples.deallocate()
         energies.deallocate()
         hann.deallocate()
+        probeFrequencies.deallocate()
+        probePowers.deallocate()
+        probeCoefficients.deallocate()
+        probeState.deallocate()
+        windowed.deallocate()
     }
 
     /// Where the next samples go: the free part of the current sub-block.
@@ -177,26 +200,28 @@ struct DTMFSpectrum {
         return angle * Self.sampleRate / (2 * Float.pi * Float(Self.lag * Self.subBlock))
     }
 
-    /// Mean power of a sine at `frequency` over the newest window, Hann-windowed (sidelobes low
-    /// enough to see a weak component 150 Hz from a strong one).
-    func hannPower(at frequency: Float) -> Float {
-        let w = 2 * Float.pi * frequency / Self.sampleRate
-        let stepR = cos(w)
-        let stepI = -sin(w)
-        var pr: Float = 1
-        var qi: Float = 0
-        var sr: Float = 0
-        var si: Float = 0
-        // The window's samples start in the slot after the one being filled (the oldest).
+    /// Run `probe` on the first `count` (at most `maximumProbes`) entries of `probeFrequencies`:
+    /// afterwards `probePowers` holds the mean power of a sine at each over the newest window,
+    /// Hann-windowed (sidelobes low enough to see a weak component 150 Hz from a strong one).
+    /// Goertzel resonators over the windowed samples, run as one bank by the C kernel.
+    func probe(_ count: Int) {
+        let n = min(count, Self.maximumProbes)
+        // The window's samples start in the slot after the newest (the oldest one).
         let oldest = slot * Self.subBlock
-        for n in 0..<Self.window {
-            let x = samples[(oldest + n) % Self.window] * hann[n]
-            sr += x * pr
-            si += x * qi
-            let t = pr * stepR - qi * stepI
-            qi = pr * stepI + qi * stepR
-            pr = t
+        let tail = Self.window - oldest
+        for i in 0..<tail { windowed[i] = samples[oldest + i] * hann[i] }
+        for i in 0..<oldest { windowed[tail + i] = samples[i] * hann[tail + i] }
+        for i in 0..<n {
+            probeCoefficients[i] = 2 * cos(2 * Float.pi * probeFrequencies[i] / Self.sampleRate)
+            probeState[i] = 0
+            probeState[n + i] = 0
         }
-        return 2 * (sr * sr + si * si) / (hannGain * hannGain)
+        _ = cmk_goertzel_run(probeState, probeCoefficients, Int32(n), windowed, Int32(Self.window))
+        for i in 0..<n {
+            let s1 = probeState[i]
+            let s2 = probeState[n + i]
+            let magnitude = s1 * s1 + s2 * s2 - probeCoefficients[i] * s1 * s2
+            probePowers[i] = 2 * magnitude / (hannGain * hannGain)
+        }
     }
 }

@@ -12,8 +12,8 @@ import Foundation
 /// 6. purity: no harmonic-series neighbours. Voiced speech and instruments that put two
 ///    harmonics of one fundamental on a row and a column frequency also sound the harmonics next
 ///    to them (f_col + d and f_row - d, d = f_col - f_row) and the column's second harmonic; a
-///    DTMF sender's extraneous components must stay 20 dB down (Q.23). Measured with Hann
-///    windows at the measured frequencies.
+///    DTMF sender's extraneous components must stay 20 dB down (Q.23). Measured with
+///    Hann-windowed probes at the measured frequencies.
 struct DTMFToneAnalyzer {
     /// Another tone of the same group within this of the strongest: not one clean tone.
     static let relativePeak: Float = 6.31
@@ -92,14 +92,34 @@ struct DTMFToneAnalyzer {
     }
 
     private func isPure(_ s: DTMFSpectrum, row: Float, column: Float) -> Bool {
-        let limit = Self.purity * min(s.hannPower(at: row), s.hannPower(at: column))
         let spacing = column - row
-        let nyquistMargin: Float = 3950
-        if 2 * column < nyquistMargin && s.hannPower(at: 2 * column) > limit { return false }
-        if column + spacing < nyquistMargin && s.hannPower(at: column + spacing) > limit { return false }
         let below = abs(row - spacing)
-        if below >= Self.lowestNeighbour && s.hannPower(at: below) > limit { return false }
-        if abs(2 * row - column) >= Self.harmonicClearance && s.hannPower(at: 2 * row) > limit { return false }
+        let nyquistMargin: Float = 3950
+        // The two tones first (the reference), then the neighbours that apply to this pair.
+        let f = s.probeFrequencies
+        f[0] = row
+        f[1] = column
+        var count = 2
+        if 2 * column < nyquistMargin {
+            f[count] = 2 * column
+            count += 1
+        }
+        if column + spacing < nyquistMargin {
+            f[count] = column + spacing
+            count += 1
+        }
+        if below >= Self.lowestNeighbour {
+            f[count] = below
+            count += 1
+        }
+        if abs(2 * row - column) >= Self.harmonicClearance {
+            f[count] = 2 * row
+            count += 1
+        }
+        s.probe(count)
+        let p = s.probePowers
+        let limit = Self.purity * min(p[0], p[1])
+        for i in 2..<count where p[i] > limit { return false }
         return true
     }
 

@@ -5,6 +5,7 @@ import Foundation
 /// wide (a 450 Hz dial tone loses only 9 dB); the DTMF band passes with +0.3 dB. Allocation-free,
 /// one instance per channel.
 struct DialToneNotch {
+    /// One notch: H(z) = (1 - 2cos(w) z^-1 + z^-2) / (1 - 2r cos(w) z^-1 + r^2 z^-2).
     private struct Section {
         let b1: Float
         let a1: Float
