@@ -62,7 +62,7 @@ extension MediaLab {
 }
 
 /// The carrier's side of some channels, driven by the test in lockstep: each chunk it writes
-/// one chunk to every channel and reads one from every channel, two chunks ahead on writes.
+/// one chunk to every channel and reads one from every channel, four chunks ahead on writes.
 /// Its I/O never blocks inside the emulator: the kernel serialises writes to one FUSE file, and
 /// every channel opened through /dev/dahdi/channel is that one file, so a write parked in the
 /// emulator would stall the engine's writes too. It waits in poll instead.
@@ -74,22 +74,22 @@ final class FarEnd {
         channels = try numbers.map { try MediaLab.open($0, lab: lab, nonBlocking: true) }
         for c in channels {
             try c.setBlockSize(chunk)
-            try c.setBuffers(count: 4, size: chunk)
+            try c.setBuffers(count: 8, size: chunk)
         }
     }
 
     /// Run `chunks` chunks; `source(channel, chunkIndex)` gives the bytes to send (160).
-    /// Returns what each channel heard.
-    func run(chunks: Int, source: (Int, Int) -> [UInt8]) throws -> [[UInt8]] {
+    /// Returns what each channel in `listening` (all by default) heard; the others are not read.
+    func run(chunks: Int, listening: Set<Int>? = nil, source: (Int, Int) -> [UInt8]) throws -> [[UInt8]] {
         var heard = [[UInt8]](repeating: [], count: channels.count)
+        let ahead = 4
         for (i, c) in channels.enumerated() {
-            try send(source(i, 0), on: c)
-            try send(source(i, 1), on: c)
+            for k in 0..<min(ahead, chunks) { try send(source(i, k), on: c) }
         }
         for k in 0..<chunks {
             for (i, c) in channels.enumerated() {
-                if k + 2 < chunks { try send(source(i, k + 2), on: c) }
-                heard[i] += try receive(from: c)
+                if k + ahead < chunks { try send(source(i, k + ahead), on: c) }
+                if listening?.contains(i) ?? true { heard[i] += try receive(from: c) }
             }
         }
         return heard
