@@ -48,7 +48,8 @@ let package = Package(
         // Signalling: the one call model over PRI, SS7 and analog lines.
         .target(
             name: "CallControl",
-            dependencies: ["PSTNEngine"],
+            dependencies: ["PSTNEngine", "CLibPRI", "CLibSS7", "CSpanDSP", "CDAHDI",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Fax receive, send and fax-on-demand over spandsp's T.30.
@@ -94,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallControlTests",
-            dependencies: ["CallControl"],
+            dependencies: ["CallControl", "PSTNEngine", "DAHDIEmulator", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
