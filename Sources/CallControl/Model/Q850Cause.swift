@@ -1,6 +1,6 @@
 /// An ITU-T Q.850 cause: why a call ended or failed, on every network (PRI and SS7 carry it
 /// directly; analog lines map their tones and battery states onto it).
-public struct Q850Cause: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct Q850Cause: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: Int
 
     /// Cause values are 7 bits (1-127); anything else is not a cause.

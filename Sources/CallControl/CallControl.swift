@@ -1,0 +1,178 @@
+import PSTNEngine
+import Synchronization
+
+/// Call control as the applications and the daemon use it: the backends on their signalling
+/// thread, the router and the call state machine behind a thread-safe front. Events come out of
+/// `events`, in order; commands go in through the methods below and run on the signalling thread.
+public final class CallControl: Sendable {
+    private let loop: SignallingLoop
+    private let manager: UncheckedBox<ManagerSlot>
+    /// Every `CallEvent`, in order. One consumer.
+    public let events: AsyncStream<CallEvent>
+    private let continuation: AsyncStream<CallEvent>.Continuation
+    private let media: MediaEngine?
+
+    /// Holds the manager, which exists on the signalling thread only.
+    final class ManagerSlot { var manager: CallManager? }
+
+    public init(routing: RoutingTable, trunkGroups: [TrunkGroup], media: MediaEngine? = nil,
+                conferences: Int = 0, toneSupervised: Set<String> = [],
+                interDigitTimeout: Duration = .seconds(5)) throws(CallControlError) {
+        let (stream, continuation) = AsyncStream<CallEvent>.makeStream(bufferingPolicy: .unbounded)
+        events = stream
+        self.continuation = continuation
+        self.media = media
+        let slot = ManagerSlot()
+        let manager = CallManager(routing: routing, trunkGroups: trunkGroups, media: media,
+                                  conferences: conferences) { continuation.yield($0) }
+        manager.toneSupervisedBackends = toneSupervised
+        manager.interDigitTimeout = interDigitTimeout
+        slot.manager = manager
+        let box = UncheckedBox(slot)
+        self.manager = box
+        loop = try SignallingLoop { context, backend, indication in
+            box.value.manager?.handle(context, backend: backend, indication)
+        }
+    }
+
+    /// Start the signalling thread (and, when there is a media engine, the pump of its events).
+    public func start() throws(CallControlError) {
+        try loop.start()
+        if media != nil { scheduleMediaPump() }
+    }
+
+    /// Release every call with `cause` and stop the thread.
+    public func stop(cause: Q850Cause = .normalUnspecified) {
+        loop.stop(cause: cause)
+        continuation.finish()
+    }
+
+    private func scheduleMediaPump() {
+        let box = manager
+        let media = self.media
+        loop.perform { context in
+            func pump() {
+                while let event = media?.nextEvent() { box.value.manager?.handle(context, media: event) }
+                context.schedule(at: .now + .milliseconds(10)) { pump() }
+            }
+            pump()
+        }
+    }
+
+    /// Add a backend; it starts on the signalling thread. Its inbound calls belong to `trunkGroup`
+    /// unless a group in the configuration already lists it.
+    public func add(_ backend: sending any SignallingBackend, trunkGroup: String? = nil) async throws(CallControlError) {
+        let name = backend.name
+        let box = manager
+        let result: Result<Void, CallControlError> = await withCheckedContinuation { done in
+            let carried = UncheckedBox(backend)
+            loop.perform { context in
+                do throws(CallControlError) {
+                    try context.add(carried.value)
+                    if let trunkGroup, box.value.manager?.groupOfBackend[name] == nil {
+                        box.value.manager?.groupOfBackend[name] = trunkGroup
+                    }
+                    done.resume(returning: .success(()))
+                } catch {
+                    done.resume(returning: .failure(error))
+                }
+            }
+        }
+        try result.get()
+    }
+
+    /// Run `body` with the manager on the signalling thread and return its result.
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (SignallingContext, CallManager) throws(CallControlError) -> T)
+        async throws(CallControlError) -> T {
+        let box = manager
+        let result: Result<T, CallControlError> = await withCheckedContinuation { done in
+            loop.perform { context in
+                guard let manager = box.value.manager else {
+                    done.resume(returning: .failure(CallControlError("call control", "stopped")))
+                    return
+                }
+                do throws(CallControlError) {
+                    done.resume(returning: .success(try body(context, manager)))
+                } catch {
+                    done.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Answer an inbound call (an application took it).
+    public func answer(_ call: CallID) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in try manager.answer(context, call) }
+    }
+
+    /// End a call with `cause`.
+    public func release(_ call: CallID, cause: Q850Cause = .normalClearing) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in
+            guard manager.legs[call] != nil else {
+                throw CallControlError("release \(call)", "no such call", cause: .invalidCallReference)
+            }
+            manager.release(context, call, cause: cause)
+        }
+    }
+
+    /// Tell the caller of an inbound call that the called party is being alerted.
+    public func alert(_ call: CallID, inbandAudio: Bool = false) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in
+            guard let leg = manager.legs[call] else {
+                throw CallControlError("alert \(call)", "no such call", cause: .invalidCallReference)
+            }
+            context.backend(named: leg.backend)?.alert(call, inbandAudio: inbandAudio)
+        }
+    }
+
+    /// Place a call out on a trunk group; returns its id once the backend has sent the setup.
+    public func place(trunkGroup: String, setup: CallSetup) async throws(CallControlError) -> CallID {
+        try await onLoop { context, manager throws(CallControlError) in
+            try manager.place(context, group: trunkGroup, setup: setup, for: nil)
+        }
+    }
+
+    /// Send digits on a call (overlap sending, keypad).
+    public func sendDigits(_ call: CallID, _ digits: String) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in
+            guard let leg = manager.legs[call] else {
+                throw CallControlError("send digits on \(call)", "no such call", cause: .invalidCallReference)
+            }
+            context.backend(named: leg.backend)?.sendDigits(call, digits)
+        }
+    }
+
+    /// Replace the routing table (reload); calls in progress keep their routes.
+    public func setRouting(_ table: RoutingTable, trunkGroups: [TrunkGroup]? = nil) async throws(CallControlError) {
+        try await onLoop { _, manager in
+            manager.routing = table
+            if let trunkGroups {
+                manager.trunkGroups = Dictionary(trunkGroups.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                for g in trunkGroups { for m in g.members { manager.groupOfBackend[m] = g.name } }
+            }
+        }
+    }
+
+    /// The legs in progress.
+    public func calls() async throws(CallControlError) -> [CallLeg] {
+        try await onLoop { _, manager in manager.legs.values.sorted { $0.id < $1.id } }
+    }
+
+    /// Every backend's channels.
+    public func channels() async throws(CallControlError) -> [String: [ChannelStatus]] {
+        try await onLoop { context, _ in
+            Dictionary(context.backends.map { ($0.name, $0.channelStates()) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    /// A maintenance action on one backend.
+    public func maintain(_ backend: String, _ action: MaintenanceAction) async throws(CallControlError) {
+        try await onLoop { context, _ throws(CallControlError) in
+            guard let b = context.backend(named: backend) else {
+                throw CallControlError("maintenance on \(backend)", "no such span or linkset")
+            }
+            try b.maintain(action)
+        }
+    }
+}

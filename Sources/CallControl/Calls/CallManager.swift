@@ -1,0 +1,279 @@
+import PSTNEngine
+
+/// The one call state machine over every backend, on the signalling thread: it turns backend
+/// indications into leg state, routes inbound legs, places and bridges outbound legs, starts and
+/// stops the media of answered legs, and reports `CallEvent`s.
+final class CallManager {
+    private(set) var legs: [CallID: CallLeg] = [:]
+    /// Leg -> the leg it is (or will be) bridged to.
+    private var partners: [CallID: CallID] = [:]
+    private var bridges: [CallID: Int32] = [:]
+    private var digitTimers: [CallID: Int] = [:]
+    private var huntPosition: [String: Int] = [:]
+    private var freeConferences: [Int32]
+    var routing: RoutingTable
+    var trunkGroups: [String: TrunkGroup]
+    /// The trunk group each backend's inbound calls belong to.
+    var groupOfBackend: [String: String]
+    let media: MediaEngine?
+    let emit: (CallEvent) -> Void
+    /// How long to wait for the next overlap digit before taking the number as complete.
+    var interDigitTimeout: Duration = .seconds(5)
+
+    init(routing: RoutingTable, trunkGroups: [TrunkGroup], media: MediaEngine?, conferences: Int,
+         emit: @escaping (CallEvent) -> Void) {
+        self.routing = routing
+        self.trunkGroups = Dictionary(trunkGroups.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var owner: [String: String] = [:]
+        for g in trunkGroups { for m in g.members where owner[m] == nil { owner[m] = g.name } }
+        groupOfBackend = owner
+        self.media = media
+        freeConferences = (0..<Int32(max(0, conferences))).reversed()
+        self.emit = emit
+    }
+
+    /// The DAHDI channel's name in the media engine.
+    static func mediaName(_ channel: Int) -> String { "dahdi/\(channel)" }
+
+    // MARK: Indications from backends
+
+    func handle(_ context: SignallingContext, backend: String, _ indication: SignallingIndication) {
+        switch indication {
+        case let .incoming(id, channel, setup):
+            let group = groupOfBackend[backend] ?? backend
+            let leg = CallLeg(id: id, backend: backend, trunkGroup: group, direction: .inbound, channel: channel,
+                              setup: setup, at: .now())
+            legs[id] = leg
+            emit(.offered(leg))
+            route(context, id)
+        case let .moreDigits(id, digits, complete):
+            guard var leg = legs[id], leg.state <= .routing else { return }
+            leg.addDigits(digits, complete: complete)
+            legs[id] = leg
+            route(context, id)
+        case let .proceeding(id, channel):
+            legs[id]?.settle(channel: channel)
+        case let .alerting(id, _):
+            transition(id, "alerting") { leg throws(CallLeg.RefusedTransition) in try leg.alerting() }
+            emit(.alerting(id))
+            if let partner = partners[id], legs[partner]?.direction == .inbound,
+               let other = legs[partner], other.state < .alerting {
+                transition(partner, "alerting") { leg throws(CallLeg.RefusedTransition) in try leg.alerting() }
+                context.backend(named: other.backend)?.alert(partner, inbandAudio: false)
+            }
+        case let .progress(id, inband):
+            emit(.progress(id, inbandAudio: inband))
+        case let .answered(id):
+            guard transition(id, "answered", { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }) else { return }
+            startMedia(id)
+            emit(.answered(id))
+            if let partner = partners[id], let other = legs[partner] {
+                if other.state < .answered, other.direction == .inbound {
+                    context.backend(named: other.backend)?.answer(partner)
+                    transition(partner, "answer") { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }
+                    startMedia(partner)
+                    emit(.answered(partner))
+                }
+                bridge(id, partner)
+            }
+        case let .released(id, cause, by):
+            guard var leg = legs[id] else { return }
+            leg.released(cause: cause, by: by, at: .now())
+            legs[id] = nil
+            if let t = digitTimers.removeValue(forKey: id) { context.cancelTimer(t) }
+            stopMedia(leg)
+            emit(.released(leg))
+            if let partner = partners.removeValue(forKey: id) {
+                partners[partner] = nil
+                releaseConference(id, partner)
+                release(context, partner, cause: cause)
+            }
+        case let .flash(id):
+            emit(.flash(id))
+        case let .digit(id, d):
+            emit(.dtmf(id, digit: d, milliseconds: 0))
+        case let .channelState(channel, availability):
+            let call = legs.values.first { $0.channel == channel && $0.backend == backend }?.id
+            emit(.channelState(backend: backend, ChannelStatus(channel: channel, availability: availability,
+                                                               call: call, label: "\(channel)")))
+        case let .link(_, up):
+            emit(.link(backend: backend, up: up))
+        case let .protocolError(text):
+            emit(.protocolError(backend: backend, text))
+        }
+    }
+
+    /// Apply a leg transition; a refused one is reported, not obeyed.
+    @discardableResult
+    private func transition(_ id: CallID, _ what: String,
+                            _ change: (inout CallLeg) throws(CallLeg.RefusedTransition) -> Void) -> Bool {
+        guard var leg = legs[id] else { return false }
+        do {
+            try change(&leg)
+            legs[id] = leg
+            return true
+        } catch {
+            emit(.protocolError(backend: leg.backend, error.description))
+            return false
+        }
+    }
+
+    // MARK: Routing
+
+    private func route(_ context: SignallingContext, _ id: CallID) {
+        guard let leg = legs[id], let backend = context.backend(named: leg.backend) else { return }
+        if let t = digitTimers.removeValue(forKey: id) { context.cancelTimer(t) }
+        let decision = routing.decide(trunkGroup: leg.trunkGroup, called: leg.setup.called.digits,
+                                      calling: leg.setup.calling?.digits, complete: leg.setup.numberComplete,
+                                      at: .now())
+        switch decision {
+        case .needMoreDigits:
+            if leg.state == .offered {
+                backend.requestMoreDigits(id)
+                transition(id, "routing") { leg throws(CallLeg.RefusedTransition) in try leg.routing() }
+            }
+            digitTimers[id] = context.schedule(at: .now + interDigitTimeout) { [weak self, unowned context] in
+                guard let self, self.legs[id] != nil else { return }
+                self.digitTimers[id] = nil
+                self.legs[id]?.addDigits("", complete: true)
+                self.route(context, id)
+            }
+        case .noRoute:
+            release(context, id, cause: .unallocatedNumber)
+        case let .route(destination, origin):
+            transition(id, "routing") { leg throws(CallLeg.RefusedTransition) in try leg.routing() }
+            emit(.routed(id, destination, rule: origin))
+            switch destination {
+            case let .reject(cause):
+                release(context, id, cause: cause)
+            case .application:
+                backend.proceeding(id)
+            case let .station(group):
+                backend.proceeding(id)
+                forward(context, id, to: group, rewrite: NumberRewrite())
+            case let .trunkGroup(group, rewrite):
+                backend.proceeding(id)
+                forward(context, id, to: group, rewrite: rewrite)
+            }
+        }
+    }
+
+    private func forward(_ context: SignallingContext, _ id: CallID, to group: String, rewrite: NumberRewrite) {
+        guard let leg = legs[id] else { return }
+        var setup = CallSetup(calling: leg.setup.calling, called: rewrite.apply(to: leg.setup.called),
+                              redirecting: leg.setup.redirecting, callingName: leg.setup.callingName)
+        setup.numberComplete = true
+        do throws(CallControlError) {
+            let out = try place(context, group: group, setup: setup, for: id)
+            partners[id] = out
+            partners[out] = id
+        } catch {
+            release(context, id, cause: error.cause)
+        }
+    }
+
+    // MARK: Commands
+
+    /// Place an outbound leg on the first member of `group` that takes it.
+    @discardableResult
+    func place(_ context: SignallingContext, group name: String, setup: CallSetup, for parent: CallID?) throws(CallControlError) -> CallID {
+        guard let group = trunkGroups[name] else {
+            throw CallControlError("place a call to \(setup.called) on trunk group \(name)", "no such trunk group",
+                                   cause: .noRouteToDestination)
+        }
+        let id = CallID.next()
+        let count = group.members.count
+        let start = group.hunt == .roundRobin ? (huntPosition[name] ?? 0) : 0
+        var lastError = CallControlError("place a call to \(setup.called) on trunk group \(name)",
+                                         "the group has no members", cause: .noCircuitAvailable)
+        for k in 0..<count {
+            let member = group.members[(start + k) % count]
+            guard let backend = context.backend(named: member) else { continue }
+            do throws(CallControlError) {
+                try backend.place(id, setup)
+            } catch {
+                lastError = error
+                continue
+            }
+            huntPosition[name] = (start + k + 1) % count
+            let leg = CallLeg(id: id, backend: member, trunkGroup: name, direction: .outbound,
+                              channel: setup.channel?.channel, setup: setup, at: .now())
+            legs[id] = leg
+            emit(.placed(leg, for: parent))
+            return id
+        }
+        throw lastError
+    }
+
+    func release(_ context: SignallingContext, _ id: CallID, cause: Q850Cause) {
+        guard let leg = legs[id], leg.state < .releasing else { return }
+        transition(id, "release") { leg throws(CallLeg.RefusedTransition) in try leg.releasing(cause: cause) }
+        context.backend(named: leg.backend)?.release(id, cause: cause)
+    }
+
+    func answer(_ context: SignallingContext, _ id: CallID) throws(CallControlError) {
+        guard let leg = legs[id] else { throw CallControlError("answer \(id)", "no such call", cause: .invalidCallReference) }
+        guard leg.direction == .inbound, leg.state < .answered else {
+            throw CallControlError("answer \(id)", "the call is \(leg.state.rawValue)", cause: .messageNotCompatibleWithCallState)
+        }
+        context.backend(named: leg.backend)?.answer(id)
+        transition(id, "answer") { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }
+        startMedia(id)
+        emit(.answered(id))
+    }
+
+    // MARK: Media
+
+    private func startMedia(_ id: CallID) {
+        guard let media, let channel = legs[id]?.channel else { return }
+        media.send(.activate, to: Self.mediaName(channel))
+    }
+
+    private func stopMedia(_ leg: CallLeg) {
+        guard let media, let channel = leg.channel, leg.answeredAt != nil else { return }
+        media.send(.deactivate, to: Self.mediaName(channel))
+    }
+
+    private func bridge(_ a: CallID, _ b: CallID) {
+        guard bridges[a] == nil, let media, let ca = legs[a]?.channel, let cb = legs[b]?.channel,
+              let room = freeConferences.popLast() else { return }
+        bridges[a] = room
+        bridges[b] = room
+        media.send(.join(conference: room, role: .participant), to: Self.mediaName(ca))
+        media.send(.join(conference: room, role: .participant), to: Self.mediaName(cb))
+        emit(.bridged(a, b))
+    }
+
+    private func releaseConference(_ a: CallID, _ b: CallID) {
+        guard let room = bridges.removeValue(forKey: a) else { return }
+        bridges[b] = nil
+        if let media, let cb = legs[b]?.channel { media.send(.leave, to: Self.mediaName(cb)) }
+        freeConferences.append(room)
+    }
+
+    // MARK: Media events
+
+    /// Backends whose answered calls end when busy or congestion tone is heard on them (analog
+    /// FXO trunks, whose central office signals the far party's hang-up only by tone).
+    var toneSupervisedBackends: Set<String> = []
+
+    func handle(_ context: SignallingContext, media event: MediaEngineEvent) {
+        guard case let .channel(name?, e) = event, name.hasPrefix("dahdi/"), let channel = Int(name.dropFirst(6)),
+              let leg = legs.values.first(where: { $0.channel == channel && $0.state == .answered }) else { return }
+        switch e.kind {
+        case let .dtmf(digit, ms):
+            emit(.dtmf(leg.id, digit: Character(Unicode.Scalar(digit)), milliseconds: Int(ms)))
+        case let .faxTone(tone):
+            emit(.tone(leg.id, "\(tone)"))
+        case let .callProgress(tone):
+            emit(.tone(leg.id, "\(tone)"))
+            if toneSupervisedBackends.contains(leg.backend), tone == .busy || tone == .congestion {
+                let cause: Q850Cause = tone == .busy ? .normalClearing : .switchingEquipmentCongestion
+                release(context, leg.id, cause: cause)
+                legs[leg.id]?.markRemoteRelease()
+            }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// The routing table: ordered rules mapping trunk group + called number (DNIS) + time of day to
+/// a destination. The first rule that matches wins, as operators read a dial plan top to bottom.
+public struct RoutingTable: Sendable, Hashable {
+    /// One rule.
+    public struct Route: Sendable, Hashable {
+        /// Trunk groups the call must arrive on; empty means any.
+        public var trunkGroups: Set<String>
+        public var called: NumberPattern
+        /// When set, the calling number must match too (VIP lines, blocked prefixes).
+        public var calling: NumberPattern?
+        /// When set, the route applies only inside one of these windows.
+        public var windows: [TimeWindow]
+        public var destination: Destination
+        /// Where the rule came from, for error messages and `explain`.
+        public var origin: String
+
+        public init(trunkGroups: Set<String> = [], called: NumberPattern, calling: NumberPattern? = nil,
+                    windows: [TimeWindow] = [], destination: Destination, origin: String = "") {
+            self.trunkGroups = trunkGroups
+            self.called = called
+            self.calling = calling
+            self.windows = windows
+            self.destination = destination
+            self.origin = origin
+        }
+
+        func applies(trunkGroup: String, called number: String, calling: String?, at time: WallTime) -> Bool {
+            guard trunkGroups.isEmpty || trunkGroups.contains(trunkGroup) else { return false }
+            guard called.matches(number) else { return false }
+            if let pattern = self.calling, !pattern.matches(calling ?? "") { return false }
+            return windows.isEmpty || windows.contains { $0.contains(time) }
+        }
+    }
+
+    public var routes: [Route]
+
+    public init(routes: [Route] = []) { self.routes = routes }
+
+    /// What to do with a call, given what is known of its number so far.
+    public enum Decision: Sendable, Equatable {
+        case route(Destination, origin: String)
+        /// No route matches yet but one could after more digits (overlap receiving).
+        case needMoreDigits
+        /// No route matches and none could.
+        case noRoute
+    }
+
+    public func decide(trunkGroup: String, called: String, calling: String?, complete: Bool, at time: WallTime) -> Decision {
+        if let route = routes.first(where: { $0.applies(trunkGroup: trunkGroup, called: called, calling: calling, at: time) }) {
+            // With overlap, a longer number might match an earlier, more specific rule: wait.
+            if !complete, routes.contains(where: {
+                ($0.trunkGroups.isEmpty || $0.trunkGroups.contains(trunkGroup)) && $0.called.couldMatch(afterMore: called)
+                    && $0 != route
+            }) {
+                return .needMoreDigits
+            }
+            return .route(route.destination, origin: route.origin)
+        }
+        if !complete, routes.contains(where: {
+            ($0.trunkGroups.isEmpty || $0.trunkGroups.contains(trunkGroup)) && $0.called.couldMatch(afterMore: called)
+        }) {
+            return .needMoreDigits
+        }
+        return .noRoute
+    }
+}
