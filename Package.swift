@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "dahdi-emu", targets: ["dahdi-emu"]),
         .executable(name: "pstn-hwinfo", targets: ["pstn-hwinfo"]),
         .executable(name: "pstn-bench", targets: ["pstn-bench"]),
+        .executable(name: "pstn-sim", targets: ["pstn-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +51,17 @@ let package = Package(
             name: "CallControl",
             dependencies: ["PSTNEngine", "CLibPRI", "CLibSS7", "CSpanDSP", "CDAHDI",
                            .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The carrier on the other end of the lab cables: scenarios, scripted calls and load runs.
+        .target(
+            name: "CarrierSimulator",
+            dependencies: ["CallControl", "PSTNEngine", "CSndFile", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "pstn-sim",
+            dependencies: ["CarrierSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Fax receive, send and fax-on-demand over spandsp's T.30.
@@ -96,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "CallControlTests",
             dependencies: ["CallControl", "PSTNEngine", "DAHDIEmulator", "LabTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "CarrierSimulatorTests",
+            dependencies: ["CarrierSimulator", "CallControl", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

@@ -35,6 +35,9 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// The name of DAHDI channel `channel` in the media engine call control drives.
+    public static func mediaChannelName(_ channel: Int) -> String { CallManager.mediaName(channel) }
+
     /// Start the signalling thread (and, when there is a media engine, the pump of its events).
     public func start() throws(CallControlError) {
         try loop.start()

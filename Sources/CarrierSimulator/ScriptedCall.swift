@@ -1,0 +1,73 @@
+import CallControl
+
+/// One call the simulator places, and what it does once the engine answers.
+public struct ScriptedCall: Sendable, Codable, Equatable {
+    public var name: String?
+    public var trunk: String
+    public var calling: ScenarioNumber?
+    public var called: String
+    /// Send the called number digit by digit (overlap sending) instead of en bloc.
+    public var overlap: Bool?
+    /// Seconds after the start of the run to place the call.
+    public var at_s: Double?
+    public var steps: [Step]?
+
+    public init(name: String? = nil, trunk: String, calling: ScenarioNumber? = nil, called: String, steps: [Step]? = nil) {
+        self.name = name
+        self.trunk = trunk
+        self.calling = calling
+        self.called = called
+        self.steps = steps
+    }
+
+    /// One step of a call's script.
+    public struct Step: Sendable, Codable, Equatable {
+        /// Wait up to this many seconds for the answer; the call fails if it does not come.
+        public var wait_answer: Double?
+        /// Listen this many seconds: DTMF digits and tones heard are reported.
+        public var listen: Double?
+        /// Record what is heard during `listen` to this WAV file; its level is reported.
+        public var record: String?
+        public var send_dtmf: String?
+        /// Play a WAV file to the engine.
+        public var play: String?
+        /// Wait this many seconds.
+        public var wait: Double?
+        /// Hang up with this cause.
+        public var hangup: Int?
+        /// Wait up to this many seconds for the engine to hang up.
+        public var wait_release: Double?
+
+        public init(wait_answer: Double? = nil, listen: Double? = nil, record: String? = nil, send_dtmf: String? = nil,
+                    play: String? = nil, wait: Double? = nil, hangup: Int? = nil, wait_release: Double? = nil) {
+            self.wait_answer = wait_answer
+            self.listen = listen
+            self.record = record
+            self.send_dtmf = send_dtmf
+            self.play = play
+            self.wait = wait
+            self.hangup = hangup
+            self.wait_release = wait_release
+        }
+    }
+
+    func problems() -> [String] {
+        var out: [String] = []
+        let label = "call \(name ?? called)"
+        if let calling, calling.party == nil { out.append("\(label): calling number type or presentation not known") }
+        if called.isEmpty || !called.allSatisfy({ "0123456789*#".contains($0) }) {
+            out.append("\(label): called number \"\(called)\" is not digits")
+        }
+        for (i, step) in (steps ?? []).enumerated() {
+            let actions = [step.wait_answer != nil, step.listen != nil, step.send_dtmf != nil, step.play != nil,
+                           step.wait != nil, step.hangup != nil, step.wait_release != nil].filter { $0 }.count
+            if actions != 1 { out.append("\(label) step \(i + 1): exactly one action per step (found \(actions))") }
+            if step.record != nil, step.listen == nil { out.append("\(label) step \(i + 1): record goes with listen") }
+            if let c = step.hangup, Q850Cause(rawValue: c) == nil { out.append("\(label) step \(i + 1): \(c) is not a Q.850 cause") }
+            if let d = step.send_dtmf, !d.allSatisfy({ "0123456789*#ABCD".contains($0) }) {
+                out.append("\(label) step \(i + 1): \"\(d)\" is not DTMF digits")
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import CallControl
+import CarrierSimulator
+import Foundation
+import PSTNEngine
+
+/// `pstn-sim`: the carrier on the other end of the lab cables.
+@main
+struct PSTNSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pstn-sim",
+        abstract: "The carrier on the far end of the lab: PRI network side, the far SS7 point code, central-office lines and phones.",
+        discussion: """
+        Runs a YAML scenario (see Sources/CarrierSimulator/Scenario.swift): answers the calls the engine places,
+        places scripted calls, runs a load, and prints a JSON report of what happened.
+        """)
+
+    @Option(name: .long, help: "The scenario file.")
+    var scenario: String
+
+    @Option(name: .long, help: "The DAHDI directory (overrides the scenario's).")
+    var dahdi: String?
+
+    @Option(name: .long, help: "Write the JSON report here instead of standard output.")
+    var report: String?
+
+    @Option(name: .long, help: "Place one call to this number on the first trunk (in addition to the scenario's).")
+    var call: String?
+
+    @Option(name: .long, help: "Calling number of --call.")
+    var from: String?
+
+    @Option(name: .long, help: "Hang --call up this many seconds after answer.")
+    var hangupAfter: Double = 3
+
+    @Option(name: .long, help: "Load: call attempts per second on the first trunk to --load-called.")
+    var loadRate: Double?
+
+    @Option(name: .long, help: "Load: called number.")
+    var loadCalled: String = "1000"
+
+    @Option(name: .long, help: "Load: most calls up at once.")
+    var loadConcurrent: Int = 200
+
+    @Option(name: .long, help: "Load: seconds to run.")
+    var loadSeconds: Double = 60
+
+    @Option(name: .long, help: "Load: mean hold time in seconds (exponential).")
+    var loadHold: Double = 2
+
+    @Option(name: .long, help: "Stay up answering the engine's calls for this many seconds after the scripted work (0: exit at once; -1: until killed).")
+    var stay: Double = 0
+
+    func run() async throws {
+        var scenario = try Scenario.load(path: self.scenario)
+        if let dahdi { scenario.dahdi = dahdi }
+        if let call, let first = scenario.trunks.first {
+            var scripted = ScriptedCall(trunk: first.name, called: call)
+            scripted.calling = from.map { ScenarioNumber($0) }
+            scripted.steps = [.init(wait_answer: 30), .init(wait: hangupAfter), .init(hangup: 16)]
+            scenario.calls = (scenario.calls ?? []) + [scripted]
+        }
+        if let loadRate, let first = scenario.trunks.first {
+            var profile = LoadProfile(trunk: first.name, called: loadCalled, rate: loadRate,
+                                      concurrent: loadConcurrent, seconds: loadSeconds)
+            var hold = HoldTime(fixed: 0)
+            hold.fixed_s = nil
+            hold.mean_s = loadHold
+            profile.hold = hold
+            scenario.load = profile
+        }
+        let directory = DAHDIDirectory(scenario.dahdi ?? "/dev/dahdi")
+        let control = try CallControl(
+            routing: RoutingTable(routes: [.init(called: try NumberPattern("*"),
+                                                 destination: .application(name: "answer", argument: nil),
+                                                 origin: "simulator answers everything")]),
+            trunkGroups: scenario.trunks.map { TrunkGroup(name: $0.groupName, members: [$0.name]) })
+        try control.start()
+        for trunk in scenario.trunks {
+            let backend = try BackendFactory.make(trunk, dahdi: directory)
+            try await control.add(backend, trunkGroup: trunk.groupName)
+        }
+        let simulator = Simulator(scenario: scenario, calls: control, media: nil)
+        let pump = Task { await simulator.pumpEvents() }
+        try await Task.sleep(for: .milliseconds(Int((scenario.link_wait_s ?? 3) * 1000)))
+        let result = await simulator.run()
+        if stay != 0 {
+            try await Task.sleep(for: stay < 0 ? .seconds(86400 * 365) : .milliseconds(Int(stay * 1000)))
+        }
+        control.stop(cause: .normalClearing)
+        pump.cancel()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(result)
+        if let report {
+            try data.write(to: URL(fileURLWithPath: report))
+        } else {
+            FileHandle.standardOutput.write(data)
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        }
+    }
+}

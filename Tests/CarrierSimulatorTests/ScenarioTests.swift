@@ -1,0 +1,86 @@
+import CallControl
+import Testing
+@testable import CarrierSimulator
+
+@Suite("Simulator scenarios")
+struct ScenarioTests {
+    let good = """
+    dahdi: /tmp/lab/dahdi
+    trunks:
+      - { name: carrier1, type: pri, dchannel: 47, bchannels: "32-46,48-62", side: network, switch: euroisdn }
+    answer: { after_ms: 200, hangup_after_s: 3 }
+    calls:
+      - name: greeting
+        trunk: carrier1
+        calling: { number: "13800000000", type: national, presentation: restricted }
+        called: "95588"
+        steps:
+          - { wait_answer: 10 }
+          - { listen: 2, record: /tmp/heard.wav }
+          - { send_dtmf: "1#" }
+          - { hangup: 16 }
+    load: { trunk: carrier1, called: "95588", rate: 50, concurrent: 200, seconds: 60, hold: { mean_s: 3 } }
+    """
+
+    @Test("a full scenario reads back with every field")
+    func parses() throws {
+        let s = try Scenario.parse(good)
+        #expect(s.trunks.first?.bchannels?.channels.count == 30)
+        let call = try #require(s.calls?.first)
+        #expect(call.calling?.party == PartyNumber("13800000000", type: .national, presentation: .restricted))
+        #expect(call.steps?.count == 4)
+        #expect(s.load?.hold?.mean_s == 3)
+    }
+
+    @Test("every problem is reported at once, with the file")
+    func problems() {
+        let bad = """
+        trunks:
+          - { name: t, type: pri, side: sideways }
+        calls:
+          - { trunk: nowhere, called: "12a", steps: [ { hangup: 200 }, { wait: 1, send_dtmf: "x" } ] }
+        load: { trunk: t, called: "1", rate: 0, concurrent: 0, seconds: 1, hold: { min_s: 3 } }
+        """
+        do {
+            _ = try Scenario.parse(bad, file: "bad.yaml")
+            Issue.record("a broken scenario was accepted")
+        } catch {
+            let text = error.description
+            for fragment in ["needs 'dchannel'", "side must be user or network", "unknown trunk nowhere",
+                             "\"12a\" is not digits", "200 is not a Q.850 cause", "exactly one action",
+                             "rate must be", "concurrent must be", "min_s and max_s go together"] {
+                #expect(text.contains(fragment), "missing: \(fragment)")
+            }
+            #expect(text.hasPrefix("bad.yaml: "))
+        }
+    }
+
+    @Test("YAML that is not a scenario is refused with a reason", arguments: ["", "trunks: 3", ": : :", "trunks: [ { name: x } ]"])
+    func malformed(_ text: String) {
+        #expect(throws: ScenarioError.self) { try Scenario.parse(text) }
+    }
+
+    @Test("hold times: fixed, uniform, exponential")
+    func holds() throws {
+        #expect(HoldTime(fixed: 2).draw(0.9) == 2)
+        var uniform = HoldTime(fixed: 0)
+        uniform.fixed_s = nil
+        uniform.min_s = 1
+        uniform.max_s = 3
+        #expect(uniform.draw(0.5) == 2)
+        var exponential = HoldTime(fixed: 0)
+        exponential.fixed_s = nil
+        exponential.mean_s = 3
+        #expect(abs(exponential.draw(1 - 1 / 2.718281828459045) - 3) < 1e-6)
+    }
+
+    @Test("percentiles of setup latency")
+    func percentiles() throws {
+        let p = try #require(LoadReport.Percentiles((1...100).map(Double.init)))
+        #expect(p.p50 == 50)
+        #expect(p.p90 == 90)
+        #expect(p.p99 == 99)
+        #expect(p.max == 100)
+        #expect(LoadReport.Percentiles([]) == nil)
+    }
+}
