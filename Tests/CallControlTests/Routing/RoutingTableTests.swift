@@ -55,3 +55,23 @@ struct RoutingTableTests {
         #expect(NumberRewrite(stripLeading: 9).apply(to: PartyNumber("12")).digits == "")
     }
 }
+
+@Suite("Route configuration")
+struct RouteConfigurationTests {
+    @Test("configured routes become a table; every broken route is named with its problem")
+    func resolve() throws {
+        var good = RouteConfiguration(called: "_9.", to: .init(trunk_group: "pstn", strip: 1, prefix: "0"))
+        good.trunk_groups = ["stations"]
+        let table = try RoutingTable.resolve([good], file: "pstnd.yaml").get()
+        #expect(table.routes.first?.destination == .trunkGroup("pstn", rewrite: NumberRewrite(stripLeading: 1, prefix: "0")))
+        var bad = RouteConfiguration(called: "_1[", to: .init(app: "ivr", reject: 300))
+        bad.when = ["mon-fry"]
+        switch RoutingTable.resolve([good, bad], file: "pstnd.yaml") {
+        case .success: Issue.record("a broken route was accepted")
+        case .failure(let e):
+            #expect(e.problems.count == 3)
+            #expect(e.description.contains("pstnd.yaml: routes[1] (_1[)"))
+            #expect(e.description.contains("exactly one of app"))
+        }
+    }
+}
