@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "pstn-hwinfo", targets: ["pstn-hwinfo"]),
         .executable(name: "pstn-bench", targets: ["pstn-bench"]),
         .executable(name: "pstn-sim", targets: ["pstn-sim"]),
+        .executable(name: "pstnd", targets: ["pstnd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,6 +63,17 @@ let package = Package(
         .executableTarget(
             name: "pstn-sim",
             dependencies: ["CarrierSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The daemon: configuration, the built-in applications, the event log.
+        .target(
+            name: "Daemon",
+            dependencies: ["CallControl", "PSTNEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "pstnd",
+            dependencies: ["Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Fax receive, send and fax-on-demand over spandsp's T.30.

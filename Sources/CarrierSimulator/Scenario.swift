@@ -29,6 +29,10 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var answer: AnswerPolicy?
     public var calls: [ScriptedCall]?
     public var load: LoadProfile?
+    /// `alaw` or `ulaw`; by default A-law unless a trunk is T1.
+    public var law: String?
+    /// The tone zone of the simulated network (`cn`, `us`...).
+    public var zone: String?
     /// Seconds to wait for the trunks' signalling links to come up before placing calls.
     public var link_wait_s: Double?
 
@@ -70,6 +74,7 @@ public struct Scenario: Sendable, Codable, Equatable {
             if !names.contains(call.trunk) { out.append("call \(call.name ?? call.called): unknown trunk \(call.trunk)") }
             out += call.problems()
         }
+        if let law, !["alaw", "ulaw"].contains(law) { out.append("law must be alaw or ulaw, not \(law)") }
         if let load {
             if !names.contains(load.trunk) { out.append("load: unknown trunk \(load.trunk)") }
             out += load.problems()

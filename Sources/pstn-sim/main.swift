@@ -70,17 +70,27 @@ struct PSTNSim: AsyncParsableCommand {
             scenario.load = profile
         }
         let directory = DAHDIDirectory(scenario.dahdi ?? "/dev/dahdi")
+        let law: G711 = (scenario.law ?? (scenario.trunks.contains { $0.line == "T1" } ? "ulaw" : "alaw")) == "ulaw" ? .muLaw : .aLaw
+        let zoneName = scenario.zone ?? (law == .muLaw ? "us" : "cn")
+        guard let zone = ToneZone(country: zoneName) else { throw ValidationError("no tone zone \(zoneName)") }
+        let digital = scenario.trunks.filter { $0.type == .pri || $0.type == .ss7 }
+        var settings = MediaSettings(chunkSamples: 160)
+        settings.conferences = max(settings.conferences, digital.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
+        let media = digital.isEmpty ? nil : try MediaPlan.engine(for: digital, dahdi: directory, law: law, zone: zone,
+                                                                 settings: settings)
+        try media?.start()
         let control = try CallControl(
             routing: RoutingTable(routes: [.init(called: try NumberPattern("*"),
                                                  destination: .application(name: "answer", argument: nil),
                                                  origin: "simulator answers everything")]),
-            trunkGroups: scenario.trunks.map { TrunkGroup(name: $0.groupName, members: [$0.name]) })
+            trunkGroups: scenario.trunks.map { TrunkGroup(name: $0.groupName, members: [$0.name]) },
+            media: media, conferences: settings.conferences)
         try control.start()
         for trunk in scenario.trunks {
             let backend = try BackendFactory.make(trunk, dahdi: directory)
             try await control.add(backend, trunkGroup: trunk.groupName)
         }
-        let simulator = Simulator(scenario: scenario, calls: control, media: nil)
+        let simulator = Simulator(scenario: scenario, calls: control, media: media)
         let pump = Task { await simulator.pumpEvents() }
         try await Task.sleep(for: .milliseconds(Int((scenario.link_wait_s ?? 3) * 1000)))
         let result = await simulator.run()
@@ -88,6 +98,7 @@ struct PSTNSim: AsyncParsableCommand {
             try await Task.sleep(for: stay < 0 ? .seconds(86400 * 365) : .milliseconds(Int(stay * 1000)))
         }
         control.stop(cause: .normalClearing)
+        media?.stop()
         pump.cancel()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

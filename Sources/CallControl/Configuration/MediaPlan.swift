@@ -1,0 +1,40 @@
+import PSTNEngine
+
+/// The media engine for a set of trunks: every bearer channel opened on the DAHDI directory and
+/// named as call control names it, one media thread for up to `channelsPerThread` channels.
+public enum MediaPlan {
+    /// Open the bearer channels of `trunks` (except those whose backend opens them itself, as
+    /// analog lines do: `excluding`) and build the engine around them, not yet started.
+    public static func engine(for trunks: [TrunkConfiguration], dahdi: DAHDIDirectory, law: G711, zone: ToneZone,
+                              settings: MediaSettings, channelsPerThread: Int = 128,
+                              lines: [Int: DAHDIChannel] = [:]) throws(CallControlError) -> MediaEngine {
+        var configurations: [MediaChannelConfiguration] = []
+        for trunk in trunks {
+            for number in trunk.bearerChannels {
+                let line: DAHDIChannel
+                if let given = lines[number] {
+                    line = given
+                } else {
+                    do {
+                        line = try DAHDIChannel(number: number, in: dahdi, nonBlocking: true)
+                    } catch {
+                        throw CallControlError("open bearer channel \(number) of trunk \(trunk.name)", error.description)
+                    }
+                }
+                configurations.append(MediaChannelConfiguration(name: CallManager.mediaName(number), line: line,
+                                                                law: law, zone: zone))
+            }
+        }
+        var groups: [[MediaChannelConfiguration]] = []
+        var rest = configurations[...]
+        while !rest.isEmpty {
+            groups.append(Array(rest.prefix(channelsPerThread)))
+            rest = rest.dropFirst(channelsPerThread)
+        }
+        do {
+            return try MediaEngine(groups: groups, settings: settings)
+        } catch {
+            throw CallControlError("create the media engine for \(configurations.count) channels", "\(error)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import CallControl
+import Foundation
+import PSTNEngine
+
+/// The engine as one running thing: media, call control with every configured backend, the
+/// built-in applications, the event log. `pstnd` runs one.
+public final class Daemon: Sendable {
+    public let resolved: DaemonConfiguration.Resolved
+    public let calls: CallControl
+    private let media: MediaEngine?
+    private let log: CallEventLog
+    private let releasedCalls = ReleasedCalls()
+
+    public init(_ resolved: DaemonConfiguration.Resolved) throws {
+        self.resolved = resolved
+        let c = resolved.configuration
+        let dahdi = DAHDIDirectory(c.dahdi ?? "/dev/dahdi")
+        let digital = c.trunks.filter { $0.type == .pri || $0.type == .ss7 }
+        let media = digital.isEmpty ? nil : try MediaPlan.engine(for: digital, dahdi: dahdi, law: resolved.law,
+                                                                 zone: resolved.zone, settings: resolved.settings)
+        self.media = media
+        log = try CallEventLog(path: c.events)
+        calls = try CallControl(routing: resolved.routing, trunkGroups: resolved.trunkGroups, media: media,
+                                conferences: resolved.settings.conferences,
+                                toneSupervised: Set(c.trunks.filter { $0.type == .fxo }.map(\.name)),
+                                interDigitTimeout: .milliseconds(Int((c.inter_digit_s ?? 5) * 1000)))
+    }
+
+    /// Start media, call control and every backend, then serve events until call control stops.
+    public func run() async throws {
+        try media?.start()
+        try calls.start()
+        let dahdi = DAHDIDirectory(resolved.configuration.dahdi ?? "/dev/dahdi")
+        for trunk in resolved.configuration.trunks {
+            let backend = try BackendFactory.make(trunk, dahdi: dahdi)
+            try await calls.add(backend, trunkGroup: trunk.groupName)
+        }
+        let answer = AnswerApplication(settings: resolved.configuration.applications?.answer ?? AnswerSettings(),
+                                       calls: calls)
+        let released = releasedCalls
+        for await event in calls.events {
+            log.write(event)
+            switch event {
+            case let .routed(id, .application(name: "answer", argument), _):
+                Task { await answer.take(id, argument: argument) { await released.contains(id) } }
+            case let .released(leg):
+                await released.add(leg.id)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Release every call with `cause` and stop.
+    public func stop(cause: Q850Cause = .normalClearing) {
+        calls.stop(cause: cause)
+        media?.stop()
+    }
+}
+
+/// Calls that have ended, so that an application holding one does not release it twice.
+actor ReleasedCalls {
+    private var ids: Set<CallID> = []
+    func add(_ id: CallID) { ids.insert(id) }
+    func contains(_ id: CallID) -> Bool { ids.contains(id) }
+}

@@ -1,0 +1,151 @@
+import CallControl
+import Foundation
+import PSTNEngine
+import Yams
+
+/// `pstnd`'s configuration file (YAML): where DAHDI is, the trunks, trunk groups, routes, the
+/// media settings and the applications' settings.
+///
+/// ```yaml
+/// dahdi: /dev/dahdi
+/// media: { chunk_ms: 20, law: alaw, zone: cn }
+/// events: /var/lib/pstn/events.jsonl
+/// trunks:
+///   - { name: span1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn }
+/// trunk_groups:
+///   - { name: carrier, members: [span1], hunt: round-robin }
+/// routes:
+///   - { called: "*", to: { app: answer } }
+/// applications:
+///   answer: { after_ms: 0, hangup_after_s: 5, cause: 16 }
+/// ```
+public struct DaemonConfiguration: Sendable, Codable, Equatable {
+    public var dahdi: String?
+    public var media: MediaOptions?
+    /// Where the call event log (JSON lines) goes; none when absent.
+    public var events: String?
+    public var trunks: [TrunkConfiguration]
+    public var trunk_groups: [TrunkGroupConfiguration]?
+    public var routes: [RouteConfiguration]
+    public var applications: ApplicationsConfiguration?
+    /// Seconds of inter-digit timeout for overlap receiving.
+    public var inter_digit_s: Double?
+
+    /// Media settings operators choose.
+    public struct MediaOptions: Sendable, Codable, Equatable {
+        /// 1 to 20 ms.
+        public var chunk_ms: Int?
+        /// `alaw` or `ulaw`.
+        public var law: String?
+        /// Tone zone (`cn`, `us`, `uk`...).
+        public var zone: String?
+        public var echo_tail_ms: Int?
+    }
+
+    /// A trunk group as configured.
+    public struct TrunkGroupConfiguration: Sendable, Codable, Equatable {
+        public var name: String
+        public var members: [String]
+        public var hunt: TrunkGroup.Hunt?
+    }
+
+    /// Settings of the built-in applications.
+    public struct ApplicationsConfiguration: Sendable, Codable, Equatable {
+        public var answer: AnswerSettings?
+    }
+
+    /// Why the configuration cannot be used: every problem, with the file.
+    public struct Problems: Error, CustomStringConvertible, Sendable {
+        public let file: String
+        public let problems: [String]
+        public var description: String { problems.map { $0.hasPrefix(file) ? $0 : "\(file): \($0)" }.joined(separator: "\n") }
+    }
+
+    /// Everything resolved and checked, ready to start.
+    public struct Resolved: Sendable {
+        public let configuration: DaemonConfiguration
+        public let routing: RoutingTable
+        public let trunkGroups: [TrunkGroup]
+        public let law: G711
+        public let zone: ToneZone
+        public let settings: MediaSettings
+    }
+
+    public static func load(path: String) throws(Problems) -> Resolved {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw Problems(file: path, problems: ["cannot read the file as UTF-8 text"])
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(Problems) -> Resolved {
+        let c: DaemonConfiguration
+        do {
+            c = try YAMLDecoder().decode(DaemonConfiguration.self, from: text)
+        } catch {
+            throw Problems(file: file, problems: [describe(error)])
+        }
+        var problems = c.trunks.flatMap { $0.problems() }
+        let names = Set(c.trunks.map(\.name))
+        if names.count != c.trunks.count { problems.append("two trunks have the same name") }
+        var channelOwners: [Int: String] = [:]
+        for t in c.trunks {
+            for ch in t.bearerChannels + [t.dchannel].compactMap({ $0 }) + (t.links?.channels ?? []) {
+                if let other = channelOwners[ch] { problems.append("channel \(ch) is in both \(other) and \(t.name)") }
+                channelOwners[ch] = t.name
+            }
+        }
+        var groups: [String: TrunkGroup] = [:]
+        for g in c.trunk_groups ?? [] {
+            for m in g.members where !names.contains(m) { problems.append("trunk group \(g.name): unknown trunk \(m)") }
+            groups[g.name] = TrunkGroup(name: g.name, members: g.members, hunt: g.hunt ?? .sequential)
+        }
+        for t in c.trunks where groups[t.groupName] == nil || !(groups[t.groupName]!.members.contains(t.name)) {
+            if c.trunk_groups?.contains(where: { $0.members.contains(t.name) }) == true { continue }
+            groups[t.groupName, default: TrunkGroup(name: t.groupName, members: [])].members.append(t.name)
+        }
+        var routing = RoutingTable()
+        switch RoutingTable.resolve(c.routes, file: file) {
+        case .success(let table): routing = table
+        case .failure(let e): problems += e.problems
+        }
+        for route in routing.routes {
+            switch route.destination {
+            case let .trunkGroup(g, _) where groups[g] == nil: problems.append("\(route.origin): unknown trunk group \(g)")
+            case let .station(g) where groups[g] == nil: problems.append("\(route.origin): unknown station group \(g)")
+            case let .application(name, _) where !["answer"].contains(name):
+                problems.append("\(route.origin): unknown application \(name)")
+            default: break
+            }
+        }
+        let lawName = c.media?.law ?? (c.trunks.contains { $0.line == "T1" } ? "ulaw" : "alaw")
+        let law: G711 = lawName == "ulaw" || lawName == "mulaw" ? .muLaw : .aLaw
+        if !["alaw", "ulaw", "mulaw"].contains(lawName) { problems.append("media.law must be alaw or ulaw, not \(lawName)") }
+        let zoneName = c.media?.zone ?? (law == .muLaw ? "us" : "cn")
+        let zone = ToneZone(country: zoneName)
+        if zone == nil { problems.append("media.zone: no tone zone \(zoneName)") }
+        var settings = MediaSettings(chunkSamples: 8 * (c.media?.chunk_ms ?? 20),
+                                     echoTailMilliseconds: c.media?.echo_tail_ms ?? 64)
+        settings.conferences = max(settings.conferences, c.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
+        do { try settings.validate() } catch { problems.append("media: \(error)") }
+        if let a = c.applications?.answer { problems += a.problems() }
+        guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems) }
+        return Resolved(configuration: c, routing: routing, trunkGroups: Array(groups.values), law: law, zone: zone,
+                        settings: settings)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
+                let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                return "\(path.isEmpty ? "" : path + ": ")\(c.debugDescription)"
+            case let .keyNotFound(key, c):
+                return (c.codingPath + [key]).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + ": missing"
+            @unknown default:
+                return "\(decoding)"
+            }
+        }
+        return "\(error)"
+    }
+}
