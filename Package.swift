@@ -128,6 +128,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "CallControl", "LabTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
             name: "FaxServiceTests",
             dependencies: ["FaxService"],
             swiftSettings: [.swiftLanguageMode(.v6)]

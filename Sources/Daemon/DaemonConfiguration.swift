@@ -91,7 +91,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         var channelOwners: [Int: String] = [:]
         for t in c.trunks {
             for ch in t.bearerChannels + [t.dchannel].compactMap({ $0 }) + (t.links?.channels ?? []) {
-                if let other = channelOwners[ch] { problems.append("channel \(ch) is in both \(other) and \(t.name)") }
+                if let other = channelOwners[ch] {
+                    problems.append(other == t.name ? "channel \(ch) is listed twice in \(t.name)"
+                                                    : "channel \(ch) is in both \(other) and \(t.name)")
+                }
                 channelOwners[ch] = t.name
             }
         }
@@ -105,9 +108,11 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             groups[t.groupName, default: TrunkGroup(name: t.groupName, members: [])].members.append(t.name)
         }
         var routing = RoutingTable()
-        switch RoutingTable.resolve(c.routes, file: file) {
-        case .success(let table): routing = table
-        case .failure(let e): problems += e.problems
+        for (i, r) in c.routes.enumerated() {
+            switch r.resolve(where: "\(file): routes[\(i)] (\(r.called))") {
+            case .success(let route): routing.routes.append(route)
+            case .failure(let e): problems += e.description.split(separator: "\n").map(String.init)
+            }
         }
         for route in routing.routes {
             switch route.destination {

@@ -83,7 +83,7 @@ struct PSTNSim: AsyncParsableCommand {
             routing: RoutingTable(routes: [.init(called: try NumberPattern("*"),
                                                  destination: .application(name: "answer", argument: nil),
                                                  origin: "simulator answers everything")]),
-            trunkGroups: scenario.trunks.map { TrunkGroup(name: $0.groupName, members: [$0.name]) },
+            trunkGroups: Dictionary(grouping: scenario.trunks, by: \.groupName).map { TrunkGroup(name: $0.key, members: $0.value.map(\.name)) },
             media: media, conferences: settings.conferences)
         try control.start()
         for trunk in scenario.trunks {

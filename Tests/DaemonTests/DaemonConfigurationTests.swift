@@ -1,0 +1,72 @@
+import CallControl
+import Testing
+@testable import Daemon
+
+@Suite("Daemon configuration")
+struct DaemonConfigurationTests {
+    let good = """
+    dahdi: /tmp/lab/dahdi
+    media: { chunk_ms: 10, law: alaw, zone: cn }
+    trunks:
+      - { name: span1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn }
+      - { name: span2, type: pri, group: carrier, dchannel: 47, bchannels: "32-46,48-62", side: user, switch: euroisdn }
+      - { name: stations, type: fxs, channels: "125-126", numbers: ["8001", "8002"] }
+    trunk_groups:
+      - { name: carrier, members: [span1, span2], hunt: round-robin }
+    routes:
+      - { called: "_8XXX", to: { station: stations } }
+      - { called: "_9.", trunk_groups: [stations], to: { trunk_group: carrier, strip: 1 } }
+      - { called: "*", to: { app: answer } }
+    applications:
+      answer: { after_ms: 100, hangup_after_s: 2, cause: 16 }
+    """
+
+    @Test("a good configuration resolves: groups, routes, law, zone and chunk")
+    func resolves() throws {
+        let r = try DaemonConfiguration.parse(good, file: "pstnd.yaml")
+        #expect(r.routing.routes.count == 3)
+        let groups = Dictionary(uniqueKeysWithValues: r.trunkGroups.map { ($0.name, $0) })
+        #expect(groups["carrier"]?.members == ["span1", "span2"])
+        #expect(groups["carrier"]?.hunt == .roundRobin)
+        #expect(groups["stations"]?.members == ["stations"], "a trunk with no group forms its own")
+        #expect(r.settings.chunkSamples == 80)
+        #expect(r.law == .aLaw)
+    }
+
+    @Test("every problem is reported with the file, not just the first")
+    func problems() {
+        let bad = """
+        media: { law: slinear, zone: atlantis, chunk_ms: 40 }
+        trunks:
+          - { name: span1, type: pri, dchannel: 16, bchannels: "1-15,17-31", switch: ess5 }
+          - { name: span2, type: pri, dchannel: 16, bchannels: "15-20" }
+        trunk_groups:
+          - { name: carrier, members: [span1, span9] }
+        routes:
+          - { called: "_9.", to: { trunk_group: nowhere } }
+          - { called: "1", to: { app: karaoke } }
+          - { called: "_[", to: { reject: 0 } }
+        applications:
+          answer: { cause: 999 }
+        """
+        do {
+            _ = try DaemonConfiguration.parse(bad, file: "bad.yaml")
+            Issue.record("a broken configuration was accepted")
+        } catch {
+            let text = error.description
+            for fragment in ["unknown switch type ess5", "channel 16 is in both span1 and span2", "channel 15 is in both",
+                             "unknown trunk span9", "unknown trunk group nowhere", "unknown application karaoke",
+                             "not a Q.850 cause (1-127)", "media.law must be alaw or ulaw", "no tone zone atlantis",
+                             "media:", "answer.cause 999"] {
+                #expect(text.contains(fragment), "missing: \(fragment)")
+            }
+            #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("bad.yaml") })
+        }
+    }
+
+    @Test("text that is not a configuration is refused with a reason",
+          arguments: ["", "trunks: 1", "{", "trunks: []\nroutes: [ { called: 1 } ]", "\u{0}\u{1}binary"])
+    func malformed(_ text: String) {
+        #expect(throws: DaemonConfiguration.Problems.self) { try DaemonConfiguration.parse(text, file: "x.yaml") }
+    }
+}
