@@ -17,7 +17,7 @@ public final class EngineProcess {
         let text = config.replacingOccurrences(of: "DAHDI", with: lab.mountPoint)
             .replacingOccurrences(of: "EVENTS", with: eventLog)
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: try LabInstance.executable("pstnd"))
         process.arguments = ["--config", configPath]
@@ -73,7 +73,7 @@ public enum SimulatorRun {
         p.executableURL = URL(fileURLWithPath: try LabInstance.executable("pstn-sim"))
         p.arguments = ["--scenario", path, "--report", reportPath] + arguments
         let outputPath = path + ".log"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         p.standardOutput = FileHandle(forWritingAtPath: outputPath)
         p.standardError = FileHandle(forWritingAtPath: outputPath)
         try p.run()
