@@ -18,6 +18,48 @@ float cmk_nlms_step(float *weights, const float *x, int taps, float g_older, flo
 void cmk_nlms_pair(float *weights, const float *x, int taps, float g_older, float g_old,
                    float *dot_first, float *dot_second);
 
+/// The whole state of one line echo canceller (NLMS with Geigel double talk detection and a
+/// non-linear processor), so that a chunk is processed in one C call with no per-sample crossing
+/// of the Swift boundary. Swift allocates the three buffers and fills the settings; every other
+/// field starts at zero except `position` (= ECHO_SLACK), `noise_floor` and `noise_state`.
+#define CMK_ECHO_SLACK 1024
+#define CMK_ECHO_OLDER 4
+#define CMK_ECHO_PEAK_BLOCK 32
+typedef struct {
+    int taps;
+    float step_size;
+    float threshold;
+    int hangover_samples;
+    int non_linear_processor;
+    float regularisation;
+    float *weights;          /* taps */
+    float *history;          /* taps + CMK_ECHO_OLDER + CMK_ECHO_SLACK, newest first from `position` */
+    float *block_peaks;      /* block_count */
+    int block_count;
+    int position;
+    float energy;
+    float lag1;
+    float pending_newest;
+    float pending_older;
+    int block_index;
+    int samples_in_block;
+    float current_peak;
+    float completed_peak;
+    int hangover;
+    float reference_power;
+    float received_power;
+    float residual_power;
+    float noise_floor;
+    uint64_t noise_state;
+} cmk_echo;
+
+/// Cancel echo on `count` samples: `reference` was sent to the line, `received` came back;
+/// `output` gets the near end with the echo removed (may alias `received`).
+void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *received, int16_t *output, int count);
+
+/// One sample in float, for diagnostics and tests.
+float cmk_echo_step(cmk_echo *ec, float reference, float received);
+
 /// The exact sum of x[i]^2 over `n` samples.
 int64_t cmk_sum_squares(const int16_t *x, int n);
 

@@ -1,0 +1,141 @@
+// The echo canceller's per-sample control around the NLMS kernels: history insertion with the
+// running energy and lag-1 product, Geigel double-talk detection, the NLMS gain, and the
+// non-linear processor with comfort noise. One call per chunk keeps all of it in registers and
+// out of Swift's per-sample overhead.
+#include <math.h>
+#include <string.h>
+#include "CMediaKernels.h"
+
+static inline void insert(cmk_echo *ec, float x)
+{
+    float *h = ec->history;
+    if (ec->position == 0) {
+        // Slide the window back to the top of the buffer and re-sum, shedding rounding.
+        memmove(h + CMK_ECHO_SLACK, h, sizeof(float) * (size_t)(ec->taps + CMK_ECHO_OLDER));
+        ec->position = CMK_ECHO_SLACK;
+        float sum = 0, lagged = 0;
+        const float *w = h + ec->position;
+        for (int k = 0; k < ec->taps; k++) {
+            sum += w[k] * w[k];
+            lagged += w[k] * w[k + 1];
+        }
+        ec->energy = sum;
+        ec->lag1 = lagged;
+    }
+    int p = ec->position;
+    float oldest = h[p + ec->taps - 1];
+    float leaving = oldest * h[p + ec->taps];
+    p -= 1;
+    ec->position = p;
+    h[p] = x;
+    float e = ec->energy + x * x - oldest * oldest;
+    ec->energy = e > 0 ? e : 0;
+    ec->lag1 += x * h[p + 1] - leaving;
+}
+
+static inline void detect_double_talk(cmk_echo *ec, float x, float y)
+{
+    float magnitude = fabsf(x);
+    if (magnitude > ec->current_peak) ec->current_peak = magnitude;
+    if (++ec->samples_in_block == CMK_ECHO_PEAK_BLOCK) {
+        ec->block_peaks[ec->block_index] = ec->current_peak;
+        ec->block_index = ec->block_index + 1 == ec->block_count ? 0 : ec->block_index + 1;
+        ec->samples_in_block = 0;
+        ec->current_peak = 0;
+        float peak = 0;
+        for (int b = 0; b < ec->block_count; b++)
+            if (ec->block_peaks[b] > peak) peak = ec->block_peaks[b];
+        ec->completed_peak = peak;
+    }
+    float far_peak = ec->completed_peak > ec->current_peak ? ec->completed_peak : ec->current_peak;
+    float near = fabsf(y);
+    if (near > ec->threshold * far_peak && near > 64) ec->hangover = ec->hangover_samples;
+}
+
+static inline float gain(cmk_echo *ec, float e, float x, float y)
+{
+    detect_double_talk(ec, x, y);
+    if (ec->hangover > 0) {
+        ec->hangover -= 1;
+        return 0;
+    }
+    return ec->step_size * e / (ec->energy + ec->regularisation);
+}
+
+static inline float comfort_noise(cmk_echo *ec)
+{
+    uint64_t s = ec->noise_state;
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    ec->noise_state = s;
+    float uniform = (float)(s >> 40) / (float)(1 << 24) - 0.5f;
+    float floor = ec->noise_floor > 0 ? ec->noise_floor : 0;
+    return uniform * sqrtf(12 * floor);
+}
+
+static inline float non_linear(cmk_echo *ec, float e, float x, float y)
+{
+    const float a = 1.0f / 128;
+    ec->reference_power += a * (x * x - ec->reference_power);
+    ec->received_power += a * (y * y - ec->received_power);
+    ec->residual_power += a * (e * e - ec->residual_power);
+    if (ec->reference_power <= 100 * 100 && ec->hangover == 0) {
+        // Far end silent: what is heard is the line's background; it sets the comfort noise level.
+        ec->noise_floor += (e * e - ec->noise_floor) / 2048;
+        return e;
+    }
+    // The canceller takes most of what comes back, so it is echo: replace it with comfort noise.
+    if (ec->residual_power * 8 < ec->received_power) return comfort_noise(ec);
+    return e;
+}
+
+static inline int16_t to_sample(float e)
+{
+    if (e != e) return 0;
+    if (e > 32767) e = 32767;
+    if (e < -32768) e = -32768;
+    return (int16_t)(e + (e < 0 ? -0.5f : 0.5f));
+}
+
+float cmk_echo_step(cmk_echo *ec, float x, float y)
+{
+    insert(ec, x);
+    float estimate = cmk_nlms_step(ec->weights, ec->history + ec->position, ec->taps,
+                                   ec->pending_older, ec->pending_newest);
+    float e = y - estimate;
+    ec->pending_older = 0;
+    ec->pending_newest = gain(ec, e, x, y);
+    return ec->non_linear_processor ? non_linear(ec, e, x, y) : e;
+}
+
+void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *received, int16_t *output, int count)
+{
+    int i = 0;
+    for (; i + 1 < count; i += 2) {
+        float x1 = reference[i], x2 = reference[i + 1];
+        float y1 = received[i], y2 = received[i + 1];
+        insert(ec, x1);
+        float energy1 = ec->energy;
+        insert(ec, x2);
+        float energy2 = ec->energy;
+        float first, second;
+        cmk_nlms_pair(ec->weights, ec->history + ec->position, ec->taps, ec->pending_older,
+                      ec->pending_newest, &first, &second);
+        float e1 = y1 - first;
+        ec->energy = energy1;
+        float g1 = gain(ec, e1, x1, y1);
+        ec->energy = energy2;
+        float e2 = y2 - (second + g1 * ec->lag1);
+        float g2 = gain(ec, e2, x2, y2);
+        ec->pending_older = g1;
+        ec->pending_newest = g2;
+        if (ec->non_linear_processor) {
+            e1 = non_linear(ec, e1, x1, y1);
+            e2 = non_linear(ec, e2, x2, y2);
+        }
+        output[i] = to_sample(e1);
+        output[i + 1] = to_sample(e2);
+    }
+    if (i < count) output[i] = to_sample(cmk_echo_step(ec, reference[i], received[i]));
+}
