@@ -66,7 +66,8 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         public let configuration: DaemonConfiguration
         public let routing: RoutingTable
         public let trunkGroups: [TrunkGroup]
-        public let law: G711
+        /// The law every channel uses; nil: each trunk's own.
+        public let law: G711?
         public let zone: ToneZone
         public let settings: MediaSettings
     }
@@ -123,10 +124,15 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             default: break
             }
         }
-        let lawName = c.media?.law ?? (c.trunks.contains { $0.line == "T1" } ? "ulaw" : "alaw")
-        let law: G711 = lawName == "ulaw" || lawName == "mulaw" ? .muLaw : .aLaw
-        if !["alaw", "ulaw", "mulaw"].contains(lawName) { problems.append("media.law must be alaw or ulaw, not \(lawName)") }
-        let zoneName = c.media?.zone ?? (law == .muLaw ? "us" : "cn")
+        var law: G711?
+        switch c.media?.law {
+        case nil: law = nil
+        case "alaw": law = .aLaw
+        case "ulaw", "mulaw": law = .muLaw
+        case let other?: problems.append("media.law must be alaw or ulaw, not \(other)")
+        }
+        let mostlyT1 = c.trunks.filter { $0.line == "T1" }.count * 2 > c.trunks.filter { $0.type == .pri || $0.type == .ss7 }.count
+        let zoneName = c.media?.zone ?? ((law ?? (mostlyT1 ? .muLaw : .aLaw)) == .muLaw ? "us" : "cn")
         let zone = ToneZone(country: zoneName)
         if zone == nil { problems.append("media.zone: no tone zone \(zoneName)") }
         var settings = MediaSettings(chunkSamples: 8 * (c.media?.chunk_ms ?? 20),

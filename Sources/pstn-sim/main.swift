@@ -70,8 +70,8 @@ struct PSTNSim: AsyncParsableCommand {
             scenario.load = profile
         }
         let directory = DAHDIDirectory(scenario.dahdi ?? "/dev/dahdi")
-        let law: G711 = (scenario.law ?? (scenario.trunks.contains { $0.line == "T1" } ? "ulaw" : "alaw")) == "ulaw" ? .muLaw : .aLaw
-        let zoneName = scenario.zone ?? (law == .muLaw ? "us" : "cn")
+        let law: G711? = scenario.law.map { $0 == "ulaw" ? .muLaw : .aLaw }
+        let zoneName = scenario.zone ?? (scenario.trunks.allSatisfy { $0.line == "T1" } ? "us" : "cn")
         guard let zone = ToneZone(country: zoneName) else { throw ValidationError("no tone zone \(zoneName)") }
         let digital = scenario.trunks.filter { $0.type == .pri || $0.type == .ss7 }
         var settings = MediaSettings(chunkSamples: 160)

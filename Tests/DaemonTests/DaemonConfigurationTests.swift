@@ -31,6 +31,7 @@ struct DaemonConfigurationTests {
         #expect(groups["stations"]?.members == ["stations"], "a trunk with no group forms its own")
         #expect(r.settings.chunkSamples == 80)
         #expect(r.law == .aLaw)
+        #expect(try DaemonConfiguration.parse(good.replacingOccurrences(of: "law: alaw, ", with: ""), file: "x").law == nil)
     }
 
     @Test("every problem is reported with the file, not just the first")

@@ -5,7 +5,8 @@ import PSTNEngine
 public enum MediaPlan {
     /// Open the bearer channels of `trunks` (except those whose backend opens them itself, as
     /// analog lines do: `excluding`) and build the engine around them, not yet started.
-    public static func engine(for trunks: [TrunkConfiguration], dahdi: DAHDIDirectory, law: G711, zone: ToneZone,
+    /// `law` nil: each trunk's own (mu-law on T1, A-law otherwise).
+    public static func engine(for trunks: [TrunkConfiguration], dahdi: DAHDIDirectory, law: G711?, zone: ToneZone,
                               settings: MediaSettings, channelsPerThread: Int = 128,
                               lines: [Int: DAHDIChannel] = [:]) throws(CallControlError) -> MediaEngine {
         var configurations: [MediaChannelConfiguration] = []
@@ -22,7 +23,7 @@ public enum MediaPlan {
                     }
                 }
                 configurations.append(MediaChannelConfiguration(name: CallManager.mediaName(number), line: line,
-                                                                law: law, zone: zone))
+                                                                law: law ?? trunk.law, zone: zone))
             }
         }
         var groups: [[MediaChannelConfiguration]] = []

@@ -1,3 +1,5 @@
+import PSTNEngine
+
 /// One signalling backend as configuration describes it, for the daemon and the carrier
 /// simulator alike: a PRI span, an SS7 linkset, or analog FXO trunks / FXS stations.
 ///
@@ -63,6 +65,9 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
         case .fxo, .fxs: return channels?.channels ?? []
         }
     }
+
+    /// The companding law of its line: mu-law on T1, A-law otherwise.
+    public var law: G711 { line == "T1" ? .muLaw : .aLaw }
 
     /// The trunk group, defaulting to the backend's own name.
     public var groupName: String { group ?? name }
