@@ -76,6 +76,12 @@ let package = Package(
             dependencies: ["Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The control socket's protocol: framing, requests and responses, roles.
+        .target(
+            name: "Control",
+            dependencies: ["CallControl"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // Fax receive, send and fax-on-demand over spandsp's T.30.
         .target(
             name: "FaxService",
@@ -130,6 +136,11 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "CallControl", "LabTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: ["Control"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
