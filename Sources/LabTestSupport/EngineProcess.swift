@@ -3,7 +3,8 @@ import Glibc
 
 /// A `pstnd` started as a real process on a lab, with its configuration and event log in the
 /// lab's temporary directory. Stopping it (or dropping it) sends SIGTERM, then SIGKILL.
-public final class EngineProcess {
+/// Its readers only read files, so a test may watch the log from another thread.
+public final class EngineProcess: @unchecked Sendable {
     public let configPath: String
     public let eventLog: String
     public let process: Process

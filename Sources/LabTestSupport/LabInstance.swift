@@ -11,8 +11,9 @@ public struct LabError: Error, CustomStringConvertible {
 }
 
 /// A running `dahdi-emu` process on a temporary mount, for lab tests. Stopping it (or dropping it)
-/// terminates the process, unmounts and removes the temporary directory.
-public final class LabInstance {
+/// terminates the process, unmounts and removes the temporary directory. `fault` only talks to
+/// the emulator's socket, so another thread of a test may pull cables while the test waits.
+public final class LabInstance: @unchecked Sendable {
     public let directory: String
     public let mountPoint: String
     public let controlSocket: String
