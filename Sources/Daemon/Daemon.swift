@@ -32,9 +32,13 @@ public final class Daemon: Sendable {
         try calls.start()
         let dahdi = DAHDIDirectory(resolved.configuration.dahdi ?? "/dev/dahdi")
         for trunk in resolved.configuration.trunks {
-            let backend = try BackendFactory.make(trunk, dahdi: dahdi)
+            let backend = try BackendFactory.make(trunk, dahdi: dahdi) { line in
+                FileHandle.standardError.write(Data("pstnd: \(line)\n".utf8))
+            }
             try await calls.add(backend, trunkGroup: trunk.groupName)
+            FileHandle.standardError.write(Data("pstnd: started \(trunk.type.rawValue) trunk \(trunk.name)\n".utf8))
         }
+        FileHandle.standardError.write(Data("pstnd: running with \(resolved.configuration.trunks.count) trunks\n".utf8))
         let answer = AnswerApplication(settings: resolved.configuration.applications?.answer ?? AnswerSettings(),
                                        calls: calls)
         let released = releasedCalls

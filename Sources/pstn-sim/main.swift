@@ -87,7 +87,9 @@ struct PSTNSim: AsyncParsableCommand {
             media: media, conferences: settings.conferences)
         try control.start()
         for trunk in scenario.trunks {
-            let backend = try BackendFactory.make(trunk, dahdi: directory)
+            let backend = try BackendFactory.make(trunk, dahdi: directory) { line in
+                FileHandle.standardError.write(Data("pstn-sim: \(line)\n".utf8))
+            }
             try await control.add(backend, trunkGroup: trunk.groupName)
         }
         let simulator = Simulator(scenario: scenario, calls: control, media: media)
@@ -97,6 +99,8 @@ struct PSTNSim: AsyncParsableCommand {
         if stay != 0 {
             try await Task.sleep(for: stay < 0 ? .seconds(86400 * 365) : .milliseconds(Int(stay * 1000)))
         }
+        // Let releases in flight finish on the wire before the links go away.
+        try await Task.sleep(for: .seconds(1))
         control.stop(cause: .normalClearing)
         media?.stop()
         pump.cancel()

@@ -1,8 +1,30 @@
+import Glibc
 import PSTNEngine
 
 /// Builds the signalling backend a `TrunkConfiguration` describes, on the DAHDI directory given.
 public enum BackendFactory {
-    public static func make(_ trunk: TrunkConfiguration, dahdi: DAHDIDirectory) throws(CallControlError) -> any SignallingBackend {
-        throw CallControlError("create \(trunk.type.rawValue) trunk \(trunk.name)", "this backend type is not built yet")
+    /// `log` receives the backend's diagnostics (libpri's own words among them).
+    public static func make(_ trunk: TrunkConfiguration, dahdi: DAHDIDirectory,
+                            log: @escaping @Sendable (String) -> Void = { _ in }) throws(CallControlError) -> any SignallingBackend {
+        let what = "create \(trunk.type.rawValue) trunk \(trunk.name)"
+        let problems = trunk.problems()
+        guard problems.isEmpty else { throw CallControlError(what, problems.joined(separator: "; ")) }
+        switch trunk.type {
+        case .pri:
+            guard let d = trunk.dchannel, let bearers = trunk.bchannels?.channels,
+                  let switchType = PRISpanConfiguration.SwitchType(rawValue: trunk.switch ?? "euroisdn") else {
+                throw CallControlError(what, "incomplete PRI settings")
+            }
+            let configuration = PRISpanConfiguration(
+                name: trunk.name, dChannel: d, bearers: bearers,
+                side: trunk.side == "network" ? .network : .user, switchType: switchType,
+                overlapReceiving: trunk.overlap ?? false)
+            let span = try PRISpan(configuration, dahdi: dahdi)
+            span.log = log
+            if let flags = getenv("PSTN_PRI_DEBUG").flatMap({ Int32(String(cString: $0), radix: 16) }) { span.debugFlags = flags }
+            return span
+        case .ss7, .fxo, .fxs:
+            throw CallControlError(what, "\(trunk.type.rawValue) trunks are not supported by this build yet")
+        }
     }
 }
