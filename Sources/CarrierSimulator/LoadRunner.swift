@@ -5,6 +5,8 @@ import Glibc
 /// and accounts for every attempt.
 struct LoadRunner {
     let profile: LoadProfile
+    /// The trunk group the calls go out on (the profile's trunk's group, so every span of it is hunted).
+    let group: String
     let calls: CallControl
     let tracker: CallTracker
 
@@ -46,7 +48,7 @@ struct LoadRunner {
         let start = ContinuousClock.now
         let interval = 1.0 / profile.rate
         let total = Int((profile.seconds * profile.rate).rounded())
-        let group = profile.trunk
+        let group = self.group
         await withTaskGroup(of: Void.self) { tasks in
             for k in 0..<total {
                 let due = start + .milliseconds(Int(Double(k) * interval * 1000))

@@ -50,7 +50,8 @@ public final class Simulator: Sendable {
             report.calls = done.sorted { $0.0 < $1.0 }.map(\.1)
         }
         if let load = scenario.load {
-            report.load = await LoadRunner(profile: load, calls: calls, tracker: tracker).run()
+            let group = scenario.trunks.first { $0.name == load.trunk }?.groupName ?? load.trunk
+            report.load = await LoadRunner(profile: load, group: group, calls: calls, tracker: tracker).run()
         }
         return report
     }
