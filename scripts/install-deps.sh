@@ -12,6 +12,7 @@ PACKAGES=(
   util-linux     # unshare, for running dahdi tools with the lab bound on /dev/dahdi
   espeak-ng espeak-ng-data   # DTMF talk-off tests: English and Mandarin (cmn) speech corpus
   sox            # DTMF talk-off tests: synthesised music corpus, 8 kHz WAV conversion
+  tshark         # D-channel capture tests: decode the engine's LAPD/Q.931 pcaps
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -21,6 +21,10 @@ public enum BackendFactory {
                 overlapReceiving: trunk.overlap ?? false)
             let span = try PRISpan(configuration, dahdi: dahdi)
             span.log = log
+            if let path = trunk.capture {
+                let writer = try PcapWriter(path: path, linkType: .linuxLAPD, networkSide: configuration.side == .network)
+                span.capture = { writer.write($1, direction: $0) }
+            }
             if let flags = getenv("PSTN_PRI_DEBUG").flatMap({ Int32(String(cString: $0), radix: 16) }) { span.debugFlags = flags }
             return span
         case .ss7, .fxo, .fxs:

@@ -32,6 +32,8 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
     /// `E1` or `T1`.
     public var line: String?
     public var overlap: Bool?
+    /// Write the span's D-channel traffic (LAPD/Q.931) to this pcap file from start-up.
+    public var capture: String?
 
     // SS7
     /// `itu` or `ansi`.
