@@ -49,6 +49,7 @@ public final class Simulator: Sendable {
             for await r in group { done.append(r) }
             report.calls = done.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        report.answeredFromEngine = await engineCalls()
         if let load = scenario.load {
             let group = scenario.trunks.first { $0.name == load.trunk }?.groupName ?? load.trunk
             report.load = await LoadRunner(profile: load, group: group, calls: calls, tracker: tracker).run()
@@ -57,6 +58,27 @@ public final class Simulator: Sendable {
     }
 
     // MARK: Calls the engine places
+
+    /// What became of every call the engine placed towards the simulator so far.
+    private func engineCalls() async -> [CallReport] {
+        var out: [CallReport] = []
+        for leg in await tracker.offered {
+            let seen = await tracker.state(of: leg.id)
+            var r = CallReport(name: "from engine", called: leg.setup.called.digits)
+            r.id = leg.id.value
+            r.calling = leg.setup.calling?.digits
+            r.placedAt = leg.offeredAt.secondsSince1970
+            r.answeredAt = seen.answeredAt != nil ? (seen.released?.answeredAt?.secondsSince1970 ?? 0) : nil
+            r.cause = seen.released?.cause?.rawValue
+            r.causeText = seen.released?.cause?.name
+            r.releasedBy = seen.released?.releasedBy?.rawValue
+            r.releasedAt = seen.released?.releasedAt?.secondsSince1970
+            r.dtmfHeard = seen.dtmf
+            r.tonesHeard = seen.tones
+            out.append(r)
+        }
+        return out
+    }
 
     private func answerIncoming(_ id: CallID) async {
         let policy = scenario.answer ?? AnswerPolicy(after_ms: 0)

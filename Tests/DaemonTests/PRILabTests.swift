@@ -123,3 +123,47 @@ struct PRILabTests {
         #expect(call["cause"] as? Int == 1, "\(call)")
     }
 }
+
+/// The engine places calls out: a call routed to another trunk group leaves on another span.
+@Suite("PRI calls the engine places", .serialized)
+struct PRIOutboundLabTests {
+    static let engine = """
+    dahdi: DAHDI
+    events: EVENTS
+    trunks:
+      - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
+      - { name: t1, type: pri, group: carrier-t1, dchannel: 55, bchannels: "32-54", side: user, switch: ni2, line: T1 }
+    routes:
+      - { called: "_9.", trunk_groups: [carrier], to: { trunk_group: carrier-t1, strip: 1 } }
+    """
+
+    @Test("a call in on the E1 for 9 + number leaves on the T1 without the 9, is answered there, and both legs end with the far end's cause")
+    func tandem() throws {
+        let lab = try LabInstance(lab: PRILabTests.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine)
+        defer { engine.stop() }
+        let scenario = PRILabTests.carrierTrunks + """
+
+        answer: { after_ms: 300, hangup_after_s: 2, cause: 16 }
+        calls:
+          - name: tandem
+            trunk: e1
+            calling: "13800138000"
+            called: "93125550100"
+            steps:
+              - { wait_answer: 20 }
+              - { wait_release: 20 }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario)
+        let report = try #require(run.report, "\(run.output)")
+        let call = try #require((report["calls"] as? [[String: Any]])?.first)
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        #expect(call["answeredAt"] != nil, "the inbound leg is answered when the outbound one is")
+        #expect(call["cause"] as? Int == 16, "the far end's cause comes back on the inbound leg")
+        let placed = try #require((report["answeredFromEngine"] as? [[String: Any]])?.first, "the engine's outbound call: \(report)")
+        #expect(placed["called"] as? String == "3125550100", "the 9 is stripped")
+        #expect(placed["calling"] as? String == "13800138000")
+        #expect(engine.waitForEvent(within: 5) { $0["event"] as? String == "bridged" } != nil, "the two legs are bridged")
+        #expect(engine.waitForEvent(within: 5) { $0["event"] as? String == "placed" && $0["backend"] as? String == "t1" } != nil)
+    }
+}
