@@ -157,6 +157,21 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Stop (or resume) taking new inbound calls; refused calls get `cause`. Calls in progress go on.
+    public func setAcceptingCalls(_ accepting: Bool, refusing cause: Q850Cause = .temporaryFailure) async throws(CallControlError) {
+        try await onLoop { _, manager in
+            manager.acceptingCalls = accepting
+            manager.refusalCause = cause
+        }
+    }
+
+    /// Release every leg in progress with `cause`.
+    public func releaseAll(cause: Q850Cause) async throws(CallControlError) {
+        try await onLoop { context, manager in
+            for id in manager.legs.keys.sorted() { manager.release(context, id, cause: cause) }
+        }
+    }
+
     /// The legs in progress.
     public func calls() async throws(CallControlError) -> [CallLeg] {
         try await onLoop { _, manager in manager.legs.values.sorted { $0.id < $1.id } }

@@ -55,6 +55,37 @@ public final class Daemon: Sendable {
         }
     }
 
+    /// Re-read the configuration at `path` and apply its routes and trunk groups; calls in
+    /// progress keep theirs. Trunks themselves change only on restart. Returns what was done.
+    public func reload(path: String) async -> String {
+        do {
+            let fresh = try DaemonConfiguration.load(path: path)
+            let trunksBefore = Set(resolved.configuration.trunks)
+            try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
+            var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups"
+            if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
+            return note
+        } catch {
+            return "reload of \(path) refused, the running configuration stays:\n\(error)"
+        }
+    }
+
+    /// The orderly shutdown of SIGTERM: refuse new calls, let calls in progress finish for up to
+    /// the configured drain time, release the rest with cause 41, then stop.
+    public func drain() async {
+        try? await calls.setAcceptingCalls(false, refusing: .temporaryFailure)
+        let limit = ContinuousClock.now + .milliseconds(Int((resolved.configuration.drain_s ?? 30) * 1000))
+        while ContinuousClock.now < limit, let active = try? await calls.calls(), !active.isEmpty {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        try? await calls.releaseAll(cause: .temporaryFailure)
+        let released = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < released, let active = try? await calls.calls(), !active.isEmpty {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        stop(cause: .temporaryFailure)
+    }
+
     /// Release every call with `cause` and stop.
     public func stop(cause: Q850Cause = .normalClearing) {
         calls.stop(cause: cause)

@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var applications: ApplicationsConfiguration?
     /// Seconds of inter-digit timeout for overlap receiving.
     public var inter_digit_s: Double?
+    /// On SIGTERM: seconds calls in progress may go on before they are released (default 30).
+    public var drain_s: Double?
 
     /// Media settings operators choose.
     public struct MediaOptions: Sendable, Codable, Equatable {
@@ -140,6 +142,7 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         settings.conferences = max(settings.conferences, c.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
         do { try settings.validate() } catch { problems.append("media: \(error)") }
         if let a = c.applications?.answer { problems += a.problems() }
+        if let d = c.drain_s, !(0...3600).contains(d) { problems.append("drain_s must be 0-3600 seconds") }
         guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems) }
         return Resolved(configuration: c, routing: routing, trunkGroups: Array(groups.values), law: law, zone: zone,
                         settings: settings)

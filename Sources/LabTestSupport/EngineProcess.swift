@@ -51,6 +51,25 @@ public final class EngineProcess: @unchecked Sendable {
         return nil
     }
 
+    /// Send `signal` (SIGHUP to reload, SIGTERM to drain) to the daemon.
+    public func send(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Replace the configuration file (same substitutions as at start).
+    public func rewrite(config: String, lab: LabInstance) throws {
+        let text = config.replacingOccurrences(of: "DAHDI", with: lab.mountPoint)
+            .replacingOccurrences(of: "EVENTS", with: eventLog)
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Wait up to `seconds` for the daemon to exit by itself; true when it did.
+    public func waitForExit(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return !process.isRunning
+    }
+
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()

@@ -29,14 +29,22 @@ struct PSTND: AsyncParsableCommand {
             return
         }
         let daemon = try Daemon(resolved)
-        let signals = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let path = config
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
-        signals.setEventHandler { daemon.stop(cause: .normalClearing) }
-        interrupt.setEventHandler { daemon.stop(cause: .normalClearing) }
-        signals.resume()
-        interrupt.resume()
+        signal(SIGHUP, SIG_IGN)
+        let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        terminate.setEventHandler {
+            FileHandle.standardError.write(Data("pstnd: SIGTERM: draining calls\n".utf8))
+            Task { await daemon.drain() }
+        }
+        interrupt.setEventHandler { daemon.stop(cause: .temporaryFailure) }
+        hangup.setEventHandler {
+            Task { FileHandle.standardError.write(Data("pstnd: \(await daemon.reload(path: path))\n".utf8)) }
+        }
+        for source in [terminate, interrupt, hangup] { source.resume() }
         try await daemon.run()
     }
 }

@@ -17,6 +17,9 @@ final class CallManager {
     var groupOfBackend: [String: String]
     let media: MediaEngine?
     let emit: (CallEvent) -> Void
+    /// False while draining for shutdown: new inbound calls are refused with `refusalCause`.
+    var acceptingCalls = true
+    var refusalCause: Q850Cause = .temporaryFailure
     /// How long to wait for the next overlap digit before taking the number as complete.
     var interDigitTimeout: Duration = .seconds(5)
 
@@ -45,6 +48,10 @@ final class CallManager {
                               setup: setup, at: .now())
             legs[id] = leg
             emit(.offered(leg))
+            guard acceptingCalls else {
+                release(context, id, cause: refusalCause)
+                return
+            }
             route(context, id)
         case let .moreDigits(id, digits, complete):
             guard var leg = legs[id], leg.state <= .routing else { return }

@@ -261,6 +261,11 @@ public final class PRISpan: SignallingBackend {
     public func release(_ id: CallID, cause: Q850Cause) {
         guard let pri, var call = calls[id] else { return }
         guard call.stage != .releasing else { return }
+        if !call.outgoing, call.stage == .setup, let channel = call.channel {
+            // libpri does not send the DISCONNECT of an incoming call it was never told was
+            // accepted (seen with a second call on the span): acknowledge it first.
+            pri_proceeding(pri, call.handle, Int32(channel), 0)
+        }
         call.stage = .releasing
         call.localCause = cause
         calls[id] = call

@@ -45,6 +45,10 @@ final class PRIPair: @unchecked Sendable {
         let n = PRISpan(PRISpanConfiguration(name: "network", dChannel: 0, bChannels: bearers.mapValues { $0 + 100 },
                                              side: .network, switchType: switchType, overlapReceiving: overlap),
                         descriptor: pair[1])
+        if getenv("PRI_PAIR_DEBUG") != nil {
+            u.debugFlags = 0xffff
+            u.log = { FileHandle.standardError.write(Data("U \($0)\n".utf8)) }
+        }
         if let capture {
             let writer = try PcapWriter(path: capture, linkType: .linuxLAPD, networkSide: false)
             u.capture = { writer.write($1, direction: $0) }

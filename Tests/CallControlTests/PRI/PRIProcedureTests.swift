@@ -95,3 +95,32 @@ struct PRIProcedureTests {
         #expect(pair.userSide.wait(20) { incoming($0)?.2.called.digits == "2" } != nil, "a call still gets through")
     }
 }
+
+@Suite("PRI refusals over a socketpair", .serialized)
+struct PRIRefusalTests {
+    @Test("a call refused on arrival, while another call is up, ends at the caller with the refusal's cause")
+    func refuseWhileBusy() throws {
+        let pair = try PRIPair()
+        #expect(pair.waitUntilReady())
+        let first = CallID.next()
+        let second = CallID.next()
+        try pair.on(pair.network) { b throws(CallControlError) in try b.place(first, CallSetup(called: PartyNumber("1"))) }
+        let firstIn = try #require(pair.userSide.wait { if case .incoming = $0 { true } else { false } }.flatMap { i -> CallID? in
+            if case let .incoming(id, _, _) = i { return id }
+            return nil
+        })
+        try pair.on(pair.user) { $0.answer(firstIn) }
+        #expect(pair.networkSide.wait { $0 == .answered(first) } != nil)
+        try pair.on(pair.network) { b throws(CallControlError) in try b.place(second, CallSetup(called: PartyNumber("2"))) }
+        let secondIn = try #require(pair.userSide.wait { i in
+            if case let .incoming(id, _, _) = i { return id != firstIn }
+            return false
+        }.flatMap { i -> CallID? in
+            if case let .incoming(id, _, _) = i { return id }
+            return nil
+        })
+        try pair.on(pair.user) { $0.release(secondIn, cause: .userBusy) }
+        #expect(pair.networkSide.wait { $0 == .released(second, cause: .userBusy, by: .remote) } != nil, "\(pair.networkSide.all.suffix(5))")
+        #expect(pair.userSide.wait { if case .released(secondIn, _, _) = $0 { true } else { false } } != nil, "\(pair.userSide.all.suffix(5))")
+    }
+}
