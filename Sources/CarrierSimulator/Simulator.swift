@@ -105,7 +105,7 @@ public final class Simulator: Sendable {
     func play(_ call: ScriptedCall) async -> CallReport {
         var report = CallReport(name: call.name ?? call.called, called: call.called)
         report.calling = call.calling?.number
-        guard let group = scenario.trunks.first(where: { $0.name == call.trunk })?.groupName else {
+        guard let group = scenario.trunks.first(where: { $0.name == call.trunk })?.name else {
             report.failure = "unknown trunk \(call.trunk)"
             return report
         }

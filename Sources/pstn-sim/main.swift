@@ -51,6 +51,16 @@ struct PSTNSim: AsyncParsableCommand {
     @Option(name: .long, help: "Stay up answering the engine's calls for this many seconds after the scripted work (0: exit at once; -1: until killed).")
     var stay: Double = 0
 
+    /// The scenario's trunk groups, and one group per trunk named after it, so that a scripted
+    /// call leaves on exactly the trunk it names while load runs hunt the whole group.
+    static func trunkGroups(_ trunks: [TrunkConfiguration]) -> [TrunkGroup] {
+        let shared = Dictionary(grouping: trunks, by: \.groupName)
+            .map { TrunkGroup(name: $0.key, members: $0.value.map(\.name), hunt: .roundRobin) }
+        let own = trunks.filter { shared.map(\.name).contains($0.name) == false }
+            .map { TrunkGroup(name: $0.name, members: [$0.name]) }
+        return shared + own
+    }
+
     func run() async throws {
         var scenario = try Scenario.load(path: self.scenario)
         if let dahdi { scenario.dahdi = dahdi }
@@ -83,7 +93,7 @@ struct PSTNSim: AsyncParsableCommand {
             routing: RoutingTable(routes: [.init(called: try NumberPattern("*"),
                                                  destination: .application(name: "answer", argument: nil),
                                                  origin: "simulator answers everything")]),
-            trunkGroups: Dictionary(grouping: scenario.trunks, by: \.groupName).map { TrunkGroup(name: $0.key, members: $0.value.map(\.name)) },
+            trunkGroups: Self.trunkGroups(scenario.trunks),
             media: media, conferences: settings.conferences)
         try control.start()
         for trunk in scenario.trunks {
