@@ -27,7 +27,25 @@ public enum BackendFactory {
             }
             if let flags = getenv("PSTN_PRI_DEBUG").flatMap({ Int32(String(cString: $0), radix: 16) }) { span.debugFlags = flags }
             return span
-        case .ss7, .fxo, .fxs:
+        case .ss7:
+            guard let opc = trunk.opc, let dpc = trunk.dpc, let links = trunk.links?.channels,
+                  let bearers = trunk.bchannels?.channels, opc >= 0, dpc >= 0 else {
+                throw CallControlError(what, "incomplete SS7 settings")
+            }
+            guard let ni = SS7LinksetConfiguration.NetworkIndicator(rawValue: trunk.ni ?? "national") else {
+                throw CallControlError(what, "unknown network indicator \(trunk.ni ?? "")")
+            }
+            let first = trunk.cic_first ?? 1
+            let configuration = SS7LinksetConfiguration(
+                name: trunk.name, variant: trunk.variant == "ansi" ? .ansi : .itu, networkIndicator: ni,
+                originatingPointCode: UInt32(opc), destinationPointCode: UInt32(dpc),
+                links: links.enumerated().map { .init(channel: $0.element, slc: $0.offset) },
+                circuits: Dictionary(uniqueKeysWithValues: bearers.enumerated().map { (first + $0.offset, $0.element) }))
+            let linkset = try SS7Linkset(configuration, dahdi: dahdi)
+            linkset.log = log
+            if let flags = getenv("PSTN_SS7_DEBUG").flatMap({ UInt32(String(cString: $0), radix: 16) }) { linkset.debugFlags = flags }
+            return linkset
+        case .fxo, .fxs:
             throw CallControlError(what, "\(trunk.type.rawValue) trunks are not supported by this build yet")
         }
     }

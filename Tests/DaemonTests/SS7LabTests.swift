@@ -1,0 +1,70 @@
+import Foundation
+import LabTestSupport
+import Testing
+
+/// SS7 between `pstn-sim` (the far point code) and `pstnd`, as separate processes on an E1 with
+/// an MTP2 link in timeslot 16.
+@Suite("SS7 calls between pstn-sim and pstnd", .serialized)
+struct SS7LabTests {
+    static let lab = """
+    cards:
+      - name: engine
+        spans:
+          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: ss7 }
+      - name: carrier
+        spans:
+          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: ss7 }
+    cables:
+      - { name: e1, a: engine/span1, b: carrier/span1 }
+    """
+    // Engine 1-31 (link 16), carrier 32-62 (link 47); CIC n is timeslot n.
+
+    static let engine = """
+    dahdi: DAHDI
+    events: EVENTS
+    trunks:
+      - { name: ss7, type: ss7, group: carrier, variant: itu, opc: 1, dpc: 2, ni: national, links: [16],
+          cic_first: 1, bchannels: "1-15,17-31" }
+    routes:
+      - { called: "95588", to: { app: answer } }
+    applications:
+      answer: { after_ms: 200, hangup_after_s: 2, cause: 16 }
+    """
+
+    static let carrier = """
+    dahdi: DAHDI
+    link_wait_s: 5
+    trunks:
+      - { name: ss7, type: ss7, variant: itu, opc: 2, dpc: 1, ni: national, links: [47], cic_first: 1,
+          bchannels: "32-46,48-62" }
+    """
+
+    @Test("GRS at start-up, then an IAM is answered and released on the right CIC with the engine's cause")
+    func iamAnswered() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine)
+        defer { engine.stop() }
+        let scenario = Self.carrier + """
+
+        calls:
+          - name: isup
+            trunk: ss7
+            calling: { number: "13800138000", type: national }
+            called: "95588"
+            steps: [ { wait_answer: 20 }, { wait_release: 20 } ]
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "no report: \(run.output)\n\(engine.log)")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        #expect(call["answeredAt"] != nil)
+        #expect(call["cause"] as? Int == 16)
+        #expect(call["releasedBy"] as? String == "remote")
+        let offered = try #require(engine.waitForEvent(within: 5) { $0["event"] as? String == "offered" }, "\(engine.log)")
+        #expect(offered["calling"] as? String == "13800138000")
+        #expect(offered["called"] as? String == "95588")
+        #expect(offered["channel"] as? Int == 1, "the simulator took the lowest free CIC, 1: timeslot 1")
+        #expect(engine.waitForEvent(within: 5) { $0["event"] as? String == "link" && $0["up"] as? Bool == true } != nil)
+        #expect(engine.events().contains { $0["event"] as? String == "channel" && $0["text"] as? String == "resetting" },
+                "circuits were reset (GRS) at start-up")
+    }
+}
