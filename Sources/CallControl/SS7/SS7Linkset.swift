@@ -20,6 +20,10 @@ public final class SS7Linkset: SignallingBackend {
     private var calls: [CallID: SS7Call] = [:]
     private var byHandle: [OpaquePointer: CallID] = [:]
     private var up = false
+    /// While the linkset is down: when to restart alignment on its links (libss7 does not retry
+    /// by itself after a failure that was not an alarm).
+    private var realignAt: ContinuousClock.Instant?
+    private var linksInAlarm: Set<Int32> = []
     /// libss7 actions its callbacks asked for, carried out once its event is handled.
     private var deferred: [() -> Void] = []
     private var handle: SS7Library.SS7LinksetHandle?
@@ -135,15 +139,28 @@ public final class SS7Linkset: SignallingBackend {
     }
 
     public func nextDeadline() -> ContinuousClock.Instant? {
-        guard let ss7, let tv = ss7_schedule_next(ss7) else { return nil }
-        var now = timeval()
-        gettimeofday(&now, nil)
-        let micros = (Int64(tv.pointee.tv_sec) - Int64(now.tv_sec)) * 1_000_000 + Int64(tv.pointee.tv_usec) - Int64(now.tv_usec)
-        return ContinuousClock.now + .microseconds(micros)
+        guard let ss7 else { return nil }
+        var due = realignAt
+        if let tv = ss7_schedule_next(ss7) {
+            var now = timeval()
+            gettimeofday(&now, nil)
+            let micros = (Int64(tv.pointee.tv_sec) - Int64(now.tv_sec)) * 1_000_000 + Int64(tv.pointee.tv_usec) - Int64(now.tv_usec)
+            let libraryDue = ContinuousClock.now + .microseconds(micros)
+            if due.map({ libraryDue < $0 }) ?? true { due = libraryDue }
+        }
+        return due
     }
 
     public func runTimers() {
         guard let ss7 else { return }
+        if let at = realignAt, at <= .now {
+            realignAt = up ? nil : .now + .seconds(10)
+            for fd in descriptors where !linksInAlarm.contains(fd) {
+                log("\(name): restarting alignment on a failed link")
+                ss7_link_alarm(ss7, fd)
+                ss7_link_noalarm(ss7, fd)
+            }
+        }
         _ = ss7_schedule_run(ss7)
         drainEvents()
     }
@@ -316,8 +333,12 @@ public final class SS7Linkset: SignallingBackend {
         guard let ss7, let channel = channels.first(where: { $0.fileDescriptor == fd }) else { return }
         while let event = try? channel.nextEvent() {
             switch event {
-            case .alarm: ss7_link_alarm(ss7, fd)
-            case .noAlarm: ss7_link_noalarm(ss7, fd)
+            case .alarm:
+                linksInAlarm.insert(fd)
+                ss7_link_alarm(ss7, fd)
+            case .noAlarm:
+                linksInAlarm.remove(fd)
+                ss7_link_noalarm(ss7, fd)
             default: break
             }
         }
@@ -341,10 +362,12 @@ public final class SS7Linkset: SignallingBackend {
         switch e.pointee.e {
         case SS7_EVENT_UP:
             up = true
+            realignAt = nil
             indicate(.link(name: name, up: true))
             resetAll()
         case SS7_EVENT_DOWN:
             up = false
+            realignAt = .now + .seconds(2)
             for id in Array(calls.keys) { finish(id, cause: .networkOutOfOrder, by: .system) }
             for cic in circuits.keys {
                 circuits[cic]?.inService = false
@@ -477,6 +500,10 @@ public final class SS7Linkset: SignallingBackend {
         case ISUP_EVENT_UCIC:
             let u = e.pointee.ucic
             indicate(.protocolError("\(name): the far end says CIC \(u.cic) is unequipped"))
+            if let id = circuits[Int(u.cic)]?.call {
+                if let handle = calls[id]?.handle { byHandle[handle] = nil }
+                finish(id, cause: .requestedCircuitNotAvailable, by: .remote)
+            }
             circuits[Int(u.cic)]?.inService = false
             report(Int(u.cic))
             freeIfClear(u.call)

@@ -12,7 +12,7 @@ final class SS7Pair: @unchecked Sendable {
     let farSide = PRIPair.Recorder()
     var fds: [[Int32]] = []
 
-    init(links: Int = 1, circuits: Int = 30) throws {
+    init(links: Int = 1, circuits: Int = 30, extraFarCircuit: Bool = false) throws {
         for _ in 0..<links {
             var pair: [Int32] = [0, 0]
             guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0, &pair) == 0 else { throw CallControlError("socketpair", "failed") }
@@ -29,7 +29,9 @@ final class SS7Pair: @unchecked Sendable {
             links: (0..<links).map { .init(channel: 0, slc: $0) }, circuits: cics), descriptors: fds.map { $0[0] })
         let b = SS7Linkset(SS7LinksetConfiguration(
             name: "far", variant: .itu, networkIndicator: .national, originatingPointCode: 2, destinationPointCode: 1,
-            links: (0..<links).map { .init(channel: 0, slc: $0) }, circuits: cics.mapValues { $0 + 100 }), descriptors: fds.map { $0[1] })
+            links: (0..<links).map { .init(channel: 0, slc: $0) },
+            circuits: cics.mapValues { $0 + 100 }.merging(extraFarCircuit ? [circuits + 1: 300] : [:]) { a, _ in a }),
+            descriptors: fds.map { $0[1] })
         if getenv("SS7_PAIR_DEBUG") != nil {
             a.debugFlags = 0x7
             a.log = { FileHandle.standardError.write(Data("A \($0)\n".utf8)) }

@@ -1,0 +1,60 @@
+import CallControl
+import Foundation
+import Glibc
+import Testing
+
+@Suite("SS7 bad input", .serialized)
+struct SS7MalformedTests {
+    @Test("an IAM on a CIC the engine does not have is answered with UCIC and the caller's call ends with cause 44")
+    func unknownCIC() throws {
+        let pair = try SS7Pair(circuits: 4, extraFarCircuit: true)
+        // The far end's extra CIC 5 is never reset by the engine, so it stays resetting there;
+        // wait for the four shared circuits.
+        let deadline = Date().addingTimeInterval(20)
+        while pair.idle(pair.engine) < 4 && Date() < deadline { usleep(50_000) }
+        #expect(pair.idle(pair.engine) == 4)
+        let out = CallID.next()
+        let exclusive = CallSetup(called: PartyNumber("1"), channel: ChannelSelection(channel: 300, exclusive: true))
+        // CIC 5 is only idle on the far side once its own GRS is answered; try until it is.
+        var placed = false
+        while !placed && Date() < deadline {
+            do {
+                try pair.on(pair.far) { b throws(CallControlError) in try b.place(out, exclusive) }
+                placed = true
+            } catch { usleep(100_000) }
+        }
+        let links = pair.engineSide.all.filter { if case .link = $0 { true } else { false } }
+        let farLinks = pair.farSide.all.filter { if case .link = $0 { true } else { false } }
+        #expect(placed, "the linkset came back: \(links) far: \(farLinks) states: \(pair.states(pair.far).map(\.availability)) \(pair.states(pair.engine).map(\.availability))")
+        #expect(pair.engineSide.wait { if case .protocolError(let t) = $0 { t.contains("unknown CIC 5") } else { false } } != nil,
+                "\(pair.engineSide.all.suffix(4))")
+        #expect(pair.farSide.wait { $0 == .released(out, cause: .requestedCircuitNotAvailable, by: .remote) } != nil,
+                "\(pair.farSide.all.suffix(4))")
+    }
+
+    @Test("garbage frames on the link are survived; calls work once the link is back")
+    func garbage() throws {
+        let pair = try SS7Pair(circuits: 4)
+        #expect(pair.waitUntilReady(circuits: 4))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let frame = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } + [0, 0]
+            _ = frame.withUnsafeBytes { write(pair.fds[0][1], $0.baseAddress, $0.count) }
+        }
+        let out = CallID.next()
+        var placed = false
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if pair.idle(pair.far) == 4, pair.idle(pair.engine) == 4 {
+                do {
+                    try pair.on(pair.far) { b throws(CallControlError) in try b.place(out, CallSetup(called: PartyNumber("2"))) }
+                    placed = true
+                    break
+                } catch {}
+            }
+            usleep(100_000)
+        }
+        #expect(placed, "the linkset came back: \(pair.engineSide.all.filter { if case .link = $0 { true } else { false } }) far: \(pair.farSide.all.filter { if case .link = $0 { true } else { false } }) idle \(pair.idle(pair.engine)) \(pair.idle(pair.far)) \(pair.states(pair.far).map(\.availability))")
+        #expect(pair.engineSide.wait(20) { if case let .incoming(_, _, s) = $0 { s.called.digits == "2" } else { false } } != nil)
+    }
+}
