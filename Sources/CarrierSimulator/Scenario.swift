@@ -51,7 +51,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         do {
             scenario = try YAMLDecoder().decode(Scenario.self, from: text)
         } catch {
-            throw ScenarioError(file: file, problems: [Self.describe(error)])
+            throw ScenarioError(file: file, problems: [DecodingProblem.describe(error)])
         }
         let problems = scenario.problems()
         guard problems.isEmpty else { throw ScenarioError(file: file, problems: problems) }
@@ -80,22 +80,6 @@ public struct Scenario: Sendable, Codable, Equatable {
             out += load.problems()
         }
         return out
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
-                let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-                return "\(path.isEmpty ? "" : path + ": ")\(c.debugDescription)"
-            case let .keyNotFound(key, c):
-                let path = (c.codingPath + [key]).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-                return "\(path): missing"
-            @unknown default:
-                return "\(decoding)"
-            }
-        }
-        return "\(error)"
     }
 }
 

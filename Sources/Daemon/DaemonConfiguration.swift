@@ -86,7 +86,7 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         do {
             c = try YAMLDecoder().decode(DaemonConfiguration.self, from: text)
         } catch {
-            throw Problems(file: file, problems: [describe(error)])
+            throw Problems(file: file, problems: [DecodingProblem.describe(error)])
         }
         var problems = c.trunks.flatMap { $0.problems() }
         let names = Set(c.trunks.map(\.name))
@@ -146,20 +146,5 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems) }
         return Resolved(configuration: c, routing: routing, trunkGroups: Array(groups.values), law: law, zone: zone,
                         settings: settings)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case let .typeMismatch(_, c), let .valueNotFound(_, c), let .dataCorrupted(c):
-                let path = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-                return "\(path.isEmpty ? "" : path + ": ")\(c.debugDescription)"
-            case let .keyNotFound(key, c):
-                return (c.codingPath + [key]).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + ": missing"
-            @unknown default:
-                return "\(decoding)"
-            }
-        }
-        return "\(error)"
     }
 }

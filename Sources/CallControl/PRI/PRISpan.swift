@@ -417,8 +417,8 @@ public final class PRISpan: SignallingBackend {
             settle(id, channel: Int(e.channel & 0xFF))
             calls[id]?.stage = .answered
             indicate(.answered(id))
-        case PRI_EVENT_HANGUP_REQ:
-            // DISCONNECT from the far end: answer it with RELEASE and the same cause.
+        case PRI_EVENT_HANGUP_REQ, PRI_EVENT_HANGUP:
+            // DISCONNECT (HANGUP_REQ) or RELEASE from the far end: answer with our release, same cause.
             let e = event.pointee.hangup
             guard let handle = e.call, let pri else { return }
             let cause = Q850Cause(rawValue: Int(e.cause)) ?? .normalUnspecified
@@ -427,23 +427,12 @@ public final class PRISpan: SignallingBackend {
                 return
             }
             let ours = calls[id]?.localCause
-            pri_hangup(pri, handle, e.cause)
-            finish(id, cause: ours ?? cause, by: ours == nil ? .remote : .local, destroy: false)
-        case PRI_EVENT_HANGUP:
-            let e = event.pointee.hangup
-            guard let handle = e.call, let pri else { return }
-            let cause = Q850Cause(rawValue: Int(e.cause)) ?? .normalUnspecified
-            guard let id = byHandle[handle] else {
-                pri_hangup(pri, handle, e.cause)
-                return
-            }
-            let ours = calls[id]?.localCause
-            if ours == nil { pri_hangup(pri, handle, e.cause) }
-            finish(id, cause: ours ?? cause, by: ours == nil ? .remote : .local, destroy: false)
+            if ours == nil || event.pointee.e == PRI_EVENT_HANGUP_REQ { pri_hangup(pri, handle, e.cause) }
+            finish(id, cause: ours ?? cause, by: ours == nil ? .remote : .local)
         case PRI_EVENT_HANGUP_ACK:
             let e = event.pointee.hangup
             guard let handle = e.call, let id = byHandle[handle] else { return }
-            finish(id, cause: calls[id]?.localCause ?? .normalClearing, by: .local, destroy: false)
+            finish(id, cause: calls[id]?.localCause ?? .normalClearing, by: .local)
         case PRI_EVENT_KEYPAD_DIGIT:
             let e = event.pointee.digit
             guard let handle = e.call, let id = byHandle[handle] else { return }
@@ -584,14 +573,14 @@ public final class PRISpan: SignallingBackend {
         linkUp = false
         for id in Array(calls.keys) {
             if let pri, let call = calls[id] { pri_destroycall(pri, call.handle) }
-            finish(id, cause: cause, by: .system, destroy: false)
+            finish(id, cause: cause, by: .system)
         }
         for c in slots.keys { setAvailability(c, .outOfService) }
         if wasUp { indicate(.link(name: name, up: false)) }
     }
 
     /// The call is over on this span: free its channel and tell call control.
-    private func finish(_ id: CallID, cause: Q850Cause, by: SignallingIndication.Releaser, destroy: Bool = false) {
+    private func finish(_ id: CallID, cause: Q850Cause, by: SignallingIndication.Releaser) {
         guard let call = calls.removeValue(forKey: id) else { return }
         byHandle[call.handle] = nil
         if let c = call.channel, slots[c]?.call == id { release(channel: c) }

@@ -256,31 +256,9 @@ public final class SS7Linkset: SignallingBackend {
         }
         switch action {
         case let .block(channels):
-            let list = try cics(channels)
-            for cic in list { circuits[cic]?.blockedLocally = true; report(cic) }
-            for range in SS7Numbers.ranges(list) {
-                let c = isup_new_call(ss7, Int32(range.lowerBound), dpc, 0)
-                guard let c else { continue }
-                if range.count == 1 {
-                    isup_blo(ss7, c)
-                } else {
-                    var state = [UInt8](repeating: 1, count: 255)
-                    isup_cgb(ss7, c, Int32(range.upperBound), &state, 0)
-                }
-            }
+            setLocalBlocking(try cics(channels), blocked: true)
         case let .unblock(channels):
-            let list = try cics(channels)
-            for cic in list { circuits[cic]?.blockedLocally = false; report(cic) }
-            for range in SS7Numbers.ranges(list) {
-                let c = isup_new_call(ss7, Int32(range.lowerBound), dpc, 0)
-                guard let c else { continue }
-                if range.count == 1 {
-                    isup_ubl(ss7, c)
-                } else {
-                    var state = [UInt8](repeating: 1, count: 255)
-                    isup_cgu(ss7, c, Int32(range.upperBound), &state, 0)
-                }
-            }
+            setLocalBlocking(try cics(channels), blocked: false)
         case let .reset(channels):
             let list = try cics(channels)
             for cic in list {
@@ -291,6 +269,24 @@ public final class SS7Linkset: SignallingBackend {
             for range in SS7Numbers.ranges(list) {
                 guard let c = isup_new_call(ss7, Int32(range.lowerBound), dpc, 0) else { continue }
                 if range.count == 1 { isup_rsc(ss7, c) } else { isup_grs(ss7, c, Int32(range.upperBound)) }
+            }
+        }
+    }
+
+    /// Block or unblock circuits for maintenance: BLO/UBL for a single circuit, CGB/CGU for a run.
+    private func setLocalBlocking(_ list: [Int], blocked: Bool) {
+        guard let ss7 else { return }
+        for cic in list {
+            circuits[cic]?.blockedLocally = blocked
+            report(cic)
+        }
+        for range in SS7Numbers.ranges(list) {
+            guard let c = isup_new_call(ss7, Int32(range.lowerBound), dpc, 0) else { continue }
+            if range.count == 1 {
+                _ = blocked ? isup_blo(ss7, c) : isup_ubl(ss7, c)
+            } else {
+                var state = [UInt8](repeating: 1, count: 255)
+                _ = blocked ? isup_cgb(ss7, c, Int32(range.upperBound), &state, 0) : isup_cgu(ss7, c, Int32(range.upperBound), &state, 0)
             }
         }
     }

@@ -12,22 +12,7 @@ final class PRIPair: @unchecked Sendable {
     let networkSide = Recorder()
     let fds: [Int32]
 
-    /// Indications of one side, in order.
-    final class Recorder: @unchecked Sendable {
-        private let seen = Mutex<[SignallingIndication]>([])
-        func add(_ i: SignallingIndication) { seen.withLock { $0.append(i) } }
-        var all: [SignallingIndication] { seen.withLock { $0 } }
-
-        /// Wait until an indication matches; returns it.
-        func wait(_ seconds: Double = 10, _ match: (SignallingIndication) -> Bool) -> SignallingIndication? {
-            let deadline = Date().addingTimeInterval(seconds)
-            repeat {
-                if let hit = all.first(where: match) { return hit }
-                usleep(10_000)
-            } while Date() < deadline
-            return nil
-        }
-    }
+    typealias Recorder = IndicationRecorder
 
     init(switchType: PRISpanConfiguration.SwitchType = .euroISDN, channels: Int = 30, overlap: Bool = false,
          capture: String? = nil) throws {
@@ -79,30 +64,9 @@ final class PRIPair: @unchecked Sendable {
         return false
     }
 
-    func idleCount(_ loop: SignallingLoop) -> Int {
-        states(loop).filter { $0.availability == .idle }.count
-    }
+    func idleCount(_ loop: SignallingLoop) -> Int { loop.idleChannels() }
 
-    func states(_ loop: SignallingLoop) -> [ChannelStatus] {
-        let result = Mutex<[ChannelStatus]?>(nil)
-        loop.perform { ctx in
-            let s = ctx.backends.first?.channelStates() ?? []
-            result.withLock { $0 = s }
-        }
-        while result.withLock({ $0 }) == nil { usleep(1000) }
-        return result.withLock { $0! }
-    }
-
-    /// Run `body` on a side's backend, on its thread, and wait for it.
     func on(_ loop: SignallingLoop, _ body: @escaping @Sendable (any SignallingBackend) throws(CallControlError) -> Void) throws {
-        let done = Mutex<Result<Void, CallControlError>?>(nil)
-        loop.perform { ctx in
-            guard let b = ctx.backends.first else { return }
-            let r: Result<Void, CallControlError>
-            do throws(CallControlError) { try body(b); r = .success(()) } catch { r = .failure(error) }
-            done.withLock { $0 = r }
-        }
-        while done.withLock({ $0 }) == nil { usleep(1000) }
-        try done.withLock { $0! }.get()
+        try loop.onBackend(body)
     }
 }

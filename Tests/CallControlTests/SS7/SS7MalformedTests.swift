@@ -23,9 +23,7 @@ struct SS7MalformedTests {
                 placed = true
             } catch { usleep(100_000) }
         }
-        let links = pair.engineSide.all.filter { if case .link = $0 { true } else { false } }
-        let farLinks = pair.farSide.all.filter { if case .link = $0 { true } else { false } }
-        #expect(placed, "the linkset came back: \(links) far: \(farLinks) states: \(pair.states(pair.far).map(\.availability)) \(pair.states(pair.engine).map(\.availability))")
+        #expect(placed)
         #expect(pair.engineSide.wait { if case .protocolError(let t) = $0 { t.contains("unknown CIC 5") } else { false } } != nil,
                 "\(pair.engineSide.all.suffix(4))")
         #expect(pair.farSide.wait { $0 == .released(out, cause: .requestedCircuitNotAvailable, by: .remote) } != nil,
@@ -37,7 +35,7 @@ struct SS7MalformedTests {
         let pair = try SS7Pair(circuits: 4)
         #expect(pair.waitUntilReady(circuits: 4))
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        for _ in 0..<3000 {
             let frame = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } + [0, 0]
             _ = frame.withUnsafeBytes { write(pair.fds[0][1], $0.baseAddress, $0.count) }
         }
@@ -54,7 +52,7 @@ struct SS7MalformedTests {
             }
             usleep(100_000)
         }
-        #expect(placed, "the linkset came back: \(pair.engineSide.all.filter { if case .link = $0 { true } else { false } }) far: \(pair.farSide.all.filter { if case .link = $0 { true } else { false } }) idle \(pair.idle(pair.engine)) \(pair.idle(pair.far)) \(pair.states(pair.far).map(\.availability))")
+        #expect(placed, "the linkset came back: \(pair.engineSide.all.filter { if case .link = $0 { true } else { false } })")
         #expect(pair.engineSide.wait(20) { if case let .incoming(_, _, s) = $0 { s.called.digits == "2" } else { false } } != nil)
     }
 }

@@ -8,8 +8,8 @@ import Synchronization
 final class SS7Pair: @unchecked Sendable {
     let engine: SignallingLoop
     let far: SignallingLoop
-    let engineSide = PRIPair.Recorder()
-    let farSide = PRIPair.Recorder()
+    let engineSide = IndicationRecorder()
+    let farSide = IndicationRecorder()
     var fds: [[Int32]] = []
 
     init(links: Int = 1, circuits: Int = 30, extraFarCircuit: Bool = false) throws {
@@ -48,17 +48,9 @@ final class SS7Pair: @unchecked Sendable {
         for p in fds { for fd in p { close(fd) } }
     }
 
-    func states(_ loop: SignallingLoop) -> [ChannelStatus] {
-        let result = Mutex<[ChannelStatus]?>(nil)
-        loop.perform { ctx in
-            let s = ctx.backends.first?.channelStates() ?? []
-            result.withLock { $0 = s }
-        }
-        while result.withLock({ $0 }) == nil { usleep(1000) }
-        return result.withLock { $0! }
-    }
+    func states(_ loop: SignallingLoop) -> [ChannelStatus] { loop.backendStates() }
 
-    func idle(_ loop: SignallingLoop) -> Int { states(loop).filter { $0.availability == .idle }.count }
+    func idle(_ loop: SignallingLoop) -> Int { loop.idleChannels() }
 
     func waitUntilReady(circuits: Int = 30, seconds: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -70,14 +62,6 @@ final class SS7Pair: @unchecked Sendable {
     }
 
     func on(_ loop: SignallingLoop, _ body: @escaping @Sendable (any SignallingBackend) throws(CallControlError) -> Void) throws {
-        let done = Mutex<Result<Void, CallControlError>?>(nil)
-        loop.perform { ctx in
-            guard let b = ctx.backends.first else { return }
-            let r: Result<Void, CallControlError>
-            do throws(CallControlError) { try body(b); r = .success(()) } catch { r = .failure(error) }
-            done.withLock { $0 = r }
-        }
-        while done.withLock({ $0 }) == nil { usleep(1000) }
-        try done.withLock { $0! }.get()
+        try loop.onBackend(body)
     }
 }
