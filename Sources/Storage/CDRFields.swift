@@ -95,6 +95,12 @@ public struct CDRFields: Sendable, Equatable {
         columns.filter { !["destination", "application", "recording_id"].contains($0.name) }
     }
 
+    /// What a release writes: the leg's columns, except an answer time the leg lacks, so that the
+    /// one its answered event wrote stays.
+    var releaseColumns: [(name: String, value: (any DatabaseValueConvertible)?)] {
+        legColumns.filter { $0.name != "answered_at" || $0.value != nil }
+    }
+
     private static func optional<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T?
     where T.RawValue: DatabaseValueConvertible {
         guard let raw = try row.decode(T.RawValue?.self, forColumn: column) else { return nil }

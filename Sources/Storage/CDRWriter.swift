@@ -10,11 +10,15 @@ enum CDRWriter {
         var description: String { "no open call has a leg \(leg) in this run" }
     }
 
+    /// `time` is when the event was reported; an offer or placement is logged at the leg's own time.
     static func apply(_ event: CallEvent, at time: WallTime, to ledger: inout CDRLedger, _ db: Database) throws {
+        var time = time
         switch event {
         case let .offered(leg):
+            time = leg.offeredAt
             try openCall(leg, &ledger, db)
         case let .placed(leg, parent):
+            time = leg.offeredAt
             if let parent, let open = ledger.legs[parent] {
                 let legRow = try insertLeg(leg, callRow: open.callRow, ledger, db)
                 ledger.added(leg: leg.id, legRow: legRow, to: open.callRow)
@@ -84,13 +88,13 @@ enum CDRWriter {
         guard let open = ledger.legs[leg.id] else { throw UnknownLeg(leg: leg.id) }
         var fields = CDRFields(leg, state: .closed)
         if fields.releasedAt == nil { fields.releasedAt = time }
-        try setColumns(fields.legColumns, table: "legs", row: open.legRow, db)
+        try setColumns(fields.releaseColumns, table: "legs", row: open.legRow, db)
         let primary = ledger.isPrimary(leg.id)
         try log(.released(leg), at: fields.releasedAt ?? time, ledger, db)
         let callOver = ledger.released(leg: leg.id)
         if primary {
             fields.state = callOver ? .closed : .open
-            try setColumns(fields.legColumns, table: "calls", row: open.callRow, db)
+            try setColumns(fields.releaseColumns, table: "calls", row: open.callRow, db)
         } else if callOver {
             try db.execute(sql: """
                 UPDATE calls SET state = 'closed', released_at = MAX(COALESCE(released_at, ?), ?) WHERE id = ?

@@ -37,10 +37,10 @@ extension CallStore {
         }
     }
 
-    /// A call's event log, in order.
+    /// A call's event log, in the order the events were recorded.
     public func events(ofCall id: Int64) throws(StorageError) -> [CallEventRecord] {
         try read("look up the events of call \(id)") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM call_events WHERE call_id = ? ORDER BY at, id", arguments: [id])
+            try Row.fetchAll(db, sql: "SELECT * FROM call_events WHERE call_id = ? ORDER BY id", arguments: [id])
                 .map(CallEventRecord.init(row:))
         }
     }

@@ -17,7 +17,7 @@ public final class CallStore: Sendable {
     /// What opening found left open by an earlier run.
     public let recovery: RecoveryReport
     let pool: DatabasePool
-    private let lock: StoreLock
+    let lock: StoreLock
 
     private init(path: String, runID: Int64, recovery: RecoveryReport, pool: DatabasePool, lock: StoreLock) {
         self.path = path
