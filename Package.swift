@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "CallControl", "pstn-store-crashtest"],
+            dependencies: ["Storage", "CallControl", "PSTNEngine", "LabTestSupport", "pstn-store-crashtest"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
