@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C shim over <dahdi/user.h> and libtonezone: the ioctl numbers Swift cannot import.
@@ -116,6 +117,23 @@ let package = Package(
         .target(
             name: "LabTestSupport",
             dependencies: ["PSTNEngine", "DAHDIEmulator"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The store: CDRs per call and per leg, the call event log, crash recovery (SQLite via GRDB).
+        .target(
+            name: "Storage",
+            dependencies: ["CallControl", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Writes open calls to a store and waits to be killed: the crash-recovery test's victim.
+        .executableTarget(
+            name: "pstn-store-crashtest",
+            dependencies: ["Storage", "CallControl"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "CallControl", "PSTNEngine", "LabTestSupport", "pstn-store-crashtest"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
