@@ -69,7 +69,7 @@ let package = Package(
         // The daemon: configuration, the built-in applications, the event log.
         .target(
             name: "Daemon",
-            dependencies: ["CallControl", "PSTNEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CallControl", "PSTNEngine", "Storage", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "CallControl", "LabTestSupport"],
+            dependencies: ["Daemon", "CallControl", "Storage", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

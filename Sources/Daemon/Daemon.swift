@@ -1,6 +1,7 @@
 import CallControl
 import Foundation
 import PSTNEngine
+import Storage
 
 /// The engine as one running thing: media, call control with every configured backend, the
 /// built-in applications, the event log. `pstnd` runs one.
@@ -10,6 +11,8 @@ public final class Daemon: Sendable {
     private let media: MediaEngine?
     private let log: CallEventLog
     private let releasedCalls = ReleasedCalls()
+    private let store: CallStore?
+    private let recorder: CDRRecorder?
 
     public init(_ resolved: DaemonConfiguration.Resolved) throws {
         self.resolved = resolved
@@ -20,6 +23,20 @@ public final class Daemon: Sendable {
                                                                  zone: resolved.zone, settings: resolved.settings)
         self.media = media
         log = try CallEventLog(path: c.events)
+        if let path = c.store {
+            let opened = try CallStore.open(at: path)
+            let recovered = opened.recovery
+            if recovered.interruptedCalls > 0 || recovered.interruptedLegs > 0 {
+                FileHandle.standardError.write(Data("pstnd: store \(path): \(recovered.interruptedCalls) calls and \(recovered.interruptedLegs) legs left open by the last run closed as interrupted\n".utf8))
+            }
+            store = opened
+            recorder = CDRRecorder(store: opened) { problem in
+                FileHandle.standardError.write(Data("pstnd: store: \(problem)\n".utf8))
+            }
+        } else {
+            store = nil
+            recorder = nil
+        }
         calls = try CallControl(routing: resolved.routing, trunkGroups: resolved.trunkGroups, media: media,
                                 conferences: resolved.settings.conferences,
                                 toneSupervised: Set(c.trunks.filter { $0.type == .fxo }.map(\.name)),
@@ -43,6 +60,7 @@ public final class Daemon: Sendable {
                                        calls: calls)
         let released = releasedCalls
         for await event in calls.events {
+            recorder?.record(event)
             log.write(event)
             switch event {
             case let .routed(id, .application(name: "answer", argument), _):
@@ -53,6 +71,8 @@ public final class Daemon: Sendable {
                 break
             }
         }
+        await recorder?.stop()
+        try? store?.close()
     }
 
     /// Re-read the configuration at `path` and apply its routes and trunk groups; calls in

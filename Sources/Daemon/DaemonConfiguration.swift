@@ -24,6 +24,8 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var media: MediaOptions?
     /// Where the call event log (JSON lines) goes; none when absent.
     public var events: String?
+    /// The SQLite store of CDRs and call events; none when absent.
+    public var store: String?
     public var trunks: [TrunkConfiguration]
     public var trunk_groups: [TrunkGroupConfiguration]?
     public var routes: [RouteConfiguration]
