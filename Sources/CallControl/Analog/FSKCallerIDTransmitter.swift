@@ -7,10 +7,14 @@ final class FSKCallerIDTransmitter: LineAudioSource {
     private var started = false
 
     /// Nil when `signalling` is not an FSK kind or spandsp refuses the message.
-    init?(_ callerID: CallerID, signalling: CallerIDSignalling) {
+    convenience init?(_ callerID: CallerID, signalling: CallerIDSignalling) {
+        self.init(message: FSKCallerIDMessage.encode(callerID), signalling: signalling)
+    }
+
+    /// Send `message` (type, length, body) as it is; tests use it to send broken ones.
+    init?(message: [UInt8], signalling: CallerIDSignalling) {
         guard let standard = signalling.adsiStandard, let tx = adsi_tx_init(nil, standard) else { return nil }
         transmitter = tx
-        let message = FSKCallerIDMessage.encode(callerID)
         let accepted = message.withUnsafeBufferPointer { adsi_tx_put_message(tx, $0.baseAddress, Int32($0.count)) }
         guard accepted > 0 else {
             adsi_tx_free(tx)
