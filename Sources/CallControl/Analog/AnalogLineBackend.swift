@@ -7,11 +7,14 @@ public class AnalogLineBackend: SignallingBackend {
     public let name: String
     private let directory: DAHDIDirectory
     let lines: [any AnalogLineMachine]
+    /// Why a call finds every line taken: a trunk group has no circuit, a phone is busy.
+    private let allBusyCause: Q850Cause
 
-    init(name: String, directory: DAHDIDirectory, lines: [any AnalogLineMachine]) {
+    init(name: String, directory: DAHDIDirectory, lines: [any AnalogLineMachine], allBusyCause: Q850Cause) {
         self.name = name
         self.directory = directory
         self.lines = lines
+        self.allBusyCause = allBusyCause
     }
 
     /// The open channel of DAHDI channel `number`, for the media engine to take its audio once
@@ -66,7 +69,7 @@ public class AnalogLineBackend: SignallingBackend {
             }
         } else {
             guard let free = lines.first(where: \.isIdle) else {
-                throw CallControlError("place \(call) on \(name)", "every line is busy", cause: .noCircuitAvailable)
+                throw CallControlError("place \(call) on \(name)", "every line is busy", cause: allBusyCause)
             }
             line = free
         }
@@ -103,7 +106,8 @@ public class AnalogLineBackend: SignallingBackend {
 /// The engine's FXO trunks: loop-start lines from a central office.
 public final class FXOTrunk: AnalogLineBackend {
     public init(name: String, channels: [Int], options: FXOLineOptions, directory: DAHDIDirectory = DAHDIDirectory()) {
-        super.init(name: name, directory: directory, lines: channels.map { FXOLine(channel: $0, options: options) })
+        super.init(name: name, directory: directory, lines: channels.map { FXOLine(channel: $0, options: options) },
+                   allBusyCause: .noCircuitAvailable)
     }
 }
 
@@ -116,7 +120,7 @@ public final class FXSStation: AnalogLineBackend {
             var mine = options
             if let number = ownNumbers[channel] { mine.ownNumber = number }
             return FXSLine(channel: channel, options: mine)
-        })
+        }, allBusyCause: .userBusy)
     }
 }
 
@@ -126,7 +130,8 @@ public final class FXSStation: AnalogLineBackend {
 /// collects the digits (`.incoming` with them as the called number).
 public final class CentralOfficeLine: AnalogLineBackend {
     public init(name: String, channels: [Int], options: FXSLineOptions, directory: DAHDIDirectory = DAHDIDirectory()) {
-        super.init(name: name, directory: directory, lines: channels.map { FXSLine(channel: $0, options: options) })
+        super.init(name: name, directory: directory, lines: channels.map { FXSLine(channel: $0, options: options) },
+                   allBusyCause: .noCircuitAvailable)
     }
 }
 
@@ -137,7 +142,8 @@ public final class AnalogPhone: AnalogLineBackend {
     public init(name: String, channels: [Int], options: FXOLineOptions, directory: DAHDIDirectory = DAHDIDirectory()) {
         var options = options
         options.hangUpOnBusyToneWhenAnswered = true
-        super.init(name: name, directory: directory, lines: channels.map { FXOLine(channel: $0, options: options) })
+        super.init(name: name, directory: directory, lines: channels.map { FXOLine(channel: $0, options: options) },
+                   allBusyCause: .noCircuitAvailable)
     }
 
     /// Flash the hook during `call` (a transfer or call-waiting request to the engine).

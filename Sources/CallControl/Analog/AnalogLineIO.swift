@@ -8,6 +8,9 @@ import PSTNEngine
 /// this type only does ioctls and events.
 final class AnalogLineIO {
     static let chunkSamples = 160
+    /// Driver buffers each way: 160 ms of cushion, so a signalling thread the machine delays
+    /// neither starves the line of caller ID nor loses what the far end sent.
+    static let bufferCount = 8
 
     let channel: DAHDIChannel
     /// Reading audio (and playing `source`, if any).
@@ -32,7 +35,7 @@ final class AnalogLineIO {
     func listen() throws(DAHDIError) {
         guard !listening else { return }
         try channel.setFormat(.linear)
-        try channel.setBlockSize(Self.chunkSamples)
+        try channel.setBuffers(count: Self.bufferCount, size: Self.chunkSamples)
         try? channel.flush(Int32(DAHDI_FLUSH_READ))
         listening = true
     }
@@ -47,10 +50,10 @@ final class AnalogLineIO {
     /// Play `newSource` from now on (nil: silence). Starts listening, which paces the writes.
     func play(_ newSource: LineAudioSource?) throws(DAHDIError) {
         try listen()
+        if source != nil { try? channel.flush(Int32(DAHDI_FLUSH_WRITE)) }
         source = newSource
         unsent.removeAll()
-        // One chunk ahead of the line, so the next read's chunk finds room.
-        if newSource != nil { sendNext() }
+        fill()
     }
 
     var isPlaying: Bool { source != nil }
@@ -79,26 +82,41 @@ final class AnalogLineIO {
             }
             guard count > 0 else { return true }
             buffer.withUnsafeBufferPointer { received(UnsafeBufferPointer(rebasing: $0[0..<count])) }
-            if source != nil, !sendNext() { finished() }
+            if source != nil, !fill() { finished() }
         }
         return true
     }
 
-    /// Render and write one chunk; false when the source has ended.
+    /// Write chunks of the source until the driver's buffers are full; false when it has ended.
     @discardableResult
-    private func sendNext() -> Bool {
-        guard let source else { return true }
+    private func fill() -> Bool {
+        for _ in 0..<Self.bufferCount where source != nil {
+            switch sendNext() {
+            case .sent: continue
+            case .full: return true
+            case .ended: return false
+            }
+        }
+        return true
+    }
+
+    private enum Sent { case sent, full, ended }
+
+    /// Render and write one chunk (or retry the one the driver refused).
+    private func sendNext() -> Sent {
+        guard let source else { return .ended }
         if unsent.isEmpty {
             let n = outgoing.withUnsafeMutableBufferPointer { source.render(into: $0) }
             if n == 0 {
                 self.source = nil
-                return false
+                return .ended
             }
             unsent = Array(outgoing[0..<n])
             if n < outgoing.count { unsent += [Int16](repeating: 0, count: outgoing.count - n) }
         }
         let written = unsent.withUnsafeBytes { raw in (try? channel.write(raw)) ?? 0 }
-        if written > 0 { unsent.removeAll() }
-        return true
+        guard written > 0 else { return .full }
+        unsent.removeAll()
+        return .sent
     }
 }

@@ -28,6 +28,8 @@ final class FXSLine: AnalogLineMachine {
     private var dtmf: DTMFDetector?
     private var outgoingCallerID: CallerID?
     private var polarityReversed = false
+    /// When the first ring starts after DTMF caller ID: once the driver has played it out.
+    private var ringAfterCallerIDAt: ContinuousClock.Instant?
 
     init(channel: Int, options: FXSLineOptions) {
         channelNumber = channel
@@ -108,8 +110,9 @@ final class FXSLine: AnalogLineMachine {
     }
 
     private func sourceFinished() {
-        guard case let .sendingCallerID(call) = state else { return }
-        ring(call)
+        guard case .sendingCallerID = state else { return }
+        // The last chunks are still in the driver's buffers.
+        ringAfterCallerIDAt = .now + .milliseconds(AnalogLineIO.bufferCount * 20 + 100)
     }
 
     // MARK: Dialling from the far end
@@ -158,11 +161,19 @@ final class FXSLine: AnalogLineMachine {
     // MARK: Timers
 
     var deadline: ContinuousClock.Instant? {
-        if case let .collecting(collector) = state { return collector.deadline }
-        return nil
+        switch state {
+        case let .collecting(collector): return collector.deadline
+        case .sendingCallerID: return ringAfterCallerIDAt
+        default: return nil
+        }
     }
 
     func runTimers(now: ContinuousClock.Instant) {
+        if case let .sendingCallerID(call) = state, let due = ringAfterCallerIDAt, now >= due {
+            ringAfterCallerIDAt = nil
+            ring(call)
+            return
+        }
         guard case var .collecting(collector) = state else { return }
         collector.timerFired(at: now)
         state = .collecting(collector)
@@ -287,6 +298,7 @@ final class FXSLine: AnalogLineMachine {
         state = .idle
         dtmf = nil
         outgoingCallerID = nil
+        ringAfterCallerIDAt = nil
         io?.stopListening()
         if polarityReversed {
             try? io?.channel.setPolarity(reversed: false)
