@@ -125,6 +125,32 @@ final class AnalogLabRun {
         }
     }
 
+    /// `backend`'s channel states, read on the signalling thread.
+    func channelStates(of backend: String) -> [ChannelStatus] {
+        let result = Mutex<[ChannelStatus]?>(nil)
+        loop.perform { context in
+            let states = context.backend(named: backend)?.channelStates() ?? []
+            result.withLock { $0 = states }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let states = result.withLock({ $0 }) { return states }
+            usleep(10_000)
+        }
+        return []
+    }
+
+    /// Wait until every channel of `backend` is idle.
+    func becomesIdle(_ backend: String, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            let states = channelStates(of: backend)
+            if !states.isEmpty, states.allSatisfy({ $0.availability == .idle }) { return true }
+            usleep(50_000)
+        } while Date() < deadline
+        return false
+    }
+
     func protocolErrors(on backend: String) -> [String] {
         log.all.filter { $0.backend == backend }.compactMap {
             if case let .protocolError(text) = $0.indication { return text }

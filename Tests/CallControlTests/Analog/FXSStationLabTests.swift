@@ -42,8 +42,7 @@ struct FXSStationLabTests {
         let heard = try #require(run.released(call, on: "phone"), "the phone heard no busy tone:\n  \(run.log.summary("phone"))")
         #expect(heard.1 == .remote)
         // The phone hung up on the tone; the station is free again.
-        let idle = run.log.wait(for: "phone", seconds: 1) { _ in Optional<Bool>.none }
-        #expect(idle == nil)
+        #expect(run.becomesIdle("station"), "station: \(run.channelStates(of: "station"))")
         #expect(run.failures.all == [])
     }
 
