@@ -89,6 +89,32 @@ struct FXOTrunkLabTests {
         #expect(run.released(call, on: "trunk")?.1 == .local)
     }
 
+    @Test("answer supervision by polarity reversal: answered only when the CO answers")
+    func polarityAnswerSupervision() throws {
+        let run = try AnalogLabRun()
+        let zone = try #require(ToneZone(country: "cn"))
+        run.add(CentralOfficeLine(name: "co", channels: [AnalogLab.farCentralOffice],
+                                  options: FXSLineOptions(zone: zone, interDigitTimeout: .seconds(2),
+                                                          disconnectSignal: .polarityReversal, reversePolarityOnAnswer: true),
+                                  directory: run.directory))
+        run.add(FXOTrunk(name: "trunk", channels: [AnalogLab.engineTrunk],
+                         options: FXOLineOptions(zone: zone, hangUpOnPolarityReversal: true, answerOnPolarityReversal: true),
+                         directory: run.directory))
+        let call = CallID.next()
+        run.on("trunk") { try $0.place(call, CallSetup(called: PartyNumber("95588"))) }
+        let atCO = try #require(run.incoming(on: "co"), "the CO got no call:\n  \(run.log.summary("trunk"))")
+        #expect(atCO.1.called.digits == "95588")
+        #expect(run.log.wait(for: "trunk") { $0 == .proceeding(call, channel: AnalogLab.engineTrunk) ? true : nil } == true)
+        #expect(!run.answered(call, on: "trunk", seconds: 1), "answered before the CO answered")
+
+        run.on("co") { $0.answer(atCO.0) }
+        #expect(run.answered(call, on: "trunk"), "no answer seen:\n  \(run.log.summary("trunk"))")
+        // The second reversal is the far end hanging up.
+        run.on("co") { $0.release(atCO.0, cause: .normalClearing) }
+        let end = try #require(run.released(call, on: "trunk"))
+        #expect(end == (.normalClearing, .remote))
+    }
+
     @Test("no dial tone: the seizure is released with a cause, not left hanging")
     func noDialTone() throws {
         let run = try AnalogLabRun()
