@@ -29,30 +29,4 @@ struct SS7MalformedTests {
         #expect(pair.farSide.wait { $0 == .released(out, cause: .requestedCircuitNotAvailable, by: .remote) } != nil,
                 "\(pair.farSide.all.suffix(4))")
     }
-
-    @Test("garbage frames on the link are survived; calls work once the link is back")
-    func garbage() throws {
-        let pair = try SS7Pair(circuits: 4)
-        #expect(pair.waitUntilReady(circuits: 4))
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<3000 {
-            let frame = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } + [0, 0]
-            _ = frame.withUnsafeBytes { write(pair.fds[0][1], $0.baseAddress, $0.count) }
-        }
-        let out = CallID.next()
-        var placed = false
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if pair.idle(pair.far) == 4, pair.idle(pair.engine) == 4 {
-                do {
-                    try pair.on(pair.far) { b throws(CallControlError) in try b.place(out, CallSetup(called: PartyNumber("2"))) }
-                    placed = true
-                    break
-                } catch {}
-            }
-            usleep(100_000)
-        }
-        #expect(placed, "the linkset came back: \(pair.engineSide.all.filter { if case .link = $0 { true } else { false } })")
-        #expect(pair.engineSide.wait(20) { if case let .incoming(_, _, s) = $0 { s.called.digits == "2" } else { false } } != nil)
-    }
 }
