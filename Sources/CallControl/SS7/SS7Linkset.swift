@@ -466,27 +466,9 @@ public final class SS7Linkset: SignallingBackend {
                 freeIfClear(call)
             }
         case ISUP_EVENT_CGB:
-            let r = e.pointee.cgb
-            forRange(r.startcic, r.endcic) { cic, i in
-                if SS7Numbers.status(r.status, i) != 0 { circuits[cic]?.blockedRemotely = true }
-                report(cic)
-            }
-            if let call = r.call {
-                var state = SS7Numbers.statusArray(r.status)
-                isup_cgba(ss7, call, r.endcic, &state)
-                freeIfClear(call)
-            }
+            groupBlocking(e.pointee.cgb, blocked: true)
         case ISUP_EVENT_CGU:
-            let r = e.pointee.cgu
-            forRange(r.startcic, r.endcic) { cic, i in
-                if SS7Numbers.status(r.status, i) != 0 { circuits[cic]?.blockedRemotely = false }
-                report(cic)
-            }
-            if let call = r.call {
-                var state = SS7Numbers.statusArray(r.status)
-                isup_cgua(ss7, call, r.endcic, &state)
-                freeIfClear(call)
-            }
+            groupBlocking(e.pointee.cgu, blocked: false)
         case ISUP_EVENT_BLA, ISUP_EVENT_UBA:
             freeIfClear(e.pointee.bla.call)
         case ISUP_EVENT_CGBA:
@@ -506,6 +488,20 @@ public final class SS7Linkset: SignallingBackend {
         default:
             break
         }
+    }
+
+    /// The far end blocked (CGB) or unblocked (CGU) a range: mark the circuits its status names,
+    /// and acknowledge with the same status (CGBA/CGUA).
+    private func groupBlocking(_ r: ss7_event_cicrange, blocked: Bool) {
+        guard let ss7 else { return }
+        forRange(r.startcic, r.endcic) { cic, i in
+            if SS7Numbers.status(r.status, i) != 0 { circuits[cic]?.blockedRemotely = blocked }
+            report(cic)
+        }
+        guard let call = r.call else { return }
+        var state = SS7Numbers.statusArray(r.status)
+        _ = blocked ? isup_cgba(ss7, call, r.endcic, &state) : isup_cgua(ss7, call, r.endcic, &state)
+        freeIfClear(call)
     }
 
     private func incoming(_ iam: ss7_event_iam) {
