@@ -13,14 +13,33 @@ public final class Daemon: Sendable {
     private let releasedCalls = ReleasedCalls()
     private let store: CallStore?
     private let recorder: CDRRecorder?
+    /// The trunks' backends, made (and analog ports opened) with the media engine, until `run`
+    /// hands them to call control.
+    private let pendingBackends: PendingBackends
 
     public init(_ resolved: DaemonConfiguration.Resolved) throws {
         self.resolved = resolved
         let c = resolved.configuration
         let dahdi = DAHDIDirectory(c.dahdi ?? "/dev/dahdi")
-        let digital = c.trunks.filter { $0.type == .pri || $0.type == .ss7 }
-        let media = digital.isEmpty ? nil : try MediaPlan.engine(for: digital, dahdi: dahdi, law: resolved.law,
-                                                                 zone: resolved.zone, settings: resolved.settings)
+        // Analog ports are opened first: the media engine shares their descriptors.
+        var backends: [ConfiguredBackend] = []
+        var analogLines: [Int: DAHDIChannel] = [:]
+        for trunk in c.trunks {
+            let analog = trunk.type == .fxo || trunk.type == .fxs
+            let format = AnalogMediaFormat(law: resolved.law ?? trunk.law, settings: resolved.settings)
+            let backend = try BackendFactory.make(trunk, dahdi: dahdi, role: .engine, zone: resolved.zone,
+                                                  media: analog ? format : nil) { line in
+                FileHandle.standardError.write(Data("pstnd: \(line)\n".utf8))
+            }
+            if let lines = backend as? AnalogLineBackend {
+                for channel in trunk.bearerChannels { analogLines[channel] = lines.line(channel) }
+            }
+            backends.append(ConfiguredBackend(backend: backend, trunk: trunk))
+        }
+        pendingBackends = PendingBackends(backends)
+        let media = c.trunks.isEmpty ? nil : try MediaPlan.engine(for: c.trunks, dahdi: dahdi, law: resolved.law,
+                                                                  zone: resolved.zone, settings: resolved.settings,
+                                                                  lines: analogLines)
         self.media = media
         log = try CallEventLog(path: c.events)
         if let path = c.store {
@@ -47,11 +66,9 @@ public final class Daemon: Sendable {
     public func run() async throws {
         try media?.start()
         try calls.start()
-        let dahdi = DAHDIDirectory(resolved.configuration.dahdi ?? "/dev/dahdi")
-        for trunk in resolved.configuration.trunks {
-            let backend = try BackendFactory.make(trunk, dahdi: dahdi) { line in
-                FileHandle.standardError.write(Data("pstnd: \(line)\n".utf8))
-            }
+        for configured in pendingBackends.take() {
+            let trunk = configured.trunk
+            nonisolated(unsafe) let backend = configured.backend
             try await calls.add(backend, trunkGroup: trunk.groupName)
             FileHandle.standardError.write(Data("pstnd: started \(trunk.type.rawValue) trunk \(trunk.name)\n".utf8))
         }
@@ -118,4 +135,29 @@ actor ReleasedCalls {
     private var ids: Set<CallID> = []
     func add(_ id: CallID) { ids.insert(id) }
     func contains(_ id: CallID) -> Bool { ids.contains(id) }
+}
+
+/// A trunk's backend, made from its configuration and not yet running.
+struct ConfiguredBackend {
+    let backend: any SignallingBackend
+    let trunk: TrunkConfiguration
+}
+
+/// The backends `Daemon.init` made, until `run` takes them (once) for call control, which then
+/// owns them on its signalling thread. Nothing else touches them, hence the unchecked sending.
+final class PendingBackends: @unchecked Sendable {
+    private let lock = NSLock()
+    private var backends: [ConfiguredBackend]
+
+    init(_ backends: [ConfiguredBackend]) {
+        self.backends = backends
+    }
+
+    /// The backends, the first time; empty after.
+    func take() -> [ConfiguredBackend] {
+        lock.withLock {
+            defer { backends = [] }
+            return backends
+        }
+    }
 }

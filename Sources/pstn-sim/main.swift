@@ -83,24 +83,37 @@ struct PSTNSim: AsyncParsableCommand {
         let law: G711? = scenario.law.map { $0 == "ulaw" ? .muLaw : .aLaw }
         let zoneName = scenario.zone ?? (scenario.trunks.allSatisfy { $0.line == "T1" } ? "us" : "cn")
         guard let zone = ToneZone(country: zoneName) else { throw ValidationError("no tone zone \(zoneName)") }
-        let digital = scenario.trunks.filter { $0.type == .pri || $0.type == .ss7 }
         var settings = MediaSettings(chunkSamples: 160)
-        settings.conferences = max(settings.conferences, digital.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
-        let media = digital.isEmpty ? nil : try MediaPlan.engine(for: digital, dahdi: directory, law: law, zone: zone,
-                                                                 settings: settings)
-        try media?.start()
+        settings.conferences = max(settings.conferences, scenario.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
+        // Analog ports are opened first: the media engine shares their descriptors.
+        var backends: [(any SignallingBackend, TrunkConfiguration)] = []
+        var analogLines: [Int: DAHDIChannel] = [:]
+        for trunk in scenario.trunks {
+            let analog = trunk.type == .fxo || trunk.type == .fxs
+            let backend = try BackendFactory.make(trunk, dahdi: directory, role: .simulator, zone: zone,
+                                                  media: analog ? AnalogMediaFormat(law: law ?? trunk.law, settings: settings) : nil) { line in
+                FileHandle.standardError.write(Data("pstn-sim: \(line)\n".utf8))
+            }
+            if let lines = backend as? AnalogLineBackend {
+                for channel in trunk.bearerChannels { analogLines[channel] = lines.line(channel) }
+            }
+            backends.append((backend, trunk))
+        }
+        let media = try MediaPlan.engine(for: scenario.trunks, dahdi: directory, law: law, zone: zone, settings: settings,
+                                         lines: analogLines)
+        try media.start()
         let control = try CallControl(
             routing: RoutingTable(routes: [.init(called: try NumberPattern("*"),
                                                  destination: .application(name: "answer", argument: nil),
                                                  origin: "simulator answers everything")]),
             trunkGroups: Self.trunkGroups(scenario.trunks),
-            media: media, conferences: settings.conferences)
+            media: media, conferences: settings.conferences,
+            // The phones hang up when the engine plays busy or congestion tone at them.
+            toneSupervised: Set(scenario.trunks.filter { $0.type == .fxo }.map(\.name)))
         try control.start()
-        for trunk in scenario.trunks {
-            let backend = try BackendFactory.make(trunk, dahdi: directory) { line in
-                FileHandle.standardError.write(Data("pstn-sim: \(line)\n".utf8))
-            }
-            try await control.add(backend, trunkGroup: trunk.groupName)
+        for (backend, trunk) in backends {
+            nonisolated(unsafe) let handed = backend
+            try await control.add(handed, trunkGroup: trunk.groupName)
         }
         let simulator = Simulator(scenario: scenario, calls: control, media: media)
         let pump = Task { await simulator.pumpEvents() }
@@ -112,7 +125,7 @@ struct PSTNSim: AsyncParsableCommand {
         // Let releases in flight finish on the wire before the links go away.
         try await Task.sleep(for: .seconds(1))
         control.stop(cause: .normalClearing)
-        media?.stop()
+        media.stop()
         pump.cancel()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

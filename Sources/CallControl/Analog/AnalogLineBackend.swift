@@ -9,6 +9,8 @@ public class AnalogLineBackend: SignallingBackend {
     let lines: [any AnalogLineMachine]
     /// Why a call finds every line taken: a trunk group has no circuit, a phone is busy.
     private let allBusyCause: Q850Cause
+    /// Lines opened before start (so the media engine can share their descriptors), by channel.
+    private var opened: [Int: AnalogLineIO] = [:]
 
     init(name: String, directory: DAHDIDirectory, lines: [any AnalogLineMachine], allBusyCause: Q850Cause) {
         self.name = name
@@ -20,12 +22,25 @@ public class AnalogLineBackend: SignallingBackend {
     /// The open channel of DAHDI channel `number`, for the media engine to take its audio once
     /// a call on it is answered (the same descriptor: this backend keeps doing its ioctls).
     public func line(_ number: Int) -> DAHDIChannel? {
-        lines.first { $0.channelNumber == number }?.io?.channel
+        opened[number]?.channel ?? lines.first { $0.channelNumber == number }?.io?.channel
+    }
+
+    /// Open every line now, before `start`, for a media engine that takes their audio once calls
+    /// are answered: each line is kept in `format` whenever the backend is not using its audio.
+    public func open(sharingWithMedia format: AnalogMediaFormat) throws(CallControlError) {
+        for line in lines where line.io == nil && opened[line.channelNumber] == nil {
+            opened[line.channelNumber] = try AnalogLineIO(channel: line.channelNumber, in: directory, handover: format)
+        }
     }
 
     public func start(indicate: @escaping (SignallingIndication) -> Void) throws(CallControlError) {
         for line in lines where line.io == nil {
-            let io = try AnalogLineIO(channel: line.channelNumber, in: directory)
+            let io: AnalogLineIO
+            if let early = opened.removeValue(forKey: line.channelNumber) {
+                io = early
+            } else {
+                io = try AnalogLineIO(channel: line.channelNumber, in: directory)
+            }
             try line.start(io: io, indicate: indicate)
         }
     }
@@ -103,11 +118,16 @@ public class AnalogLineBackend: SignallingBackend {
     }
 }
 
-/// The engine's FXO trunks: loop-start lines from a central office.
+/// The engine's FXO trunks: loop-start lines from a central office. `lineNumbers` gives the
+/// number each line answers to (the called number of its calls), by channel.
 public final class FXOTrunk: AnalogLineBackend {
-    public init(name: String, channels: [Int], options: FXOLineOptions, directory: DAHDIDirectory = DAHDIDirectory()) {
-        super.init(name: name, directory: directory, lines: channels.map { FXOLine(channel: $0, options: options) },
-                   allBusyCause: .noCircuitAvailable)
+    public init(name: String, channels: [Int], options: FXOLineOptions, lineNumbers: [Int: String] = [:],
+                directory: DAHDIDirectory = DAHDIDirectory()) {
+        super.init(name: name, directory: directory, lines: channels.map { channel in
+            var mine = options
+            if let number = lineNumbers[channel] { mine.lineNumber = number }
+            return FXOLine(channel: channel, options: mine)
+        }, allBusyCause: .noCircuitAvailable)
     }
 }
 
@@ -139,9 +159,12 @@ public final class CentralOfficeLine: AnalogLineBackend {
 /// waits for dial tone and dials; rings in as `.incoming` with the decoded caller ID; `answer`
 /// goes off-hook; hangs up on busy tone from the engine; `flash` flashes the hook.
 public final class AnalogPhone: AnalogLineBackend {
-    public init(name: String, channels: [Int], options: FXOLineOptions, directory: DAHDIDirectory = DAHDIDirectory()) {
+    /// `listensForBusyTone`: keep the audio after answer to hear the engine's busy tone; false
+    /// when a media engine takes the audio (and call control supervises the tone).
+    public init(name: String, channels: [Int], options: FXOLineOptions, listensForBusyTone: Bool = true,
+                directory: DAHDIDirectory = DAHDIDirectory()) {
         var options = options
-        options.hangUpOnBusyToneWhenAnswered = true
+        options.hangUpOnBusyToneWhenAnswered = listensForBusyTone
         super.init(name: name, directory: directory, lines: channels.map { FXOLine(channel: $0, options: options) },
                    allBusyCause: .noCircuitAvailable)
     }

@@ -13,6 +13,9 @@ final class AnalogLineIO {
     static let bufferCount = 8
 
     let channel: DAHDIChannel
+    /// How the media engine reads and writes the line once a call is answered; the line is put
+    /// back that way whenever this type stops listening. Nil: no media engine shares the line.
+    let handover: AnalogMediaFormat?
     /// Reading audio (and playing `source`, if any).
     private(set) var listening = false
     private var source: LineAudioSource?
@@ -21,12 +24,14 @@ final class AnalogLineIO {
     private var buffer = [Int16](repeating: 0, count: AnalogLineIO.chunkSamples)
     private var outgoing = [Int16](repeating: 0, count: AnalogLineIO.chunkSamples)
 
-    init(channel number: Int, in directory: DAHDIDirectory) throws(CallControlError) {
+    init(channel number: Int, in directory: DAHDIDirectory, handover: AnalogMediaFormat? = nil) throws(CallControlError) {
         do {
             channel = try DAHDIChannel(number: number, in: directory, nonBlocking: true)
+            if let handover { try channel.setFormat(handover.format) }
         } catch {
             throw CallControlError("open analog channel \(number)", error.description, cause: .destinationOutOfOrder)
         }
+        self.handover = handover
     }
 
     var pollEvents: Int16 { Int16(POLLPRI) | (listening ? Int16(POLLIN) : 0) }
@@ -42,6 +47,10 @@ final class AnalogLineIO {
 
     /// Give the audio up (to the media engine, or because nothing needs it).
     func stopListening() {
+        if listening, let handover {
+            try? channel.setFormat(handover.format)
+            try? channel.setBuffers(count: handover.buffers, size: handover.bufferBytes)
+        }
         listening = false
         source = nil
         unsent.removeAll()

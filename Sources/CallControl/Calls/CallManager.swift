@@ -40,7 +40,15 @@ final class CallManager {
 
     // MARK: Indications from backends
 
+    /// Indications a backend gave while call control was inside its `place` (analog lines
+    /// report proceeding and alerting at once): handled once the new leg exists.
+    private var heldIndications: [(backend: String, indication: SignallingIndication)]?
+
     func handle(_ context: SignallingContext, backend: String, _ indication: SignallingIndication) {
+        if heldIndications != nil {
+            heldIndications?.append((backend, indication))
+            return
+        }
         switch indication {
         case let .incoming(id, channel, setup):
             let group = groupOfBackend[backend] ?? backend
@@ -77,9 +85,11 @@ final class CallManager {
             if let partner = partners[id], let other = legs[partner] {
                 if other.state < .answered, other.direction == .inbound {
                     context.backend(named: other.backend)?.answer(partner)
-                    transition(partner, "answer") { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }
-                    startMedia(partner)
-                    emit(.answered(partner))
+                    if let after = legs[partner], after.state < .answered {
+                        transition(partner, "answer") { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }
+                        startMedia(partner)
+                        emit(.answered(partner))
+                    }
                 }
                 bridge(id, partner)
             }
@@ -171,9 +181,10 @@ final class CallManager {
                               redirecting: leg.setup.redirecting, callingName: leg.setup.callingName)
         setup.numberComplete = true
         do throws(CallControlError) {
-            let out = try place(context, group: group, setup: setup, for: id)
-            partners[id] = out
-            partners[out] = id
+            try place(context, group: group, setup: setup, for: id) { out in
+                self.partners[id] = out
+                self.partners[out] = id
+            }
         } catch {
             release(context, id, cause: error.cause)
         }
@@ -181,9 +192,11 @@ final class CallManager {
 
     // MARK: Commands
 
-    /// Place an outbound leg on the first member of `group` that takes it.
+    /// Place an outbound leg on the first member of `group` that takes it. `linked` runs once
+    /// the leg exists, before anything the backend already reported about it is handled.
     @discardableResult
-    func place(_ context: SignallingContext, group name: String, setup: CallSetup, for parent: CallID?) throws(CallControlError) -> CallID {
+    func place(_ context: SignallingContext, group name: String, setup: CallSetup, for parent: CallID?,
+               linked: (CallID) -> Void = { _ in }) throws(CallControlError) -> CallID {
         guard let group = trunkGroups[name] else {
             throw CallControlError("place a call to \(setup.called) on trunk group \(name)", "no such trunk group",
                                    cause: .noRouteToDestination)
@@ -196,25 +209,34 @@ final class CallManager {
         for k in 0..<count {
             let member = group.members[(start + k) % count]
             guard let backend = context.backend(named: member) else { continue }
+            heldIndications = []
             do throws(CallControlError) {
                 try backend.place(id, setup)
             } catch {
+                heldIndications = nil
                 lastError = error
                 continue
             }
+            let held = heldIndications ?? []
+            heldIndications = nil
             huntPosition[name] = (start + k + 1) % count
             let leg = CallLeg(id: id, backend: member, trunkGroup: name, direction: .outbound,
                               channel: setup.channel?.channel, setup: setup, at: .now())
             legs[id] = leg
             emit(.placed(leg, for: parent))
+            linked(id)
+            for h in held { handle(context, backend: h.backend, h.indication) }
             return id
         }
         throw lastError
     }
 
-    func release(_ context: SignallingContext, _ id: CallID, cause: Q850Cause) {
+    /// Release `id` with `cause`; `forRemote`: the far end ended it by a tone or line state we
+    /// act on, so the record says the remote side released.
+    func release(_ context: SignallingContext, _ id: CallID, cause: Q850Cause, forRemote: Bool = false) {
         guard let leg = legs[id], leg.state < .releasing else { return }
         transition(id, "release") { leg throws(CallLeg.RefusedTransition) in try leg.releasing(cause: cause) }
+        if forRemote { legs[id]?.markRemoteRelease() }
         context.backend(named: leg.backend)?.release(id, cause: cause)
     }
 
@@ -224,6 +246,8 @@ final class CallManager {
             throw CallControlError("answer \(id)", "the call is \(leg.state.rawValue)", cause: .messageNotCompatibleWithCallState)
         }
         context.backend(named: leg.backend)?.answer(id)
+        // An analog line reports its answer at once, and that report has done the rest.
+        guard let after = legs[id], after.state < .answered else { return }
         transition(id, "answer") { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }
         startMedia(id)
         emit(.answered(id))
@@ -232,7 +256,11 @@ final class CallManager {
     // MARK: Media
 
     private func startMedia(_ id: CallID) {
-        guard let media, let channel = legs[id]?.channel else { return }
+        guard let media, let leg = legs[id], let channel = leg.channel else { return }
+        if toneSupervisedBackends.contains(leg.backend) {
+            // Its far end's hang-up may come only as busy or congestion tone.
+            media.send(.detectors(.all), to: Self.mediaName(channel))
+        }
         media.send(.activate, to: Self.mediaName(channel))
     }
 
@@ -276,8 +304,7 @@ final class CallManager {
             emit(.tone(leg.id, "\(tone)"))
             if toneSupervisedBackends.contains(leg.backend), tone == .busy || tone == .congestion {
                 let cause: Q850Cause = tone == .busy ? .normalClearing : .switchingEquipmentCongestion
-                release(context, leg.id, cause: cause)
-                legs[leg.id]?.markRemoteRelease()
+                release(context, leg.id, cause: cause, forRemote: true)
             }
         default:
             break

@@ -3,8 +3,18 @@ import PSTNEngine
 
 /// Builds the signalling backend a `TrunkConfiguration` describes, on the DAHDI directory given.
 public enum BackendFactory {
-    /// `log` receives the backend's diagnostics (libpri's own words among them).
-    public static func make(_ trunk: TrunkConfiguration, dahdi: DAHDIDirectory,
+    /// Which end of the lab cable the backend serves. It matters for analog ports only: the
+    /// engine's `fxo`/`fxs` are its trunks and stations; the simulator's `fxs` ports are the
+    /// central office facing the engine's trunks and its `fxo` ports are phones.
+    public enum Role: Sendable {
+        case engine, simulator
+    }
+
+    /// `log` receives the backend's diagnostics (libpri's own words among them). Analog ports
+    /// need the tone `zone`; with `media`, their descriptors are opened at once for the media
+    /// engine to share (`AnalogLineBackend.line(_:)`).
+    public static func make(_ trunk: TrunkConfiguration, dahdi: DAHDIDirectory, role: Role = .engine,
+                            zone: ToneZone? = nil, media: AnalogMediaFormat? = nil,
                             log: @escaping @Sendable (String) -> Void = { _ in }) throws(CallControlError) -> any SignallingBackend {
         let what = "create \(trunk.type.rawValue) trunk \(trunk.name)"
         let problems = trunk.problems()
@@ -46,7 +56,30 @@ public enum BackendFactory {
             if let flags = getenv("PSTN_SS7_DEBUG").flatMap({ UInt32(String(cString: $0), radix: 16) }) { linkset.debugFlags = flags }
             return linkset
         case .fxo, .fxs:
-            throw CallControlError(what, "\(trunk.type.rawValue) trunks are not supported by this build yet")
+            guard let zone else { throw CallControlError(what, "analog ports need a tone zone") }
+            let backend = analog(trunk, dahdi: dahdi, role: role, zone: zone, media: media != nil)
+            if let media { try backend.open(sharingWithMedia: media) }
+            return backend
+        }
+    }
+
+    private static func analog(_ trunk: TrunkConfiguration, dahdi: DAHDIDirectory, role: Role, zone: ToneZone,
+                               media: Bool) -> AnalogLineBackend {
+        let channels = trunk.channels?.channels ?? []
+        let callerID = CallerIDSignalling(rawValue: trunk.callerid ?? "none") ?? .none
+        let fxo = FXOLineOptions(zone: zone, callerID: callerID, hangUpOnPolarityReversal: trunk.hangup_on_polarity ?? false,
+                                 answerOnPolarityReversal: trunk.answer_on_polarity ?? false)
+        let fxs = FXSLineOptions(zone: zone, callerID: callerID, disconnectSignal: trunk.disconnectSignal,
+                                 reversePolarityOnAnswer: trunk.reverse_polarity_on_answer ?? false)
+        switch (trunk.type, role) {
+        case (.fxo, .engine):
+            return FXOTrunk(name: trunk.name, channels: channels, options: fxo, lineNumbers: trunk.numberOfChannel, directory: dahdi)
+        case (.fxs, .engine):
+            return FXSStation(name: trunk.name, channels: channels, options: fxs, ownNumbers: trunk.numberOfChannel, directory: dahdi)
+        case (.fxs, .simulator):
+            return CentralOfficeLine(name: trunk.name, channels: channels, options: fxs, directory: dahdi)
+        default:
+            return AnalogPhone(name: trunk.name, channels: channels, options: fxo, listensForBusyTone: !media, directory: dahdi)
         }
     }
 }

@@ -11,6 +11,10 @@ import PSTNEngine
 /// - { name: co-lines, type: fxo, group: pstn, channels: "127-128", callerid: v23 }
 /// - { name: stations, type: fxs, group: stations, channels: "125-126", numbers: ["8001", "8002"] }
 /// ```
+///
+/// In `pstn-sim` the analog kinds name the simulator's own ports: `fxs` ports are the central
+/// office facing the engine's FXO trunks (`disconnect` says how it signals the far party's
+/// hang-up), `fxo` ports are phones facing the engine's FXS stations.
 public struct TrunkConfiguration: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case pri, ss7, fxo, fxs
@@ -49,10 +53,18 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
     public var channels: ChannelList?
     /// `bell202`, `v23` (ETSI FSK), `dtmf`, or `none`.
     public var callerid: String?
-    /// The stations' own numbers, one per channel, in order.
+    /// One number per channel, in order: a station's own number (the calling number of the calls
+    /// its phone makes), or the number an FXO line answers to (the called number of its calls).
     public var numbers: [String]?
     /// End an answered FXO call on polarity reversal.
     public var hangup_on_polarity: Bool?
+    /// FXO: an outgoing call is answered only when the line's polarity reverses.
+    public var answer_on_polarity: Bool?
+    /// FXS: reverse polarity when a call this port rang is answered (answer supervision).
+    public var reverse_polarity_on_answer: Bool?
+    /// FXS: how the far end is told this side hung up: `tone` (busy or congestion), `battery`
+    /// (a loop-current drop, as most central offices do) or `polarity`.
+    public var disconnect: String?
 
     public init(name: String, type: Kind, group: String? = nil) {
         self.name = name
@@ -70,6 +82,20 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
 
     /// The companding law of its line: mu-law on T1, A-law otherwise.
     public var law: G711 { line == "T1" ? .muLaw : .aLaw }
+
+    /// `numbers` by channel.
+    public var numberOfChannel: [Int: String] {
+        Dictionary(zip(channels?.channels ?? [], numbers ?? []), uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The FXS disconnect signal `disconnect` names (tone when absent).
+    public var disconnectSignal: FXSLineOptions.DisconnectSignal {
+        switch disconnect {
+        case "battery": return .batteryDrop
+        case "polarity": return .polarityReversal
+        default: return .tone
+        }
+    }
 
     /// The trunk group, defaulting to the backend's own name.
     public var groupName: String { group ?? name }
@@ -100,6 +126,9 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
             need(channels, "channels")
             if let c = callerid, !["bell202", "v23", "dtmf", "none"].contains(c) {
                 out.append("trunk \(name): callerid must be bell202, v23, dtmf or none, not \(c)")
+            }
+            if let d = disconnect, !["tone", "battery", "polarity"].contains(d) {
+                out.append("trunk \(name): disconnect must be tone, battery or polarity, not \(d)")
             }
             if let numbers, let channels, numbers.count != channels.channels.count {
                 out.append("trunk \(name): \(numbers.count) numbers for \(channels.channels.count) channels")
