@@ -13,7 +13,11 @@ public final class SS7Linkset: SignallingBackend {
     public var debugFlags: UInt32 = 0
 
     private var ss7: OpaquePointer?
+    /// The links' own descriptors (DAHDI HDLC channels, or sockets in tests), one per link.
     private let descriptors: [Int32]
+    /// The frame checks between each link and libss7, in link order; libss7 sees only their
+    /// `library` descriptors.
+    private var relays: [SS7LinkRelay] = []
     private let channels: [DAHDIChannel]
     private var indicate: (SignallingIndication) -> Void = { _ in }
     private var circuits: [Int: Circuit] = [:]
@@ -106,8 +110,16 @@ public final class SS7Linkset: SignallingBackend {
         _ = ss7_set_network_ind(made, configuration.networkIndicator.libss7Value)
         _ = ss7_set_pc(made, configuration.originatingPointCode)
         if debugFlags != 0 { ss7_set_debug(made, debugFlags) }
+        relays = []
         for (link, fd) in zip(configuration.links, descriptors) {
-            guard ss7_add_link(made, SS7_TRANSPORT_DAHDIDCHAN, fd, Int32(link.slc), dpc) == 0 else {
+            let relay = try SS7LinkRelay(wire: fd, guard: SS7FrameGuard(
+                ansi: configuration.variant == .ansi, ownPointCode: configuration.originatingPointCode,
+                farPointCode: dpc))
+            relay.report = { [name, indicate] text in
+                indicate(.protocolError("\(name) link \(link.slc) (channel \(link.channel)): \(text)"))
+            }
+            relays.append(relay)
+            guard ss7_add_link(made, SS7_TRANSPORT_DAHDIDCHAN, relay.library, Int32(link.slc), dpc) == 0 else {
                 throw CallControlError("add SS7 link \(link.channel) to \(name)", "libss7 refused it", cause: .networkOutOfOrder)
             }
         }
@@ -127,14 +139,20 @@ public final class SS7Linkset: SignallingBackend {
 
     public func pollRequests() -> [PollRequest] {
         guard let ss7 else { return [] }
-        return descriptors.map { PollRequest(fd: $0, events: Int16(truncatingIfNeeded: ss7_pollflags(ss7, $0)) | Int16(POLLPRI)) }
+        return relays.flatMap { relay in
+            relay.pollRequests + [PollRequest(fd: relay.library, events: Int16(truncatingIfNeeded: ss7_pollflags(ss7, relay.library)))]
+        }
     }
 
     public func handle(fd: Int32, events: Int16) {
         guard let ss7 else { return }
-        if events & Int16(POLLPRI) != 0 { drainDAHDIEvents(fd) }
-        if events & Int16(POLLIN) != 0 { _ = ss7_read(ss7, fd) }
-        if events & Int16(POLLOUT) != 0 { _ = ss7_write(ss7, fd) }
+        if let relay = relays.first(where: { $0.library == fd }) {
+            if events & Int16(POLLIN) != 0 { _ = ss7_read(ss7, relay.library) }
+            if events & Int16(POLLOUT) != 0 { _ = ss7_write(ss7, relay.library) }
+        } else {
+            if events & Int16(POLLPRI) != 0, let relay = relays.first(where: { $0.wire == fd }) { drainDAHDIEvents(relay) }
+            for relay in relays where relay.handle(fd: fd, events: events) { break }
+        }
         drainEvents()
     }
 
@@ -155,7 +173,7 @@ public final class SS7Linkset: SignallingBackend {
         guard let ss7 else { return }
         if let at = realignAt, at <= .now {
             realignAt = up ? nil : .now + .seconds(10)
-            for fd in descriptors where !linksInAlarm.contains(fd) {
+            for fd in relays.map(\.library) where !linksInAlarm.contains(fd) {
                 log("\(name): restarting alignment on a failed link")
                 ss7_link_alarm(ss7, fd)
                 ss7_link_noalarm(ss7, fd)
@@ -325,12 +343,14 @@ public final class SS7Linkset: SignallingBackend {
 
     // MARK: Events
 
-    private func drainDAHDIEvents(_ fd: Int32) {
-        guard let ss7, let channel = channels.first(where: { $0.fileDescriptor == fd }) else { return }
+    private func drainDAHDIEvents(_ relay: SS7LinkRelay) {
+        guard let ss7, let channel = channels.first(where: { $0.fileDescriptor == relay.wire }) else { return }
+        let fd = relay.library
         while let event = try? channel.nextEvent() {
             switch event {
             case .alarm:
                 linksInAlarm.insert(fd)
+                relay.linkFailed()
                 ss7_link_alarm(ss7, fd)
             case .noAlarm:
                 linksInAlarm.remove(fd)
