@@ -12,11 +12,16 @@ let package = Package(
         .executable(name: "pstn-bench", targets: ["pstn-bench"]),
         .executable(name: "pstn-sim", targets: ["pstn-sim"]),
         .executable(name: "pstnd", targets: ["pstnd"]),
+        .executable(name: "pstnctl", targets: ["pstnctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         // C shim over <dahdi/user.h> and libtonezone: the ioctl numbers Swift cannot import.
@@ -69,18 +74,31 @@ let package = Package(
         // The daemon: configuration, the built-in applications, the event log.
         .target(
             name: "Daemon",
-            dependencies: ["CallControl", "PSTNEngine", "Storage", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CallControl", "PSTNEngine", "Storage", "Control",
+                           .product(name: "Yams", package: "Yams"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "CoreMetrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "pstnd",
-            dependencies: ["Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        // The control socket's protocol: framing, requests and responses, roles.
+        // The control socket: its protocol (framing, requests and responses, roles), the server
+        // the daemon runs and the client pstnctl uses.
         .target(
             name: "Control",
-            dependencies: ["CallControl"],
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The operator's tool: the control socket from a shell.
+        .executableTarget(
+            name: "pstnctl",
+            dependencies: ["Control", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Fax receive, send and fax-on-demand over spandsp's T.30.
@@ -158,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control"],
+            dependencies: ["Control", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

@@ -193,4 +193,14 @@ public final class CallControl: Sendable {
             try b.maintain(action)
         }
     }
+
+    /// Start (`path`) or stop (nil) the signalling capture of one backend.
+    public func capture(_ backend: String, to path: String?) async throws(CallControlError) {
+        try await onLoop { context, _ throws(CallControlError) in
+            guard let b = context.backend(named: backend) else {
+                throw CallControlError("capture on \(backend)", "no such trunk")
+            }
+            try b.capture(to: path)
+        }
+    }
 }

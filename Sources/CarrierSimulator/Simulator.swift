@@ -60,7 +60,7 @@ public final class Simulator: Sendable {
     // MARK: Calls the engine places
 
     /// What became of every call the engine placed towards the simulator so far.
-    private func engineCalls() async -> [CallReport] {
+    public func engineCalls() async -> [CallReport] {
         var out: [CallReport] = []
         for leg in await tracker.offered {
             let seen = await tracker.state(of: leg.id)

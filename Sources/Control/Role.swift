@@ -28,6 +28,12 @@ public struct RoleMap: Sendable, Equatable, Codable {
         self.groups = groups
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        users = try c.decodeIfPresent([String: Role].self, forKey: .users) ?? [:]
+        groups = try c.decodeIfPresent([String: Role].self, forKey: .groups) ?? [:]
+    }
+
     /// The role of a peer with `uid`, `gid` and supplementary `groups` (names resolved by the caller:
     /// `userName`, `groupNames`), nil when none applies.
     public func role(uid: UInt32, userName: String?, groupNames: [String]) -> Role? {

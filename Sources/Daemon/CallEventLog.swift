@@ -34,7 +34,7 @@ final class CallEventLog: @unchecked Sendable {
 }
 
 /// One line of the event log.
-struct LoggedEvent: Codable {
+struct LoggedEvent: Codable, Sendable {
     var time: Double
     var event: String
     var call: UInt64?

@@ -1,26 +1,63 @@
 import CallControl
+import Control
 import Foundation
+import Logging
 import PSTNEngine
 import Storage
+import Synchronization
 
 /// The engine as one running thing: media, call control with every configured backend, the
-/// built-in applications, the event log. `pstnd` runs one.
+/// built-in applications, the event log, the store, the metrics and the control socket.
+/// `pstnd` runs one.
 public final class Daemon: Sendable {
+    public static let version = "0.4.0"
+
     public let resolved: DaemonConfiguration.Resolved
     public let calls: CallControl
+    public let metrics = DaemonMetrics()
+    /// The file the configuration came from (for reloads), if any.
+    let configPath: String?
+    let startedAt = Date()
+    let dahdi: DAHDIDirectory
+    let log: Logger
+    let store: CallStore?
     private let media: MediaEngine?
-    private let log: CallEventLog
+    private let eventLog: CallEventLog
     private let releasedCalls = ReleasedCalls()
-    private let store: CallStore?
     private let recorder: CDRRecorder?
+    private let accepting = Atomic<Bool>(true)
+    private let published = ControlEventMapper()
     /// The trunks' backends, made (and analog ports opened) with the media engine, until `run`
     /// hands them to call control.
     private let pendingBackends: PendingBackends
 
-    public init(_ resolved: DaemonConfiguration.Resolved) throws {
+    public init(_ resolved: DaemonConfiguration.Resolved, configPath: String? = nil,
+                logger: Logger = Logger(label: "pstnd")) throws {
         self.resolved = resolved
+        self.configPath = configPath
+        var logger = logger
+        logger.logLevel = Logger.Level(rawValue: resolved.configuration.log_level ?? "info") ?? .info
+        log = logger
         let c = resolved.configuration
         let dahdi = DAHDIDirectory(c.dahdi ?? "/dev/dahdi")
+        self.dahdi = dahdi
+        // A second daemon stops here, before it touches the store or a channel.
+        if let socket = c.control?.socket, ControlServer.someoneListens(on: socket) {
+            throw DaemonError("start", "another pstnd is serving the control socket \(socket); stop it first")
+        }
+        if let path = c.store {
+            let opened = try CallStore.open(at: path)
+            let recovered = opened.recovery
+            if recovered.interruptedCalls > 0 || recovered.interruptedLegs > 0 {
+                logger.warning("store \(path): \(recovered.interruptedCalls) calls and \(recovered.interruptedLegs) legs left open by the last run closed as interrupted")
+            }
+            store = opened
+            recorder = CDRRecorder(store: opened) { [logger] problem in logger.error("store: \(problem)") }
+        } else {
+            store = nil
+            recorder = nil
+        }
+        eventLog = try CallEventLog(path: c.events)
         // Analog ports are opened first: the media engine shares their descriptors.
         var backends: [ConfiguredBackend] = []
         var analogLines: [Int: DAHDIChannel] = [:]
@@ -28,8 +65,8 @@ public final class Daemon: Sendable {
             let analog = trunk.type == .fxo || trunk.type == .fxs
             let format = AnalogMediaFormat(law: resolved.law ?? trunk.law, settings: resolved.settings)
             let backend = try BackendFactory.make(trunk, dahdi: dahdi, role: .engine, zone: resolved.zone,
-                                                  media: analog ? format : nil) { line in
-                FileHandle.standardError.write(Data("pstnd: \(line)\n".utf8))
+                                                  media: analog ? format : nil) { [logger] line in
+                logger.info("\(line)", metadata: ["trunk": "\(trunk.name)"])
             }
             if let lines = backend as? AnalogLineBackend {
                 for channel in trunk.bearerChannels { analogLines[channel] = lines.line(channel) }
@@ -41,44 +78,33 @@ public final class Daemon: Sendable {
                                                                   zone: resolved.zone, settings: resolved.settings,
                                                                   lines: analogLines)
         self.media = media
-        log = try CallEventLog(path: c.events)
-        if let path = c.store {
-            let opened = try CallStore.open(at: path)
-            let recovered = opened.recovery
-            if recovered.interruptedCalls > 0 || recovered.interruptedLegs > 0 {
-                FileHandle.standardError.write(Data("pstnd: store \(path): \(recovered.interruptedCalls) calls and \(recovered.interruptedLegs) legs left open by the last run closed as interrupted\n".utf8))
-            }
-            store = opened
-            recorder = CDRRecorder(store: opened) { problem in
-                FileHandle.standardError.write(Data("pstnd: store: \(problem)\n".utf8))
-            }
-        } else {
-            store = nil
-            recorder = nil
-        }
         calls = try CallControl(routing: resolved.routing, trunkGroups: resolved.trunkGroups, media: media,
                                 conferences: resolved.settings.conferences,
                                 toneSupervised: Set(c.trunks.filter { $0.type == .fxo }.map(\.name)),
                                 interDigitTimeout: .milliseconds(Int((c.inter_digit_s ?? 5) * 1000)))
     }
 
-    /// Start media, call control and every backend, then serve events until call control stops.
+    /// Start media, call control, every backend and the control socket, then serve events until
+    /// call control stops.
     public func run() async throws {
+        let server = try await startControl()
         try media?.start()
         try calls.start()
         for configured in pendingBackends.take() {
             let trunk = configured.trunk
             nonisolated(unsafe) let backend = configured.backend
             try await calls.add(backend, trunkGroup: trunk.groupName)
-            FileHandle.standardError.write(Data("pstnd: started \(trunk.type.rawValue) trunk \(trunk.name)\n".utf8))
+            log.info("started \(trunk.type.rawValue) trunk \(trunk.name)")
         }
-        FileHandle.standardError.write(Data("pstnd: running with \(resolved.configuration.trunks.count) trunks\n".utf8))
+        log.notice("running with \(resolved.configuration.trunks.count) trunks")
         let answer = AnswerApplication(settings: resolved.configuration.applications?.answer ?? AnswerSettings(),
                                        calls: calls)
         let released = releasedCalls
         for await event in calls.events {
             recorder?.record(event)
-            log.write(event)
+            eventLog.write(event)
+            metrics.record(event)
+            if let server, let published = published.map(event) { server.publish(published) }
             switch event {
             case let .routed(id, .application(name: "answer", argument), _):
                 Task { await answer.take(id, argument: argument) { await released.contains(id) } }
@@ -88,28 +114,47 @@ public final class Daemon: Sendable {
                 break
             }
         }
+        await server?.stop()
         await recorder?.stop()
         try? store?.close()
     }
 
+    private func startControl() async throws -> ControlServer? {
+        guard let options = resolved.configuration.control else { return nil }
+        let server = ControlServer(options.serverConfiguration, handler: DaemonControl(daemon: self)) { [log] in
+            log.notice("\($0)")
+        }
+        do {
+            try await server.start()
+        } catch {
+            throw DaemonError("start the control socket", error.description)
+        }
+        log.notice("control socket \(options.socket) (mode \(options.mode ?? "0660"), group \(options.group ?? "the daemon's"))")
+        return server
+    }
+
     /// Re-read the configuration at `path` and apply its routes and trunk groups; calls in
-    /// progress keep theirs. Trunks themselves change only on restart. Returns what was done.
-    public func reload(path: String) async -> String {
+    /// progress keep theirs. Trunks themselves change only on restart.
+    public func reload(path: String) async -> (applied: Bool, note: String) {
         do {
             let fresh = try DaemonConfiguration.load(path: path)
             let trunksBefore = Set(resolved.configuration.trunks)
             try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
             var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups"
             if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
-            return note
+            return (true, note)
         } catch {
-            return "reload of \(path) refused, the running configuration stays:\n\(error)"
+            return (false, "reload of \(path) refused, the running configuration stays:\n\(error)")
         }
     }
+
+    /// Whether new inbound calls are taken (false while draining).
+    var acceptingCalls: Bool { accepting.load(ordering: .relaxed) }
 
     /// The orderly shutdown of SIGTERM: refuse new calls, let calls in progress finish for up to
     /// the configured drain time, release the rest with cause 41, then stop.
     public func drain() async {
+        accepting.store(false, ordering: .relaxed)
         try? await calls.setAcceptingCalls(false, refusing: .temporaryFailure)
         let limit = ContinuousClock.now + .milliseconds(Int((resolved.configuration.drain_s ?? 30) * 1000))
         while ContinuousClock.now < limit, let active = try? await calls.calls(), !active.isEmpty {
@@ -127,6 +172,36 @@ public final class Daemon: Sendable {
     public func stop(cause: Q850Cause = .normalClearing) {
         calls.stop(cause: cause)
         media?.stop()
+    }
+
+    /// Release `call` `seconds` after it is answered (calls originated from the control socket).
+    func hangUp(_ call: CallID, afterAnswer seconds: Double) {
+        let calls = self.calls
+        let released = releasedCalls
+        Task {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline {
+                if await released.contains(call) { return }
+                if let leg = try? await calls.calls().first(where: { $0.id == call }), leg.answeredAt != nil { break }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            if await released.contains(call) { return }
+            try? await calls.release(call, cause: .normalClearing)
+        }
+    }
+
+    /// Each media thread's statistics now.
+    func mediaStatistics() -> [MediaStatisticsSnapshot] {
+        media?.threads.map(\.statistics.snapshot) ?? []
+    }
+
+    /// The metrics in Prometheus text format, with media and span figures read now.
+    func metricsText() -> String {
+        let spans = (try? DAHDIControl(directory: dahdi).spans()) ?? []
+        metrics.update(deadlineMisses: mediaStatistics().map(\.deadlineMisses),
+                       spanAlarms: spans.map { (span: String($0.number), alarms: $0.alarms.rawValue) })
+        return metrics.exposition()
     }
 }
 

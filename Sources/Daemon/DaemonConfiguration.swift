@@ -1,4 +1,5 @@
 import CallControl
+import Control
 import Foundation
 import PSTNEngine
 import Yams
@@ -18,6 +19,12 @@ import Yams
 ///   - { called: "*", to: { app: answer } }
 /// applications:
 ///   answer: { after_ms: 0, hangup_after_s: 5, cause: 16 }
+/// control:
+///   socket: /run/pstnd/control.sock
+///   mode: "0660"
+///   group: pstn
+///   roles: { users: { alice: supervisor }, groups: { pstn: operator, pstn-admin: admin } }
+/// log_level: info
 /// ```
 public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var dahdi: String?
@@ -34,6 +41,36 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var inter_digit_s: Double?
     /// On SIGTERM: seconds calls in progress may go on before they are released (default 30).
     public var drain_s: Double?
+    /// The control socket; none when absent.
+    public var control: ControlOptions?
+    /// `trace`, `debug`, `info` (default), `notice`, `warning`, `error`, `critical`.
+    public var log_level: String?
+
+    /// The control socket as configured.
+    public struct ControlOptions: Sendable, Codable, Equatable {
+        public var socket: String
+        /// Octal file mode, "0660" by default.
+        public var mode: String?
+        /// The group owning the socket; its members can connect.
+        public var group: String?
+        /// Who gets which role; root is always admin.
+        public var roles: RoleMap?
+        /// Longest request line in bytes (64 KiB by default).
+        public var max_line_bytes: Int?
+        /// Unread bytes after which a client is dropped (4 MiB by default).
+        public var max_queued_bytes: Int?
+
+        /// The mode as a number, nil when it is not octal.
+        public var modeBits: UInt32? { UInt32(mode ?? "0660", radix: 8).flatMap { $0 <= 0o777 ? $0 : nil } }
+
+        public var serverConfiguration: ControlServerConfiguration {
+            ControlServerConfiguration(path: socket, mode: modeBits ?? 0o660, group: group, roles: roles ?? RoleMap(),
+                                       maxLineBytes: max_line_bytes ?? 64 * 1024,
+                                       maxQueuedBytes: max_queued_bytes ?? 4 * 1024 * 1024)
+        }
+    }
+
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Media settings operators choose.
     public struct MediaOptions: Sendable, Codable, Equatable {
@@ -145,6 +182,16 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         do { try settings.validate() } catch { problems.append("media: \(error)") }
         if let a = c.applications?.answer { problems += a.problems() }
         if let d = c.drain_s, !(0...3600).contains(d) { problems.append("drain_s must be 0-3600 seconds") }
+        if let control = c.control {
+            if control.socket.isEmpty { problems.append("control.socket must name a path") }
+            if control.socket.utf8.count >= 108 { problems.append("control.socket: \(control.socket) is too long for a Unix socket (107 bytes)") }
+            if control.modeBits == nil { problems.append("control.mode must be an octal file mode such as \"0660\", not \(control.mode ?? "")") }
+            if let n = control.max_line_bytes, !(256...16_777_216).contains(n) { problems.append("control.max_line_bytes must be 256-16777216") }
+            if let n = control.max_queued_bytes, !(4096...1_073_741_824).contains(n) { problems.append("control.max_queued_bytes must be 4096-1073741824") }
+        }
+        if let level = c.log_level, !logLevels.contains(level) {
+            problems.append("log_level must be one of \(logLevels.joined(separator: ", ")), not \(level)")
+        }
         guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems) }
         return Resolved(configuration: c, routing: routing, trunkGroups: Array(groups.values), law: law, zone: zone,
                         settings: settings)

@@ -7,16 +7,19 @@ import Glibc
 public final class EngineProcess: @unchecked Sendable {
     public let configPath: String
     public let eventLog: String
+    /// Where the daemon's control socket is when its configuration names `SOCKET`.
+    public let controlSocket: String
     public let process: Process
     private let output: String
 
-    /// Write `config` (YAML; `DAHDI`, `EVENTS` are replaced by the lab's paths) and start `pstnd`.
+    /// Write `config` (YAML; `DAHDI`, `EVENTS`, `SOCKET` and `STORE` are replaced by the lab's
+    /// paths) and start `pstnd`.
     public init(lab: LabInstance, config: String, name: String = "pstnd") throws {
         configPath = lab.directory + "/\(name).yaml"
         eventLog = lab.directory + "/\(name)-events.jsonl"
+        controlSocket = lab.directory + "/\(name).sock"
         output = lab.directory + "/\(name).log"
-        let text = config.replacingOccurrences(of: "DAHDI", with: lab.mountPoint)
-            .replacingOccurrences(of: "EVENTS", with: eventLog)
+        let text = Self.substitute(config, lab: lab, eventLog: eventLog, socket: controlSocket)
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         process = Process()
@@ -58,9 +61,26 @@ public final class EngineProcess: @unchecked Sendable {
 
     /// Replace the configuration file (same substitutions as at start).
     public func rewrite(config: String, lab: LabInstance) throws {
-        let text = config.replacingOccurrences(of: "DAHDI", with: lab.mountPoint)
-            .replacingOccurrences(of: "EVENTS", with: eventLog)
+        let text = Self.substitute(config, lab: lab, eventLog: eventLog, socket: controlSocket)
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    static func substitute(_ config: String, lab: LabInstance, eventLog: String, socket: String) -> String {
+        config.replacingOccurrences(of: "DAHDI", with: lab.mountPoint)
+            .replacingOccurrences(of: "EVENTS", with: eventLog)
+            .replacingOccurrences(of: "SOCKET", with: socket)
+            .replacingOccurrences(of: "STORE", with: lab.directory + "/store.sqlite")
+    }
+
+    /// Wait until the control socket accepts connections (the daemon has started).
+    public func waitForControl(within seconds: Double = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard process.isRunning else { return false }
+            if let r = try? ControlTool.run(socket: controlSocket, ["status"]), r.status == 0 { return true }
+            usleep(100_000)
+        }
+        return false
     }
 
     /// Wait up to `seconds` for the daemon to exit by itself; true when it did.

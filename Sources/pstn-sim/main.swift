@@ -118,9 +118,10 @@ struct PSTNSim: AsyncParsableCommand {
         let simulator = Simulator(scenario: scenario, calls: control, media: media)
         let pump = Task { await simulator.pumpEvents() }
         try await Task.sleep(for: .milliseconds(Int((scenario.link_wait_s ?? 3) * 1000)))
-        let result = await simulator.run()
+        var result = await simulator.run()
         if stay != 0 {
             try await Task.sleep(for: stay < 0 ? .seconds(86400 * 365) : .milliseconds(Int(stay * 1000)))
+            result.answeredFromEngine = await simulator.engineCalls()
         }
         // Let releases in flight finish on the wire before the links go away.
         try await Task.sleep(for: .seconds(1))

@@ -51,6 +51,17 @@ public protocol SignallingBackend: AnyObject {
 
     /// Every channel this backend owns and its state, for status displays.
     func channelStates() -> [ChannelStatus]
+
+    /// Write the signalling this backend exchanges to a pcap file at `path` from now on (nil:
+    /// stop and close it). Backends without a signalling channel refuse.
+    func capture(to path: String?) throws(CallControlError)
+}
+
+extension SignallingBackend {
+    public func capture(to path: String?) throws(CallControlError) {
+        throw CallControlError("capture on \(name)", "this kind of trunk has no signalling channel to capture",
+                               cause: .facilityNotImplemented)
+    }
 }
 
 /// A descriptor a backend wants polled.

@@ -31,10 +31,7 @@ public enum BackendFactory {
                 overlapReceiving: trunk.overlap ?? false)
             let span = try PRISpan(configuration, dahdi: dahdi)
             span.log = log
-            if let path = trunk.capture {
-                let writer = try PcapWriter(path: path, linkType: .linuxLAPD, networkSide: configuration.side == .network)
-                span.capture = { writer.write($1, direction: $0) }
-            }
+            if let path = trunk.capture { try span.capture(to: path) }
             if let flags = getenv("PSTN_PRI_DEBUG").flatMap({ Int32(String(cString: $0), radix: 16) }) { span.debugFlags = flags }
             return span
         case .ss7:
@@ -53,6 +50,7 @@ public enum BackendFactory {
                 circuits: Dictionary(uniqueKeysWithValues: bearers.enumerated().map { (first + $0.offset, $0.element) }))
             let linkset = try SS7Linkset(configuration, dahdi: dahdi)
             linkset.log = log
+            linkset.captureAtStart = trunk.capture
             if let flags = getenv("PSTN_SS7_DEBUG").flatMap({ UInt32(String(cString: $0), radix: 16) }) { linkset.debugFlags = flags }
             return linkset
         case .fxo, .fxs:

@@ -36,7 +36,7 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
     /// `E1` or `T1`.
     public var line: String?
     public var overlap: Bool?
-    /// Write the span's D-channel traffic (LAPD/Q.931) to this pcap file from start-up.
+    /// Write the trunk's signalling (PRI: LAPD/Q.931; SS7: MTP2) to this pcap file from start-up.
     public var capture: String?
 
     // SS7

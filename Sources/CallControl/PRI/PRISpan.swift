@@ -272,6 +272,15 @@ public final class PRISpan: SignallingBackend {
         pri_hangup(pri, call.handle, Int32(cause.rawValue))
     }
 
+    public func capture(to path: String?) throws(CallControlError) {
+        guard let path else {
+            capture = nil
+            return
+        }
+        let writer = try PcapWriter(path: path, linkType: .linuxLAPD, networkSide: configuration.side == .network)
+        capture = { writer.write($1, direction: $0) }
+    }
+
     public func maintain(_ action: MaintenanceAction) throws(CallControlError) {
         guard let pri else { throw CallControlError("maintenance on \(name)", "the span is stopped") }
         func priChannel(_ dahdi: Int) throws(CallControlError) -> Int {

@@ -9,6 +9,8 @@ public final class SS7Linkset: SignallingBackend {
     public let configuration: SS7LinksetConfiguration
     public var name: String { configuration.name }
     public var log: @Sendable (String) -> Void = { _ in }
+    /// Capture the links' MTP2 traffic to this pcap file from start-up.
+    public var captureAtStart: String?
     /// libss7 debug flags (`SS7_DEBUG_*`).
     public var debugFlags: UInt32 = 0
 
@@ -123,6 +125,7 @@ public final class SS7Linkset: SignallingBackend {
                 throw CallControlError("add SS7 link \(link.channel) to \(name)", "libss7 refused it", cause: .networkOutOfOrder)
             }
         }
+        if let path = captureAtStart { try capture(to: path) }
         guard ss7_start(made) == 0 else {
             throw CallControlError("start SS7 linkset \(name)", "libss7 could not start", cause: .networkOutOfOrder)
         }
@@ -258,6 +261,20 @@ public final class SS7Linkset: SignallingBackend {
         call.localCause = cause
         calls[id] = call
         isup_rel(ss7, call.handle, Int32(cause.rawValue))
+    }
+
+    public func capture(to path: String?) throws(CallControlError) {
+        guard let path else {
+            for relay in relays { relay.capture = { _, _ in } }
+            return
+        }
+        let writer = try PcapWriter(path: path, linkType: .mtp2)
+        for relay in relays {
+            relay.capture = { frame, received in
+                guard frame.count > 2 else { return }
+                writer.write(Array(frame.dropLast(2)), direction: received ? .received : .sent)
+            }
+        }
     }
 
     public func maintain(_ action: MaintenanceAction) throws(CallControlError) {

@@ -1,0 +1,79 @@
+import CallControl
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// The daemon's figures, kept through swift-metrics with a Prometheus registry behind them and
+/// exported in Prometheus text format on request (`pstnctl metrics`): calls active per trunk,
+/// offered, answered and failed (by cause), media deadline misses, span alarms.
+public final class DaemonMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var trunkOfCall: [CallID: String] = [:]
+        var active: [String: Int] = [:]
+    }
+
+    public init() {
+        factory = PrometheusMetricsFactory(registry: registry)
+    }
+
+    /// Count one call event.
+    public func record(_ event: CallEvent) {
+        switch event {
+        case let .offered(leg), let .placed(leg, _):
+            let direction = leg.direction == .inbound ? "inbound" : "outbound"
+            counter("pstn_calls_offered_total", [("trunk", leg.backend), ("direction", direction)]).increment()
+            let active = state.withLock { s -> Int in
+                s.trunkOfCall[leg.id] = leg.backend
+                s.active[leg.backend, default: 0] += 1
+                return s.active[leg.backend] ?? 0
+            }
+            gauge("pstn_calls_active", [("trunk", leg.backend)]).record(active)
+        case let .answered(id):
+            if let trunk = state.withLock({ $0.trunkOfCall[id] }) {
+                counter("pstn_calls_answered_total", [("trunk", trunk)]).increment()
+            }
+        case let .released(leg):
+            let active = state.withLock { s -> Int in
+                s.trunkOfCall[leg.id] = nil
+                s.active[leg.backend, default: 1] -= 1
+                return max(0, s.active[leg.backend] ?? 0)
+            }
+            gauge("pstn_calls_active", [("trunk", leg.backend)]).record(active)
+            if leg.answeredAt == nil {
+                counter("pstn_calls_failed_total", [("trunk", leg.backend), ("cause", String(leg.cause?.rawValue ?? 0))])
+                    .increment()
+            }
+        case let .link(backend, up):
+            gauge("pstn_signalling_link_up", [("trunk", backend)]).record(up ? 1 : 0)
+        case let .protocolError(backend, _):
+            counter("pstn_protocol_errors_total", [("trunk", backend)]).increment()
+        default:
+            break
+        }
+    }
+
+    /// Figures read at the moment of export: media statistics and span alarms.
+    public func update(deadlineMisses: [Int], spanAlarms: [(span: String, alarms: Int32)]) {
+        for (thread, misses) in deadlineMisses.enumerated() {
+            gauge("pstn_media_deadline_misses", [("thread", String(thread))]).record(misses)
+        }
+        for s in spanAlarms {
+            gauge("pstn_span_alarms", [("span", s.span)]).record(Int(s.alarms))
+        }
+    }
+
+    /// Every figure in Prometheus text format.
+    public func exposition() -> String { registry.emitToString() }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
+        CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+    }
+}
