@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "CallControl", "Storage", "LabTestSupport"],
+            dependencies: ["Daemon", "CallControl", "Storage", "Control", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

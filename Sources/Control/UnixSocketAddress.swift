@@ -23,4 +23,13 @@ struct UnixSocketAddress {
             }
         }
     }
+
+    /// Bind `fd` to the address; 0 or -1 with errno, as bind(2).
+    mutating func bind(_ fd: Int32) -> Int32 {
+        withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+    }
 }
