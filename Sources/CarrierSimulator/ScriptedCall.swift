@@ -10,6 +10,11 @@ public struct ScriptedCall: Sendable, Codable, Equatable {
     public var overlap: Bool?
     /// Seconds after the start of the run to place the call.
     public var at_s: Double?
+    /// Place the call at this wall-clock time (seconds since 1970), to meet another process's
+    /// action on the wire (glare tests); overrides `at_s`.
+    public var at_epoch: Double?
+    /// Seize exactly this DAHDI channel (exclusive), not the first free one.
+    public var channel: Int?
     public var steps: [Step]?
 
     public init(name: String? = nil, trunk: String, calling: ScenarioNumber? = nil, called: String, steps: [Step]? = nil) {

@@ -41,7 +41,12 @@ public final class Simulator: Sendable {
         await withTaskGroup(of: (Int, CallReport).self) { group in
             for (i, call) in (scenario.calls ?? []).enumerated() {
                 group.addTask {
-                    if let at = call.at_s { try? await Task.sleep(for: .milliseconds(Int(at * 1000))) }
+                    if let epoch = call.at_epoch {
+                        let wait = epoch - Date().timeIntervalSince1970
+                        if wait > 0 { try? await Task.sleep(for: .microseconds(Int64(wait * 1_000_000))) }
+                    } else if let at = call.at_s {
+                        try? await Task.sleep(for: .milliseconds(Int(at * 1000)))
+                    }
                     return (i, await self.play(call))
                 }
             }
@@ -111,6 +116,7 @@ public final class Simulator: Sendable {
         }
         var setup = CallSetup(calling: call.calling?.party, called: PartyNumber(call.overlap == true ? String(call.called.prefix(1)) : call.called))
         setup.numberComplete = call.overlap != true
+        if let channel = call.channel { setup.channel = ChannelSelection(channel: channel, exclusive: true) }
         let placedAt = ContinuousClock.now
         report.placedAt = wallSeconds()
         let id: CallID

@@ -90,6 +90,7 @@ public final class DeviceEmulator: @unchecked Sendable {
             let cable = EmulatedCable(name: c.name)
             cables[c.name] = cable
             let imp = c.impairments
+            cable.frameDelayTicks = UInt64(max(0, imp?.delay_ms ?? 0))
             func path(_ side: String, gain: Double?) -> LinePath {
                 var p = LinePath(impairment: DirectionImpairment(gainDB: gain ?? 0, noiseDBm0: imp?.noise_dbm0,
                                                                  delayMs: imp?.delay_ms ?? 0),
@@ -394,6 +395,9 @@ public final class DeviceEmulator: @unchecked Sendable {
                 ch.service()
             }
         }
+        for cable in cables.values where !cable.framesInFlight.isEmpty {
+            deliverFrames(on: cable)
+        }
         for ch in pseudoChannels {
             ch.produce()
             scratch.withUnsafeMutableBufferPointer { buf in
@@ -440,8 +444,22 @@ public final class DeviceEmulator: @unchecked Sendable {
         let cable = path.cable
         if cable.frameDropRate > 0, cable.random.unit() < cable.frameDropRate { return }
         let corrupt = cable.frameCorruptRate > 0 && cable.random.unit() < cable.frameCorruptRate
+        if cable.frameDelayTicks > 0 {
+            cable.framesInFlight.append((ticks &+ cable.frameDelayTicks, peer, frame, corrupt))
+            return
+        }
         peer.receiveFrame(frame, corrupted: corrupt)
         peer.service()
+    }
+
+    /// Hand over the delayed frames that have arrived; a cable pulled meanwhile loses them.
+    private func deliverFrames(on cable: EmulatedCable) {
+        while let first = cable.framesInFlight.first, first.due <= ticks {
+            cable.framesInFlight.removeFirst()
+            guard let path = first.to.path, cable.carriesSignal(towards: path.side), first.to.isOpen else { continue }
+            first.to.receiveFrame(first.frame, corrupted: first.corrupted)
+            first.to.service()
+        }
     }
 }
 

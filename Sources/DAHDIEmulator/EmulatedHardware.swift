@@ -83,6 +83,10 @@ final class EmulatedCable {
     var aisTowards: Set<String> = []
     var frameDropRate: Double = 0
     var frameCorruptRate: Double = 0
+    /// HDLC frames take this many milliseconds to cross, as audio does (`delay_ms`).
+    var frameDelayTicks: UInt64 = 0
+    /// Frames on their way, in the order they were sent, each with the tick it arrives.
+    var framesInFlight: [(due: UInt64, to: EmulatedChannel, frame: [UInt8], corrupted: Bool)] = []
     var random = SplitMix64(seed: 0xD0_C4A1)
     var endA: [EmulatedChannel] = []
     var endB: [EmulatedChannel] = []

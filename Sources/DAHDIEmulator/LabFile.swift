@@ -78,7 +78,8 @@ public struct LabDescription: Codable, Sendable, Equatable {
         public var gain_b_to_a_db: Double?
         /// White noise added in both directions, in dBm0.
         public var noise_dbm0: Double?
-        /// Extra one-way delay, in ms, both directions.
+        /// Extra one-way delay, in ms, both directions: audio and D-channel/SS7 frames alike
+        /// (a satellite hop).
         public var delay_ms: Int?
     }
 

@@ -18,7 +18,7 @@ struct DaemonControl: ControlHandler {
         "calls.show": ControlCommand(.operator, "one call in progress, or its CDR once ended (args: call)"),
         "calls.hangup": ControlCommand(.admin, "release a call (args: call, cause = 16)"),
         "calls.originate": ControlCommand(.admin,
-            "place a call on a trunk group (args: trunk_group, called, calling, hangup_after_s)"),
+            "place a call on a trunk group (args: trunk_group, called, calling, channel, hangup_after_s)"),
         "channels.block": ControlCommand(.admin, "block channels or CICs (args: trunk, channels | cics)"),
         "channels.unblock": ControlCommand(.admin, "unblock channels or CICs (args: trunk, channels | cics)"),
         "channels.reset": ControlCommand(.admin, "reset channels, clearing their calls (args: trunk, channels | cics)"),
@@ -70,7 +70,7 @@ struct DaemonControl: ControlHandler {
             daemon.log.notice("control: \(client) hung up \(id) with cause \(q850.rawValue)")
             return .object(["call": .number(Double(id.value)), "cause": .number(Double(q850.rawValue))])
         case "calls.originate":
-            return try await originate(CommandArguments(request, allowed: ["trunk_group", "called", "calling", "hangup_after_s"]),
+            return try await originate(CommandArguments(request, allowed: ["trunk_group", "called", "calling", "hangup_after_s", "channel"]),
                                        client: client)
         case "channels.block", "channels.unblock", "channels.reset":
             let a = try CommandArguments(request, allowed: ["trunk", "channels", "cics"])
@@ -221,6 +221,9 @@ struct DaemonControl: ControlHandler {
         if let calling = try a.string("calling") {
             guard calling.allSatisfy({ "0123456789".contains($0) }) else { throw a.failure("calls.originate: calling must be digits") }
             setup.calling = PartyNumber(calling)
+        }
+        if let channel = try a.int("channel", in: 1...100_000) {
+            setup.channel = ChannelSelection(channel: channel, exclusive: true)
         }
         let hold = try a.double("hangup_after_s", in: 0...86_400)
         let id: CallID

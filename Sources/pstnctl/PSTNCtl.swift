@@ -160,12 +160,14 @@ struct Calls: ParsableCommand {
         @Option(help: "The called number.") var to: String
         @Option(help: "The calling number.") var from: String?
         @Option(name: .customLong("hangup-after"), help: "Release it this many seconds after answer.") var hangupAfter: Double?
+        @Option(help: "Seize exactly this DAHDI channel.") var channel: Int?
 
         func run() throws {
             try reporting {
                 var args: [String: JSONValue] = ["trunk_group": .string(trunkGroup), "called": .string(to)]
                 if let from { args["calling"] = .string(from) }
                 if let hangupAfter { args["hangup_after_s"] = .number(hangupAfter) }
+                if let channel { args["channel"] = .number(Double(channel)) }
                 let result = try global.request("calls.originate", args)
                 global.show(result) { "call \($0["call"]?.description ?? "?") placed to \(to) on \(trunkGroup)" }
             }
