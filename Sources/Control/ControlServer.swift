@@ -166,10 +166,32 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// Tell a client it may not use the socket, and close.
+    /// Tell a client it may not use the socket: the refusal at once, then the same refusal (with
+    /// its id) for each request it had already sent, up to a few and for a few seconds, then
+    /// close. Closing on unread requests would reset the connection before the client reads why.
     private func refuse(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ failure: ControlFailure) async {
-        try? await connection.executeThenClose { _, outbound in
+        let limit = configuration.maxLineBytes
+        try? await connection.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(bytes: ControlResponse.failure(failure).line()))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    var framer = LineFramer(limit: limit)
+                    var answered = 0
+                    for try await buffer in inbound {
+                        for piece in framer.feed(buffer.readableBytesView) {
+                            guard case let .line(bytes) = piece else { continue }
+                            var refusal = failure
+                            if case let .success(request) = ControlRequest.parse(bytes) { refusal.id = request.id }
+                            try await outbound.write(ByteBuffer(bytes: ControlResponse.failure(refusal).line()))
+                            answered += 1
+                        }
+                        if answered >= 16 { return }
+                    }
+                }
+                tasks.addTask { try await Task.sleep(for: .seconds(5)) }
+                try await tasks.next()
+                tasks.cancelAll()
+            }
         }
     }
 

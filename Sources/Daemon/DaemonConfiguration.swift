@@ -121,28 +121,35 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     }
 
     public static func parse(_ text: String, file: String) throws(Problems) -> Resolved {
+        var problems = LocatedProblems(file: file, text: text)
         let c: DaemonConfiguration
         do {
             c = try YAMLDecoder().decode(DaemonConfiguration.self, from: text)
         } catch {
-            throw Problems(file: file, problems: [DecodingProblem.describe(error)])
+            problems.add(ConfigurationLocator.path(of: error), DecodingProblem.describe(error))
+            throw Problems(file: file, problems: problems.lines)
         }
-        var problems = c.trunks.flatMap { $0.problems() }
+        for (i, t) in c.trunks.enumerated() { problems.add(["trunks", .index(i)], t.problems()) }
+        var seenNames: Set<String> = []
+        for (i, t) in c.trunks.enumerated() where !seenNames.insert(t.name).inserted {
+            problems.add(["trunks", .index(i), "name"], "two trunks are named \(t.name)")
+        }
         let names = Set(c.trunks.map(\.name))
-        if names.count != c.trunks.count { problems.append("two trunks have the same name") }
         var channelOwners: [Int: String] = [:]
-        for t in c.trunks {
+        for (i, t) in c.trunks.enumerated() {
             for ch in t.bearerChannels + [t.dchannel].compactMap({ $0 }) + (t.links?.channels ?? []) {
                 if let other = channelOwners[ch] {
-                    problems.append(other == t.name ? "channel \(ch) is listed twice in \(t.name)"
-                                                    : "channel \(ch) is in both \(other) and \(t.name)")
+                    problems.add(["trunks", .index(i)], other == t.name ? "channel \(ch) is listed twice in \(t.name)"
+                                                                       : "channel \(ch) is in both \(other) and \(t.name)")
                 }
                 channelOwners[ch] = t.name
             }
         }
         var groups: [String: TrunkGroup] = [:]
-        for g in c.trunk_groups ?? [] {
-            for m in g.members where !names.contains(m) { problems.append("trunk group \(g.name): unknown trunk \(m)") }
+        for (i, g) in (c.trunk_groups ?? []).enumerated() {
+            for m in g.members where !names.contains(m) {
+                problems.add(["trunk_groups", .index(i), "members"], "trunk group \(g.name): unknown trunk \(m)")
+            }
             groups[g.name] = TrunkGroup(name: g.name, members: g.members, hunt: g.hunt ?? .sequential)
         }
         for t in c.trunks where groups[t.groupName] == nil || !(groups[t.groupName]!.members.contains(t.name)) {
@@ -150,18 +157,23 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             groups[t.groupName, default: TrunkGroup(name: t.groupName, members: [])].members.append(t.name)
         }
         var routing = RoutingTable()
+        var routeIndex: [Int] = []
         for (i, r) in c.routes.enumerated() {
-            switch r.resolve(where: "\(file): routes[\(i)] (\(r.called))") {
-            case .success(let route): routing.routes.append(route)
-            case .failure(let e): problems += e.description.split(separator: "\n").map(String.init)
+            switch r.resolve(where: "routes[\(i)] (\(r.called))") {
+            case .success(let route):
+                routing.routes.append(route)
+                routeIndex.append(i)
+            case .failure(let e):
+                problems.add(["routes", .index(i)], e.description.split(separator: "\n").map(String.init))
             }
         }
-        for route in routing.routes {
+        for (route, i) in zip(routing.routes, routeIndex) {
+            let at: [ConfigurationLocator.Key] = ["routes", .index(i), "to"]
             switch route.destination {
-            case let .trunkGroup(g, _) where groups[g] == nil: problems.append("\(route.origin): unknown trunk group \(g)")
-            case let .station(g) where groups[g] == nil: problems.append("\(route.origin): unknown station group \(g)")
+            case let .trunkGroup(g, _) where groups[g] == nil: problems.add(at, "\(route.origin): unknown trunk group \(g)")
+            case let .station(g) where groups[g] == nil: problems.add(at, "\(route.origin): unknown station group \(g)")
             case let .application(name, _) where !["answer"].contains(name):
-                problems.append("\(route.origin): unknown application \(name)")
+                problems.add(at, "\(route.origin): unknown application \(name)")
             default: break
             }
         }
@@ -170,29 +182,37 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         case nil: law = nil
         case "alaw": law = .aLaw
         case "ulaw", "mulaw": law = .muLaw
-        case let other?: problems.append("media.law must be alaw or ulaw, not \(other)")
+        case let other?: problems.add(["media", "law"], "media.law must be alaw or ulaw, not \(other)")
         }
         let mostlyT1 = c.trunks.filter { $0.line == "T1" }.count * 2 > c.trunks.filter { $0.type == .pri || $0.type == .ss7 }.count
         let zoneName = c.media?.zone ?? ((law ?? (mostlyT1 ? .muLaw : .aLaw)) == .muLaw ? "us" : "cn")
         let zone = ToneZone(country: zoneName)
-        if zone == nil { problems.append("media.zone: no tone zone \(zoneName)") }
+        if zone == nil { problems.add(["media", "zone"], "media.zone: no tone zone \(zoneName)") }
         var settings = MediaSettings(chunkSamples: 8 * (c.media?.chunk_ms ?? 20),
                                      echoTailMilliseconds: c.media?.echo_tail_ms ?? 64)
         settings.conferences = max(settings.conferences, c.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
-        do { try settings.validate() } catch { problems.append("media: \(error)") }
-        if let a = c.applications?.answer { problems += a.problems() }
-        if let d = c.drain_s, !(0...3600).contains(d) { problems.append("drain_s must be 0-3600 seconds") }
+        do { try settings.validate() } catch { problems.add(["media"], "media: \(error)") }
+        if let a = c.applications?.answer { problems.add(["applications", "answer"], a.problems()) }
+        if let d = c.drain_s, !(0...3600).contains(d) { problems.add(["drain_s"], "drain_s must be 0-3600 seconds") }
         if let control = c.control {
-            if control.socket.isEmpty { problems.append("control.socket must name a path") }
-            if control.socket.utf8.count >= 108 { problems.append("control.socket: \(control.socket) is too long for a Unix socket (107 bytes)") }
-            if control.modeBits == nil { problems.append("control.mode must be an octal file mode such as \"0660\", not \(control.mode ?? "")") }
-            if let n = control.max_line_bytes, !(256...16_777_216).contains(n) { problems.append("control.max_line_bytes must be 256-16777216") }
-            if let n = control.max_queued_bytes, !(4096...1_073_741_824).contains(n) { problems.append("control.max_queued_bytes must be 4096-1073741824") }
+            if control.socket.isEmpty { problems.add(["control", "socket"], "control.socket must name a path") }
+            if control.socket.utf8.count >= 108 {
+                problems.add(["control", "socket"], "control.socket: \(control.socket) is too long for a Unix socket (107 bytes)")
+            }
+            if control.modeBits == nil {
+                problems.add(["control", "mode"], "control.mode must be an octal file mode such as \"0660\", not \(control.mode ?? "")")
+            }
+            if let n = control.max_line_bytes, !(256...16_777_216).contains(n) {
+                problems.add(["control", "max_line_bytes"], "control.max_line_bytes must be 256-16777216")
+            }
+            if let n = control.max_queued_bytes, !(4096...1_073_741_824).contains(n) {
+                problems.add(["control", "max_queued_bytes"], "control.max_queued_bytes must be 4096-1073741824")
+            }
         }
         if let level = c.log_level, !logLevels.contains(level) {
-            problems.append("log_level must be one of \(logLevels.joined(separator: ", ")), not \(level)")
+            problems.add(["log_level"], "log_level must be one of \(logLevels.joined(separator: ", ")), not \(level)")
         }
-        guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems) }
+        guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems.lines) }
         return Resolved(configuration: c, routing: routing, trunkGroups: Array(groups.values), law: law, zone: zone,
                         settings: settings)
     }

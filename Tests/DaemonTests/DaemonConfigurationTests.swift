@@ -62,6 +62,27 @@ struct DaemonConfigurationTests {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }
             #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("bad.yaml") })
+            // Each problem names the line and column where it is written.
+            for (fragment, place) in [("unknown switch type ess5", "bad.yaml:3:5:"), ("unknown trunk span9", "bad.yaml:6:31:"),
+                                      ("unknown trunk group nowhere", "bad.yaml:8:26:"), ("no tone zone atlantis", "bad.yaml:1:30:"),
+                                      ("answer.cause 999", "bad.yaml:12:11:")] {
+                let line = text.split(separator: "\n").first { $0.contains(fragment) }
+                #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing")")
+            }
+        }
+    }
+
+    @Test("a value of the wrong type is reported where it is written")
+    func typeErrorLocated() {
+        let bad = """
+        trunks:
+          - { name: span1, type: pri, dchannel: sixteen, bchannels: "1-15" }
+        routes: []
+        """
+        #expect {
+            try DaemonConfiguration.parse(bad, file: "t.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix("t.yaml:2:")
         }
     }
 
