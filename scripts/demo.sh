@@ -59,6 +59,7 @@ for c in r.get("answeredFromEngine", []):
     print(f'  the engine called the carrier or a desk: {c.get("calling")} -> {c["called"]}, cause {c.get("cause")}')
 PY
 echo
+sleep 2
 echo "== The engine's records of them (pstnctl cdr)"
 "$BIN/pstnctl" cdr --limit 12
 if [ "${1:-}" = "--once" ]; then exit 0; fi

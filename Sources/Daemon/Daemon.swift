@@ -26,6 +26,8 @@ public final class Daemon: Sendable {
     private let releasedCalls = ReleasedCalls()
     private let recorder: CDRRecorder?
     private let accepting = Atomic<Bool>(true)
+    /// The applications' settings; a reload replaces them for calls that arrive afterwards.
+    private let applications: Mutex<DaemonConfiguration.ApplicationsConfiguration>
     private let published = ControlEventMapper()
     /// The trunks' backends, made (and analog ports opened) with the media engine, until `run`
     /// hands them to call control.
@@ -35,6 +37,7 @@ public final class Daemon: Sendable {
                 logger: Logger = Logger(label: "pstnd")) throws {
         self.resolved = resolved
         self.configPath = configPath
+        applications = Mutex(resolved.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration())
         var logger = logger
         logger.logLevel = Logger.Level(rawValue: resolved.configuration.log_level ?? "info") ?? .info
         log = logger
@@ -97,8 +100,7 @@ public final class Daemon: Sendable {
             log.info("started \(trunk.type.rawValue) trunk \(trunk.name)")
         }
         log.notice("running with \(resolved.configuration.trunks.count) trunks")
-        let answer = AnswerApplication(settings: resolved.configuration.applications?.answer ?? AnswerSettings(),
-                                       calls: calls)
+        let calls = self.calls
         let released = releasedCalls
         for await event in calls.events {
             recorder?.record(event)
@@ -107,6 +109,8 @@ public final class Daemon: Sendable {
             if let server, let published = published.map(event) { server.publish(published) }
             switch event {
             case let .routed(id, .application(name: "answer", argument), _):
+                // The settings in force when the call arrives (a reload changes them for new calls).
+                let answer = AnswerApplication(settings: self.applications.withLock { $0.answer ?? AnswerSettings() }, calls: calls)
                 Task { await answer.take(id, argument: argument) { await released.contains(id) } }
             case let .released(leg):
                 await released.add(leg.id)
@@ -133,14 +137,15 @@ public final class Daemon: Sendable {
         return server
     }
 
-    /// Re-read the configuration at `path` and apply its routes and trunk groups; calls in
-    /// progress keep theirs. Trunks themselves change only on restart.
+    /// Re-read the configuration at `path` and apply its routes, trunk groups and applications'
+    /// settings; calls in progress keep theirs. Trunks themselves change only on restart.
     public func reload(path: String) async -> (applied: Bool, note: String) {
         do {
             let fresh = try DaemonConfiguration.load(path: path)
             let trunksBefore = Set(resolved.configuration.trunks)
             try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
-            var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups"
+            applications.withLock { $0 = fresh.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration() }
+            var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups, applications"
             if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
             return (true, note)
         } catch {

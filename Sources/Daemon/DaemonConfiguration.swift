@@ -93,6 +93,7 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     /// Settings of the built-in applications.
     public struct ApplicationsConfiguration: Sendable, Codable, Equatable {
         public var answer: AnswerSettings?
+        public init(answer: AnswerSettings? = nil) { self.answer = answer }
     }
 
     /// Why the configuration cannot be used: every problem, with the file.

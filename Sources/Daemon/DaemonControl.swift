@@ -166,10 +166,12 @@ struct DaemonControl: ControlHandler {
             throw ControlFailure(id: .null, code: .notFound, message: "no trunk \(trunk)")
         }
         var out: [JSONValue] = []
+        let kinds = Dictionary(daemon.resolved.configuration.trunks.map { ($0.name, $0.type.rawValue) }, uniquingKeysWith: { a, _ in a })
         for (name, list) in all.sorted(by: { $0.key < $1.key }) where trunk == nil || trunk == name {
             for c in list {
                 out.append(.object([
-                    "trunk": .string(name), "channel": .number(Double(c.channel)), "state": .string(c.availability.rawValue),
+                    "trunk": .string(name), "signalling": kinds[name].map(JSONValue.string) ?? .null,
+                    "channel": .number(Double(c.channel)), "state": .string(c.availability.rawValue),
                     "call": c.call.map { .number(Double($0.value)) } ?? .null, "label": .string(c.label),
                 ]))
             }

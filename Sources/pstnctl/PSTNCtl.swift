@@ -103,7 +103,7 @@ struct Channels: ParsableCommand {
             if let trunk { args["trunk"] = .string(trunk) }
             var result = try global.request("channels", args)
             if busy, case let .array(items) = result { result = .array(items.filter { $0["state"]?.stringValue != "idle" }) }
-            global.show(result) { Table.rows($0, columns: ["trunk", "channel", "label", "state", "call"]) }
+            global.show(result) { Table.rows($0, columns: ["trunk", "signalling", "channel", "label", "state", "call"]) }
         }
     }
 }
