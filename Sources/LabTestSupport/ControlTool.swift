@@ -37,14 +37,9 @@ public enum ControlTool {
         p.standardError = errHandle
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
-        if p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+        guard p.finish(within: timeout) else {
             throw LabError("pstnctl \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
         }
-        p.waitUntilExit()
         try? outHandle?.close()
         try? errHandle?.close()
         return Outcome(status: p.terminationStatus,

@@ -117,11 +117,7 @@ public enum SimulatorRun {
         p.standardOutput = FileHandle(forWritingAtPath: outputPath)
         p.standardError = FileHandle(forWritingAtPath: outputPath)
         try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(50_000) }
-        if p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+        guard p.finish(within: timeout) else {
             throw LabError("pstn-sim did not finish within \(timeout) s: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
         }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""

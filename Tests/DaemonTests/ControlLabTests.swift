@@ -7,17 +7,7 @@ import Testing
 /// on an emulated E1.
 @Suite("pstnd through pstnctl", .serialized)
 struct ControlLabTests {
-    static let lab = """
-    cards:
-      - name: engine
-        spans:
-          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: pri }
-      - name: carrier
-        spans:
-          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: pri }
-    cables:
-      - { name: e1, a: engine/span1, b: carrier/span1 }
-    """
+    static let lab = LabFiles.e1Pair()
 
     static func engine(routes: String = #"  - { called: "_955XX", to: { app: answer } }"#) -> String {
         """

@@ -7,17 +7,7 @@ import Testing
 /// other's SETUP.
 @Suite("PRI glare between pstnd and pstn-sim", .serialized)
 struct GlareLabTests {
-    static let lab = """
-    cards:
-      - name: engine
-        spans:
-          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: pri }
-      - name: carrier
-        spans:
-          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: pri }
-    cables:
-      - { name: e1, a: engine/span1, b: carrier/span1, impairments: { delay_ms: 400 } }
-    """
+    static let lab = LabFiles.e1Pair(impairments: "{ delay_ms: 400 }")
 
     @Test("both ends seize B-channel 5 at once: the network's call wins and is answered, the engine's ends with cause 44, no channel stays busy")
     func glare() throws {

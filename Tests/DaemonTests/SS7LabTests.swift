@@ -6,17 +6,7 @@ import Testing
 /// an MTP2 link in timeslot 16.
 @Suite("SS7 calls between pstn-sim and pstnd", .serialized)
 struct SS7LabTests {
-    static let lab = """
-    cards:
-      - name: engine
-        spans:
-          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: ss7 }
-      - name: carrier
-        spans:
-          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: ss7 }
-    cables:
-      - { name: e1, a: engine/span1, b: carrier/span1 }
-    """
+    static let lab = LabFiles.e1Pair(signalling: "ss7")
     // Engine 1-31 (link 16), carrier 32-62 (link 47); CIC n is timeslot n.
 
     static let engine = """
