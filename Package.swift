@@ -71,10 +71,16 @@ let package = Package(
             dependencies: ["CarrierSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The call center's applications: the IVR (flows, prompts, spoken numbers).
+        .target(
+            name: "CallCenter",
+            dependencies: ["CallControl", "PSTNEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // The daemon: configuration, the built-in applications, the event log.
         .target(
             name: "Daemon",
-            dependencies: ["CallControl", "PSTNEngine", "Storage", "Control",
+            dependencies: ["CallControl", "CallCenter", "PSTNEngine", "Storage", "Control",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -172,6 +178,11 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "CallControl", "Storage", "Control", "LabTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "CallCenterTests",
+            dependencies: ["CallCenter", "CallControl", "PSTNEngine"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

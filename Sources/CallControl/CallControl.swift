@@ -203,4 +203,44 @@ public final class CallControl: Sendable {
             try b.capture(to: path)
         }
     }
+
+    /// Play `prompts` in order to an answered call; `.playFinished(call, id:, reason:)` follows
+    /// when they end. `stopOnDTMF`: a key cuts them short (barge-in). A new play replaces one
+    /// still going.
+    public func play(_ call: CallID, _ prompts: [Prompt], id: Int32, loop: Bool = false,
+                     stopOnDTMF: Bool = false) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media else { throw CallControlError("play to \(call)", "no media engine", cause: .facilityNotImplemented) }
+            guard let leg = manager.legs[call], let channel = leg.channel, leg.state == .answered else {
+                throw CallControlError("play to \(call)", "no answered call with a channel", cause: .invalidCallReference)
+            }
+            guard media.play(prompts, on: CallManager.mediaName(channel), id: id, loop: loop, stopOnDTMF: stopOnDTMF) else {
+                throw CallControlError("play to \(call)", "the media engine's queue is full", cause: .temporaryFailure)
+            }
+        }
+    }
+
+    /// Stop what `play` started on `call` (its `.playFinished` says `stopped`).
+    public func stopPlayback(_ call: CallID) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media, let channel = manager.legs[call]?.channel else { return }
+            media.send(.stopPlayback, to: CallManager.mediaName(channel))
+        }
+    }
+
+    /// Hand an answered call to a new leg on `group` (a station group, or a trunk group with the
+    /// number to call): the caller's number goes with it, the two are bridged when it answers,
+    /// and either end's release ends the other. Returns the new leg.
+    public func connect(_ call: CallID, to group: String, called: PartyNumber) async throws(CallControlError) -> CallID {
+        try await onLoop { context, manager throws(CallControlError) in
+            guard let leg = manager.legs[call] else {
+                throw CallControlError("connect \(call) to \(group)", "no such call", cause: .invalidCallReference)
+            }
+            var setup = CallSetup(calling: leg.setup.calling, called: called, callingName: leg.setup.callingName)
+            setup.numberComplete = true
+            return try manager.connect(context, call, group: group, setup: setup)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CallCenter
 import CallControl
 import Foundation
 
@@ -28,6 +29,22 @@ final class CallEventLog: @unchecked Sendable {
 
     func write(_ event: CallEvent) {
         guard let handle, let entry = LoggedEvent(event), var data = try? encoder.encode(entry) else { return }
+        data.append(0x0A)
+        handle.write(data)
+    }
+
+    /// Append an IVR step (`"event":"ivr-step"`).
+    func write(step: IVRStep) {
+        struct Entry: Encodable {
+            let time: Double
+            let event = "ivr-step"
+            let call: UInt64
+            let flow: String
+            let node: String
+            let input: String?
+        }
+        guard let handle, var data = try? encoder.encode(Entry(time: step.time, call: step.call, flow: step.flow,
+                                                                  node: step.node, input: step.input)) else { return }
         data.append(0x0A)
         handle.write(data)
     }
@@ -76,6 +93,7 @@ struct LoggedEvent: Codable, Sendable {
         case let .dtmf(id, d, _): self.event = "dtmf"; call = id.value; digit = String(d)
         case let .tone(id, t): self.event = "tone"; call = id.value; text = t
         case let .flash(id): self.event = "flash"; call = id.value
+        case let .playFinished(id, _, reason): self.event = "play-finished"; call = id.value; text = "\(reason)"
         case let .channelState(b, status):
             self.event = "channel"; backend = b; channel = status.channel; text = status.availability.rawValue
         case let .link(b, isUp): self.event = "link"; backend = b; up = isUp

@@ -72,4 +72,9 @@ struct LocatedProblems {
     mutating func add(_ path: [ConfigurationLocator.Key], _ messages: [String]) {
         for m in messages { add(path, m) }
     }
+
+    /// Problems of other files, already saying where they are.
+    mutating func addLocated(_ messages: [String]) {
+        lines += messages
+    }
 }

@@ -1,3 +1,4 @@
+import CallCenter
 import CallControl
 import Control
 import Foundation
@@ -26,6 +27,9 @@ public final class Daemon: Sendable {
     private let releasedCalls = ReleasedCalls()
     private let recorder: CDRRecorder?
     private let accepting = Atomic<Bool>(true)
+    private let ivrService = Mutex<IVRService?>(nil)
+    /// The IVR's prompts (every language), loaded at start and on reload; nil without `ivr:`.
+    private let prompts: Mutex<PromptLibrary?>
     /// The applications' settings; a reload replaces them for calls that arrive afterwards.
     private let applications: Mutex<DaemonConfiguration.ApplicationsConfiguration>
     private let published = ControlEventMapper()
@@ -38,6 +42,14 @@ public final class Daemon: Sendable {
         self.resolved = resolved
         self.configPath = configPath
         applications = Mutex(resolved.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration())
+        if resolved.configuration.ivr != nil {
+            let library = try PromptLibrary(root: resolved.sounds)
+            for failure in library.failures { logger.warning("prompt not loaded: \(failure)") }
+            logger.info("\(library.names.count) prompts from \(resolved.sounds), \(resolved.flows.count) IVR flows")
+            prompts = Mutex(library)
+        } else {
+            prompts = Mutex(nil)
+        }
         var logger = logger
         logger.logLevel = Logger.Level(rawValue: resolved.configuration.log_level ?? "info") ?? .info
         log = logger
@@ -102,12 +114,28 @@ public final class Daemon: Sendable {
         log.notice("running with \(resolved.configuration.trunks.count) trunks")
         let calls = self.calls
         let released = releasedCalls
+        let eventLog = self.eventLog
+        let ivr = prompts.withLock { $0 }.map { library in
+            IVRService(flows: resolved.flows, prompts: library, calls: calls, onStep: { step in
+                eventLog.write(step: step)
+                server?.publish(ControlEvent(kind: "ivr.step", body: JSONValue(encoding: step)))
+            }, onProblem: { [log] in log.warning("ivr: \($0)") })
+        }
+        ivrService.withLock { $0 = ivr }
         for await event in calls.events {
             recorder?.record(event)
             eventLog.write(event)
             metrics.record(event)
+            ivr?.deliver(event)
             if let server, let published = published.map(event) { server.publish(published) }
             switch event {
+            case let .routed(id, .application(name: "ivr", flow), _):
+                let leg = try? await calls.calls().first { $0.id == id }
+                if let ivr {
+                    ivr.take(id, flow: flow ?? "", caller: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "")
+                } else {
+                    try? await calls.release(id, cause: .serviceNotAvailable)
+                }
             case let .routed(id, .application(name: "answer", argument), _):
                 // The settings in force when the call arrives (a reload changes them for new calls).
                 let answer = AnswerApplication(settings: self.applications.withLock { $0.answer ?? AnswerSettings() }, calls: calls)
@@ -145,7 +173,12 @@ public final class Daemon: Sendable {
             let trunksBefore = Set(resolved.configuration.trunks)
             try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
             applications.withLock { $0 = fresh.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration() }
-            var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups, applications"
+            if fresh.configuration.ivr != nil, let service = ivrService.withLock({ $0 }) {
+                let library = try PromptLibrary(root: fresh.sounds)
+                service.reload(flows: fresh.flows, prompts: library)
+                prompts.withLock { $0 = library }
+            }
+            var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups, \(fresh.flows.count) IVR flows"
             if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
             return (true, note)
         } catch {

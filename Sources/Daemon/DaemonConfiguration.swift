@@ -1,3 +1,4 @@
+import CallCenter
 import CallControl
 import Control
 import Foundation
@@ -45,6 +46,16 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var control: ControlOptions?
     /// `trace`, `debug`, `info` (default), `notice`, `warning`, `error`, `critical`.
     public var log_level: String?
+    /// The IVR: where its prompts are and the files of its flows (relative paths are taken from
+    /// the configuration file's folder). Routes send calls to a flow with `{ app: ivr, arg: FLOW }`.
+    public var ivr: IVROptions?
+
+    /// The IVR's files.
+    public struct IVROptions: Sendable, Codable, Equatable {
+        /// The folder with one subfolder of prompts per language (`zh/`, `en/`); `sounds` by default.
+        public var sounds: String?
+        public var flows: [String]?
+    }
 
     /// The control socket as configured.
     public struct ControlOptions: Sendable, Codable, Equatable {
@@ -112,6 +123,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         public let law: G711?
         public let zone: ToneZone
         public let settings: MediaSettings
+        /// The IVR flows, checked; empty without `ivr:`.
+        public let flows: [IVRFlow]
+        /// The prompt folder, resolved.
+        public let sounds: String
     }
 
     public static func load(path: String) throws(Problems) -> Resolved {
@@ -146,6 +161,29 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
                 channelOwners[ch] = t.name
             }
         }
+        let folder = (file as NSString).deletingLastPathComponent
+        func resolvePath(_ path: String) -> String {
+            path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
+        }
+        let sounds = resolvePath(c.ivr?.sounds ?? "sounds")
+        var flows: [IVRFlow] = []
+        if let ivr = c.ivr {
+            let available = PromptCatalog.names(in: sounds)
+            if available == nil { problems.add(["ivr", "sounds"], "ivr.sounds: \(sounds) is not a folder of prompts") }
+            var flowProblems: [String] = []
+            for (i, path) in (ivr.flows ?? []).enumerated() {
+                let full = resolvePath(path)
+                guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+                    problems.add(["ivr", "flows", .index(i)], "ivr.flows: cannot read \(full)")
+                    continue
+                }
+                let parsed = IVRFlowParser.parse(text, file: full)
+                flows += parsed.flows
+                flowProblems += parsed.problems
+            }
+            flowProblems += IVRFlowValidator.problems(flows, prompts: available)
+            problems.addLocated(flowProblems)
+        }
         var groups: [String: TrunkGroup] = [:]
         for (i, g) in (c.trunk_groups ?? []).enumerated() {
             for m in g.members where !names.contains(m) {
@@ -173,8 +211,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             switch route.destination {
             case let .trunkGroup(g, _) where groups[g] == nil: problems.add(at, "\(route.origin): unknown trunk group \(g)")
             case let .station(g) where groups[g] == nil: problems.add(at, "\(route.origin): unknown station group \(g)")
-            case let .application(name, _) where !["answer"].contains(name):
-                problems.add(at, "\(route.origin): unknown application \(name)")
+            case let .application(name, _) where !["answer", "ivr"].contains(name):
+                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr)")
+            case let .application("ivr", flow) where !flows.contains(where: { $0.name == flow }):
+                problems.add(at, "\(route.origin): no IVR flow \(flow ?? "(none named: give arg)")")
             default: break
             }
         }
@@ -215,6 +255,6 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         }
         guard problems.isEmpty, let zone else { throw Problems(file: file, problems: problems.lines) }
         return Resolved(configuration: c, routing: routing, trunkGroups: Array(groups.values), law: law, zone: zone,
-                        settings: settings)
+                        settings: settings, flows: flows, sounds: sounds)
     }
 }

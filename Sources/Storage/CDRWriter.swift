@@ -38,7 +38,7 @@ enum CDRWriter {
             }
             try close(leg, time, &ledger, db)
             return
-        case .alerting, .progress, .bridged, .dtmf, .tone, .flash:
+        case .alerting, .progress, .bridged, .dtmf, .tone, .flash, .playFinished:
             break
         case .channelState, .link, .protocolError:
             return

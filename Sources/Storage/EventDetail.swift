@@ -83,7 +83,7 @@ struct EventLogEntry {
             (leg, kind) = (id, "tone")
         case let .flash(id):
             (leg, kind) = (id, "flash")
-        case .channelState, .link, .protocolError:
+        case .channelState, .link, .protocolError, .playFinished:
             return nil
         }
         self.detail = detail

@@ -1,3 +1,5 @@
+import PSTNEngine
+
 /// What call control tells the layers above (applications, the daemon, the CDR writer), in order.
 public enum CallEvent: Sendable, Equatable {
     /// A new inbound leg arrived; its numbers are known (or partly, under overlap receiving).
@@ -19,6 +21,8 @@ public enum CallEvent: Sendable, Equatable {
     /// A tone detected on an answered leg (fax CNG/CED, busy, SIT...).
     case tone(CallID, String)
     case flash(CallID)
+    /// Prompts played with `CallControl.play` ended: played out, stopped, or cut by a key.
+    case playFinished(CallID, id: Int32, reason: PlayEnd)
     case channelState(backend: String, ChannelStatus)
     case link(backend: String, up: Bool)
     /// Something malformed or out of state from a backend, or a refused transition.

@@ -192,6 +192,21 @@ final class CallManager {
 
     // MARK: Commands
 
+    /// Place a leg on `group` for the answered call `id` and bridge the two when it answers
+    /// (an application hands its caller on); either leg's end ends the other.
+    func connect(_ context: SignallingContext, _ id: CallID, group: String, setup: CallSetup) throws(CallControlError) -> CallID {
+        guard let leg = legs[id], leg.state < .releasing else {
+            throw CallControlError("connect \(id) to \(group)", "no such call", cause: .invalidCallReference)
+        }
+        guard partners[id] == nil else {
+            throw CallControlError("connect \(id) to \(group)", "the call is already connected", cause: .messageNotCompatibleWithCallState)
+        }
+        return try place(context, group: group, setup: setup, for: id) { out in
+            self.partners[id] = out
+            self.partners[out] = id
+        }
+    }
+
     /// Place an outbound leg on the first member of `group` that takes it. `linked` runs once
     /// the leg exists, before anything the backend already reported about it is handled.
     @discardableResult
@@ -298,6 +313,8 @@ final class CallManager {
         switch e.kind {
         case let .dtmf(digit, ms):
             emit(.dtmf(leg.id, digit: Character(Unicode.Scalar(digit)), milliseconds: Int(ms)))
+        case let .playFinished(id, _, reason):
+            emit(.playFinished(leg.id, id: id, reason: reason))
         case let .faxTone(tone):
             emit(.tone(leg.id, "\(tone)"))
         case let .callProgress(tone):

@@ -1,0 +1,251 @@
+import CallControl
+import PSTNEngine
+
+/// One caller's walk through a flow: answers the call, runs node after node, plays prompts
+/// through call control, reads keys from the call's inbox, and ends by hanging up or handing the
+/// caller on. A caller who hangs up ends it wherever it is.
+struct IVRSession {
+    let call: CallID
+    let flow: IVRFlow
+    let prompts: PromptLibrary
+    let calls: CallControl
+    let inbox: CallInbox
+    var variables: [String: String]
+    let onStep: @Sendable (IVRStep) -> Void
+    let onProblem: @Sendable (String) -> Void
+
+    /// Keys pressed and not yet used (type-ahead, and the key that cut a prompt short).
+    private var pending: [Character] = []
+    private var playNumber: Int32 = 0
+    private var history: [String] = []
+    private var gone = false
+
+    init(call: CallID, flow: IVRFlow, prompts: PromptLibrary, calls: CallControl, inbox: CallInbox,
+         variables: [String: String], onStep: @escaping @Sendable (IVRStep) -> Void,
+         onProblem: @escaping @Sendable (String) -> Void) {
+        self.call = call
+        self.flow = flow
+        self.prompts = prompts
+        self.calls = calls
+        self.inbox = inbox
+        self.variables = variables
+        self.onStep = onStep
+        self.onProblem = onProblem
+    }
+
+    private enum Played { case done, key(Character) }
+
+    mutating func run() async {
+        do {
+            try await calls.answer(call)
+        } catch {
+            onProblem("\(call): cannot answer for flow \(flow.name): \(error)")
+            return
+        }
+        var current = flow.start
+        var steps = 0
+        while !gone {
+            steps += 1
+            guard steps < 10_000, let node = flow.nodes[current] else {
+                onProblem("\(call): flow \(flow.name) has no node \(current) (or ran 10000 steps); the call is released")
+                await hangUp(.temporaryFailure)
+                return
+            }
+            guard let next = await perform(node) else { return }
+            if next == "back" {
+                current = history.popLast() ?? flow.start
+            } else {
+                history.append(current)
+                if history.count > 64 { history.removeFirst() }
+                current = next == "top" ? flow.start : next
+            }
+        }
+    }
+
+    /// Carry out one node; the next node's name, or nil when the session is over.
+    private mutating func perform(_ node: IVRNode) async -> String? {
+        switch node.action {
+        case let .play(names, bargeIn, next):
+            step(node)
+            if case let .key(k) = await play(names, bargeIn: bargeIn) { pending.insert(k, at: 0) }
+            return gone ? nil : next
+        case let .menu(menu):
+            return await runMenu(node, menu)
+        case let .collect(collect):
+            return await runCollect(node, collect)
+        case let .say(items, next):
+            step(node)
+            var names: [String] = []
+            for item in items { names += phrase(item) }
+            _ = await play(names, bargeIn: false)
+            return gone ? nil : next
+        case let .set(values, next):
+            for v in values { variables[v.name] = substitute(v.value) }
+            step(node)
+            return next
+        case let .branch(variable, cases, otherwise):
+            let value = variables[variable] ?? ""
+            step(node, input: value)
+            return cases[value] ?? otherwise
+        case let .transfer(t):
+            step(node)
+            _ = await play(t.prompts, bargeIn: false)
+            guard !gone else { return nil }
+            let group = t.station ?? t.trunkGroup ?? ""
+            do {
+                _ = try await calls.connect(call, to: group, called: PartyNumber(substitute(t.number ?? "")))
+            } catch {
+                onProblem("\(call): flow \(flow.name) node \(node.name): transfer to \(group) failed: \(error)")
+                await hangUp(error.cause)
+            }
+            return nil
+        case let .hangup(cause):
+            step(node)
+            await hangUp(Q850Cause(rawValue: cause) ?? .normalClearing)
+            return nil
+        case let .goto(target):
+            step(node)
+            return target
+        }
+    }
+
+    private mutating func runMenu(_ node: IVRNode, _ menu: IVRMenu) async -> String? {
+        for _ in 0..<menu.retries {
+            var key: Character?
+            if pending.isEmpty, case let .key(k) = await play(menu.prompts, bargeIn: true) { key = k }
+            if gone { return nil }
+            if key == nil { key = await nextKey(within: menu.timeoutMilliseconds) }
+            if gone { return nil }
+            guard let pressed = key else {
+                step(node, input: "timeout")
+                _ = await play(menu.timeoutPrompts, bargeIn: false)
+                continue
+            }
+            if let target = menu.choices[String(pressed)] {
+                step(node, input: String(pressed))
+                return target
+            }
+            step(node, input: "invalid \(pressed)")
+            pending.removeAll()
+            _ = await play(menu.invalidPrompts, bargeIn: false)
+        }
+        step(node, input: "retries exhausted")
+        return gone ? nil : menu.onFail
+    }
+
+    private mutating func runCollect(_ node: IVRNode, _ c: IVRCollect) async -> String? {
+        for _ in 0..<c.retries {
+            var digits = ""
+            if pending.isEmpty, case let .key(k) = await play(c.prompts, bargeIn: true) { pending.insert(k, at: 0) }
+            if gone { return nil }
+            var wait = c.firstDigitMilliseconds
+            while digits.count < c.maximum, let key = await nextKey(within: wait) {
+                if key == c.terminator { break }
+                digits.append(key)
+                wait = c.interDigitMilliseconds
+            }
+            if gone { return nil }
+            if digits.count >= c.minimum {
+                variables[c.variable] = digits
+                step(node, input: digits)
+                return c.next
+            }
+            step(node, input: digits.isEmpty ? "timeout" : "too short \(digits)")
+            _ = await play(c.invalidPrompts, bargeIn: false)
+        }
+        return gone ? nil : c.onFail
+    }
+
+    // MARK: Media
+
+    /// Play prompt names (from the flow's language) and wait until they end, a key cuts them
+    /// (barge-in) or the caller hangs up.
+    private mutating func play(_ names: [String], bargeIn: Bool) async -> Played {
+        let list = names.compactMap { name -> Prompt? in
+            if let p = prompts["\(flow.language)/\(name)"] { return p }
+            onProblem("\(call): flow \(flow.name): no prompt \(flow.language)/\(name)")
+            return nil
+        }
+        guard !list.isEmpty, !gone else { return .done }
+        playNumber &+= 1
+        let id = playNumber
+        do {
+            try await calls.play(call, list, id: id, stopOnDTMF: bargeIn)
+        } catch {
+            gone = true
+            return .done
+        }
+        let length = list.reduce(0) { $0 + $1.milliseconds }
+        let limit = ContinuousClock.now + .milliseconds(length + 5000)
+        while ContinuousClock.now < limit {
+            guard let event = await inbox.next(timeout: limit - .now) else { break }
+            switch event {
+            case let .playFinished(_, finished, reason) where finished == id:
+                if reason == .dtmf, bargeIn, let key = await nextKey(within: 1000) { return .key(key) }
+                return .done
+            case let .dtmf(_, digit, _):
+                pending.append(digit)
+            case .released:
+                gone = true
+                return .done
+            default:
+                break
+            }
+        }
+        return .done
+    }
+
+    /// The next key, from type-ahead or within `milliseconds`.
+    private mutating func nextKey(within milliseconds: Int) async -> Character? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        let limit = ContinuousClock.now + .milliseconds(milliseconds)
+        while ContinuousClock.now < limit {
+            guard let event = await inbox.next(timeout: limit - .now) else { return nil }
+            switch event {
+            case let .dtmf(_, digit, _): return digit
+            case .released:
+                gone = true
+                return nil
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private mutating func hangUp(_ cause: Q850Cause) async {
+        gone = true
+        try? await calls.release(call, cause: cause)
+    }
+
+    // MARK: Words
+
+    private func step(_ node: IVRNode, input: String? = nil) {
+        onStep(IVRStep(call: call, flow: flow.name, node: node.name, input: input))
+    }
+
+    /// `{name}` replaced by the variable's value.
+    func substitute(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            out += variables[String(rest[rest.index(after: open)..<close])] ?? ""
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    private func phrase(_ item: IVRSayItem) -> [String] {
+        let spoken: [String]?
+        switch item {
+        case let .prompt(p): return [p]
+        case let .digits(v): spoken = SayPhrases.digits(substitute(v))
+        case let .number(v): spoken = SayPhrases.number(substitute(v), language: flow.language)
+        case let .money(v): spoken = SayPhrases.money(substitute(v), language: flow.language, currency: flow.currency)
+        case let .date(v): spoken = SayPhrases.date(substitute(v), language: flow.language)
+        case let .time(v): spoken = SayPhrases.time(substitute(v), language: flow.language)
+        }
+        if spoken == nil { onProblem("\(call): flow \(flow.name): cannot say \(item)") }
+        return spoken ?? []
+    }
+}
