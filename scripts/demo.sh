@@ -36,7 +36,7 @@ echo "== Replugging it"
 "$BIN/dahdi-emu" fault --control "$LAB/lab.sock" replug e1-1
 "$BIN/pstn-hwinfo" --dahdi "$LAB/dahdi" --summary | grep -E "^span (1|5):"
 echo
-fill() { sed -e "s|DAHDI|$LAB/dahdi|" -e "s|EVENTS|$LAB/events.jsonl|" -e "s|STORE|$LAB/store.sqlite|" -e "s|SOCKET|$LAB/control.sock|" "$1"; }
+fill() { sed -e "s|DAHDI|$LAB/dahdi|" -e "s|EVENTS|$LAB/events.jsonl|" -e "s|STORE|$LAB/store.sqlite|" -e "s|SOCKET|$LAB/control.sock|" -e "s|REPO|$PWD|g" "$1"; }
 echo "== pstnd on the engine's PRI spans, its SS7 link, FXO lines and FXS desks (labs/demo-pstnd.yaml)"
 fill labs/demo-pstnd.yaml > "$LAB/pstnd.yaml"
 "$BIN/pstnd" --check --config "$LAB/pstnd.yaml"
@@ -60,6 +60,8 @@ for c in r.get("answeredFromEngine", []):
 PY
 echo
 sleep 2
+echo "== The IVR steps of the English caller (95566): keys and digits it entered"
+grep '"ivr-step"' "$LAB/events.jsonl" | python3 -c 'import json,sys; [print("  node", e["node"], "input", e.get("input")) for e in map(json.loads, sys.stdin)]'
 echo "== The engine's records of them (pstnctl cdr)"
 "$BIN/pstnctl" cdr --limit 12
 if [ "${1:-}" = "--once" ]; then exit 0; fi
@@ -81,6 +83,7 @@ cat <<HELP
   pstnctl block ss7 --cics 1-5     # and unblock; pstnctl block span1 --channels 1-3
   pstnctl capture start span1 /tmp/span1.pcap; pstnctl capture stop span1; tshark -r /tmp/span1.pcap
   pstnctl metrics                  # Prometheus text
+  pstnctl events --follow --kind ivr.step    # callers' steps through the IVR (call 95555 or 95566)
   pstnctl commands                 # everything the socket offers, and the role each needs
   $BIN/dahdi-emu fault --control $LAB/lab.sock pull e1-2    # then replug e1-2
 

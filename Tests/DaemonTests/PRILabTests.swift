@@ -121,6 +121,10 @@ struct PRILabTests {
         let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "no report: \(run.output)")
         #expect(call["answeredAt"] == nil)
         #expect(call["cause"] as? Int == 1, "\(call)")
+        // libpri refuses it with RELEASE COMPLETE and reports nothing more: the engine's leg must
+        // end at once all the same, not wait for timers.
+        let released = engine.waitForEvent(within: 2) { $0["event"] as? String == "released" }
+        #expect(released?["cause"] as? Int == 1, "the engine's leg ended: \(engine.events().suffix(3))")
     }
 }
 

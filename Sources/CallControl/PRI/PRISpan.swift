@@ -20,6 +20,8 @@ public final class PRISpan: SignallingBackend {
     private var pri: OpaquePointer?
     private var indicate: (SignallingIndication) -> Void = { _ in }
     private var calls: [CallID: PRICall] = [:]
+    /// RELEASE COMPLETE messages sent during the current `pri_hangup`.
+    private var releaseCompleteSent = 0
     private var byHandle: [OpaquePointer: CallID] = [:]
     private var slots: [Int: Slot] = [:]
     private var linkUp = false
@@ -269,7 +271,11 @@ public final class PRISpan: SignallingBackend {
         call.stage = .releasing
         call.localCause = cause
         calls[id] = call
+        releaseCompleteSent = 0
         pri_hangup(pri, call.handle, Int32(cause.rawValue))
+        // Refusing a call early, libpri clears it with RELEASE COMPLETE and forgets it without an
+        // event (pri_hangup touches only this call, so the message sent during it is this call's).
+        if releaseCompleteSent > 0 { finish(id, cause: cause, by: .local) }
     }
 
     public func capture(to path: String?) throws(CallControlError) {
@@ -346,6 +352,7 @@ public final class PRISpan: SignallingBackend {
 
     private func writeFrame(_ buffer: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
         guard let buffer else { return -1 }
+        if Self.isReleaseComplete(UnsafeRawBufferPointer(start: buffer, count: max(0, length - 2))) { releaseCompleteSent += 1 }
         if length > 2, let capture {
             capture(.sent, Array(UnsafeRawBufferPointer(start: buffer, count: length - 2)))
         }
@@ -594,5 +601,13 @@ public final class PRISpan: SignallingBackend {
         byHandle[call.handle] = nil
         if let c = call.channel, slots[c]?.call == id { release(channel: c) }
         indicate(.released(id, cause: cause, by: by))
+    }
+
+    /// Whether a Q.921 frame is an I-frame carrying a Q.931 RELEASE COMPLETE.
+    static func isReleaseComplete(_ frame: UnsafeRawBufferPointer) -> Bool {
+        // Address (2), control (2, I-frame: low bit 0), protocol discriminator, CR length, CR, type.
+        guard frame.count >= 7, frame[2] & 1 == 0, frame[4] == 0x08 else { return false }
+        let length = Int(frame[5] & 0x0F)
+        return length <= 2 && frame.count > 6 + length && frame[6 + length] == 0x5A
     }
 }
