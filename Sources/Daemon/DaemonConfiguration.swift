@@ -161,7 +161,7 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
                 channelOwners[ch] = t.name
             }
         }
-        let folder = (file as NSString).deletingLastPathComponent
+        let folder = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? ""
         func resolvePath(_ path: String) -> String {
             path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
         }
