@@ -21,7 +21,7 @@ public enum PromptMatcher {
         guard prompt.count >= 800, recording.count >= 800 else { return nil }
         let r = envelope(recording[...])
         var coarse: (score: Double, frame: Int, start: Int)?
-        for start in stride(from: 0, through: max(0, prompt.count - 4000), by: 4000).prefix(4) {
+        for start in stride(from: 0, through: max(0, prompt.count - 2400), by: 2000).prefix(6) {
             let length = min(window, prompt.count - start, recording.count)
             let t = envelope(prompt[start..<(start + length)])
             guard t.count >= 10, r.count >= t.count else { continue }

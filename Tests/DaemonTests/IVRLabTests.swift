@@ -61,7 +61,7 @@ struct IVRLabTests {
           end: { hangup: 16 }
     """
 
-    static func engine(lab: LabInstance) throws -> String {
+    static func engine(lab: LabInstance, flows: String = flows, routes: String = "") throws -> String {
         let flowFile = lab.directory + "/flows.yaml"
         try flows.write(toFile: flowFile, atomically: true, encoding: .utf8)
         return """
@@ -72,8 +72,7 @@ struct IVRLabTests {
         trunks:
           - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
         routes:
-          - { called: "95588", to: { app: ivr, arg: walk } }
-          - { called: "95566", to: { app: ivr, arg: retries } }
+        \(routes.isEmpty ? "  - { called: \"95588\", to: { app: ivr, arg: walk } }\n  - { called: \"95566\", to: { app: ivr, arg: retries } }" : routes)
           - { called: "*", to: { reject: 1 } }
         """
     }
@@ -216,5 +215,112 @@ struct IVRLabTests {
         """.write(toFile: directory + "/demo.yaml", atomically: true, encoding: .utf8)
         let demoCheck = LabInstance.run(try LabInstance.executable("pstnd"), ["--check", "--config", directory + "/demo.yaml"])
         #expect(demoCheck.status == 0, "\(demoCheck.output)")
+    }
+
+    /// A bank's balance service on loopback: `/balance?account=1234` answers `{"balance": "1234.56"}`,
+    /// any other account 404.
+    final class BalanceService {
+        let process = Process()
+        let port: Int
+
+        init(directory: String) throws {
+            let portFile = directory + "/balance.port"
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", """
+            import http.server, json, urllib.parse
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+                    if q.get("account") == ["1234"]:
+                        body = json.dumps({"balance": "1234.56", "owner": {"name": "Li"}}).encode()
+                        self.send_response(200)
+                    else:
+                        body = b'{"error": "no such account"}'
+                        self.send_response(404)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                def log_message(self, *a): pass
+            s = http.server.HTTPServer(("127.0.0.1", 0), H)
+            open("\(portFile)", "w").write(str(s.server_port))
+            s.serve_forever()
+            """]
+            try process.run()
+            let deadline = Date().addingTimeInterval(10)
+            var found: Int?
+            while found == nil, Date() < deadline {
+                found = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
+                usleep(50_000)
+            }
+            guard let found else {
+                kill(process.processIdentifier, SIGKILL)
+                throw LabError("the test balance service did not start (python3 is needed)")
+            }
+            port = found
+        }
+
+        deinit {
+            // SIGKILL: children of the test runner may start with SIGTERM blocked.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    @Test("a collected account number is looked up over HTTP and the balance is said in Mandarin and in English; a failed lookup is told")
+    func lookup() throws {
+        let lab = try LabInstance(lab: ControlLabTests.lab)
+        let service = try BalanceService(directory: lab.directory)
+        func flow(_ name: String, _ language: String) -> String {
+            """
+              - name: \(name)
+                language: \(language)
+                start: account
+                nodes:
+                  account: { collect: [enter-account], min: 4, max: 8, timeout_s: 8, into: account, next: lookup, on_fail: bye }
+                  lookup:
+                    http: { url: "http://127.0.0.1:\(service.port)/balance?account={account}", timeout_s: 3 }
+                    into: result
+                    next: say
+                    on_error: sorry
+                  say: { say: [ { prompt: balance-is }, { money: "{result.balance}" } ], next: bye }
+                  sorry: { play: [account-not-found], next: bye }
+                  bye: { hangup: 16 }
+            """
+        }
+        let flows = "flows:\n" + flow("lookup-zh", "zh") + "\n" + flow("lookup-en", "en")
+        let engine = try EngineProcess(lab: lab, config: try Self.engine(lab: lab, flows: flows, routes: """
+          - { called: "95501", to: { app: ivr, arg: lookup-zh } }
+          - { called: "95502", to: { app: ivr, arg: lookup-en } }
+        """))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let r = lab.directory + "/lookup"
+        func call(_ name: String, _ called: String, _ account: String, at: Double) -> String {
+            """
+              - name: \(name)
+                trunk: e1
+                called: "\(called)"
+                at_s: \(at)
+                steps: [ { wait_answer: 20 }, { wait: 1 }, { send_dtmf: "\(account)#" }, { listen: 12, record: \(r)-\(name).wav }, { wait_release: 20 } ]
+            """
+        }
+        let run = try SimulatorRun.run(lab: lab, scenario: Self.carrier + "\ncalls:\n" + call("zh", "95501", "1234", at: 0) + "\n"
+                                       + call("en", "95502", "1234", at: 0) + "\n" + call("unknown", "95501", "9999", at: 0), timeout: 180)
+        let calls = try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+        #expect(calls.count == 3 && calls.allSatisfy { $0["answeredAt"] != nil }, "\(calls)")
+        for (name, language, currencyWord) in [("zh", "zh", "money/yuan"), ("en", "en", "money/dollars")] {
+            let heard = PromptMatcher.samples("\(r)-\(name).wav")
+            let intro = try #require(PromptMatcher.find(prompt(language, "balance-is"), in: heard), "\(name)")
+            #expect(intro.correlation > 0.8, "\(name): balance-is \(intro)")
+            let unit = try #require(PromptMatcher.find(prompt(language, currencyWord), in: heard), "\(name)")
+            #expect(unit.correlation > 0.8 && unit.offset > intro.offset, "\(name): \(currencyWord) after balance-is: \(unit)")
+        }
+        let refused = PromptMatcher.samples("\(r)-unknown.wav")
+        let told = try #require(PromptMatcher.find(prompt("zh", "account-not-found"), in: refused))
+        #expect(told.correlation > 0.8, "the unknown account is told: \(told)")
+        let lookups = steps(engine).filter { $0.node == "lookup" }.compactMap(\.input)
+        #expect(lookups.filter { $0 == "ok" }.count == 2 && lookups.contains { $0.hasPrefix("error") }, "\(lookups)")
+        _ = service
     }
 }

@@ -35,8 +35,24 @@ public enum IVRAction: Sendable, Equatable {
     /// Go where the variable's value says; `otherwise` when no case matches.
     case branch(variable: String, cases: [String: String], otherwise: String)
     case transfer(IVRTransfer)
+    /// Ask a web service (a bank's or utility's back end) and keep its answer in variables.
+    case http(IVRHTTPLookup)
     case hangup(cause: Int)
     case goto(String)
+}
+
+/// A lookup against a configured web service: GET (or POST a JSON object of the given fields) to
+/// the URL (both may use `{variable}`, values URL-encoded in the URL); a JSON object answer's
+/// fields become variables `INTO.field` (nested fields `INTO.a.b`). No answer within the time
+/// limit, a status other than 2xx or an answer that is not a JSON object goes to `onError`.
+public struct IVRHTTPLookup: Sendable, Equatable {
+    public var url: String
+    public var method: String
+    public var body: [String: String]
+    public var timeoutMilliseconds: Int
+    public var variable: String
+    public var next: String
+    public var onError: String
 }
 
 /// A menu: prompts (barge-in), a node per key, retries after an invalid key or silence.
@@ -100,6 +116,7 @@ extension IVRAction {
         case let .menu(m): return Array(m.choices.values) + [m.onFail]
         case let .collect(c): return [c.next, c.onFail]
         case let .branch(_, cases, otherwise): return Array(cases.values) + [otherwise]
+        case let .http(h): return [h.next, h.onError]
         case .transfer, .hangup: return []
         case let .goto(target): return [target]
         }

@@ -25,7 +25,7 @@ import Yams
 ///       bye: { hangup: 16 }
 /// ```
 public enum IVRFlowParser {
-    static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "hangup", "goto"]
+    static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "http", "hangup", "goto"]
 
     /// The flows of one file, and every problem found reading them.
     public static func parse(_ text: String, file: String) -> (flows: [IVRFlow], problems: [String]) {
@@ -277,6 +277,34 @@ struct NodeReader {
             }
             if transfer.trunkGroup != nil, transfer.number == nil { problem(t, "a transfer to a trunk group needs a number") }
             return .transfer(transfer)
+        case "http":
+            allowOnly(["http", "into", "next", "on_error"])
+            let h = yaml["http"]
+            let url = h?["url"]?.string ?? ""
+            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) { problem(h, "http needs a url starting with http:// or https://") }
+            let method = (h?["method"]?.string ?? "GET").uppercased()
+            if !["GET", "POST"].contains(method) { problem(h?["method"], "http method must be GET or POST") }
+            var body: [String: String] = [:]
+            for (k, v) in h?["body"]?.mapping ?? [:] {
+                guard let key = k.string, let value = v.string else {
+                    problem(k, "an http body is field: value pairs")
+                    continue
+                }
+                body[key] = value
+            }
+            var timeout = 3000
+            if let t = h?["timeout_s"] {
+                if let s = t.float ?? t.int.map(Double.init), s > 0, s <= 60 { timeout = Int(s * 1000) } else {
+                    problem(t, "timeout_s must be a number of seconds from 0 to 60")
+                }
+            }
+            for key in h?.mapping?.keys.compactMap(\.string) ?? [] where !["url", "method", "body", "timeout_s"].contains(key) {
+                problem(h?[key], "unknown http setting \(key)")
+            }
+            let variable = string("into") ?? ""
+            guard let next = string("next"), let onError = string("on_error") else { return nil }
+            return .http(IVRHTTPLookup(url: url, method: method, body: body, timeoutMilliseconds: timeout,
+                                       variable: variable, next: next, onError: onError))
         case "hangup":
             allowOnly(["hangup"])
             guard let cause = yaml["hangup"]?.int, (1...127).contains(cause) else {

@@ -99,6 +99,17 @@ struct IVRSession {
                 await hangUp(error.cause)
             }
             return nil
+        case let .http(lookup):
+            switch await WebLookup.run(lookup, variables: variables) {
+            case let .success(values):
+                variables.merge(values) { _, new in new }
+                step(node, input: "ok")
+                return lookup.next
+            case let .failure(error):
+                onProblem("\(call): flow \(flow.name) node \(node.name): lookup failed: \(error)")
+                step(node, input: "error: \(error)")
+                return lookup.onError
+            }
         case let .hangup(cause):
             step(node)
             await hangUp(Q850Cause(rawValue: cause) ?? .normalClearing)
