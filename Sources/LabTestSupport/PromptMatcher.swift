@@ -20,24 +20,25 @@ public enum PromptMatcher {
     public static func find(_ prompt: [Int16], in recording: [Int16], window: Int = 8000) -> Match? {
         guard prompt.count >= 800, recording.count >= 800 else { return nil }
         let r = envelope(recording[...])
-        var coarse: (score: Double, frame: Int, start: Int)?
+        // The best envelope matches of a few stretches of the prompt, each checked on the samples.
+        var coarse: [(score: Double, frame: Int, start: Int)] = []
         for start in stride(from: 0, through: max(0, prompt.count - 2400), by: 2000).prefix(6) {
             let length = min(window, prompt.count - start, recording.count)
             let t = envelope(prompt[start..<(start + length)])
             guard t.count >= 10, r.count >= t.count else { continue }
-            for f in 0...(r.count - t.count) {
-                let score = correlation(t[...], r[f..<(f + t.count)])
-                if coarse == nil || score > coarse!.score { coarse = (score, f, start) }
-            }
+            var scores: [(Double, Int)] = []
+            for f in 0...(r.count - t.count) { scores.append((correlation(t[...], r[f..<(f + t.count)]), f)) }
+            for (score, f) in scores.sorted(by: { $0.0 > $1.0 }).prefix(3) { coarse.append((score, f, start)) }
         }
-        guard let coarse else { return nil }
-        let length = min(window, prompt.count - coarse.start, recording.count)
-        let template = prompt[coarse.start..<(coarse.start + length)]
-        var best = Match(offset: 0, correlation: -1)
-        let center = coarse.frame * frame
-        for at in max(0, center - frame)...min(recording.count - length, center + frame) {
-            let c = correlation(template, recording[at..<(at + length)])
-            if c > best.correlation { best = Match(offset: at - coarse.start, correlation: c) }
+        var best: Match?
+        for candidate in coarse.sorted(by: { $0.score > $1.score }).prefix(8) {
+            let length = min(window, prompt.count - candidate.start, recording.count)
+            let template = prompt[candidate.start..<(candidate.start + length)]
+            let center = candidate.frame * frame
+            for at in max(0, center - frame)...min(recording.count - length, center + frame) {
+                let c = correlation(template, recording[at..<(at + length)])
+                if best == nil || c > best!.correlation { best = Match(offset: at - candidate.start, correlation: c) }
+            }
         }
         return best
     }
