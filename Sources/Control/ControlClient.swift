@@ -134,14 +134,3 @@ public final class ControlClient {
         return value
     }
 }
-
-extension JSONValue {
-    /// As one line of JSON with its newline.
-    public func line() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var bytes = Array((try? encoder.encode(self)) ?? Data("null".utf8))
-        bytes.append(0x0A)
-        return bytes
-    }
-}

@@ -95,10 +95,6 @@ public enum ControlResponse: Sendable, Equatable {
         case let .event(e):
             value = .object(["event": e])
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var bytes = Array((try? encoder.encode(value)) ?? Data("{}".utf8))
-        bytes.append(0x0A)
-        return bytes
+        return value.line()
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value, for the parts of the control protocol whose shape depends on the command
 /// (`id`, `args`, `result`).
 public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -54,4 +56,16 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         return Int(n)
     }
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+}
+
+extension JSONValue {
+    /// As one line of JSON (keys sorted, slashes plain) with its newline: how requests,
+    /// responses and events cross the control socket.
+    public func line() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes = Array((try? encoder.encode(self)) ?? Data("{}".utf8))
+        bytes.append(0x0A)
+        return bytes
+    }
 }

@@ -28,7 +28,12 @@ final class CallEventLog: @unchecked Sendable {
     }
 
     func write(_ event: CallEvent) {
-        guard let handle, let entry = LoggedEvent(event), var data = try? encoder.encode(entry) else { return }
+        if let entry = LoggedEvent(event) { append(entry) }
+    }
+
+    /// One line of JSON at the end of the log.
+    private func append(_ entry: some Encodable) {
+        guard let handle, var data = try? encoder.encode(entry) else { return }
         data.append(0x0A)
         handle.write(data)
     }
@@ -43,10 +48,7 @@ final class CallEventLog: @unchecked Sendable {
             let node: String
             let input: String?
         }
-        guard let handle, var data = try? encoder.encode(Entry(time: step.time, call: step.call, flow: step.flow,
-                                                                  node: step.node, input: step.input)) else { return }
-        data.append(0x0A)
-        handle.write(data)
+        append(Entry(time: step.time, call: step.call, flow: step.flow, node: step.node, input: step.input))
     }
 }
 

@@ -74,20 +74,11 @@ public final class Daemon: Sendable {
         }
         eventLog = try CallEventLog(path: c.events)
         // Analog ports are opened first: the media engine shares their descriptors.
-        var backends: [ConfiguredBackend] = []
-        var analogLines: [Int: DAHDIChannel] = [:]
-        for trunk in c.trunks {
-            let analog = trunk.type == .fxo || trunk.type == .fxs
-            let format = AnalogMediaFormat(law: resolved.law ?? trunk.law, settings: resolved.settings)
-            let backend = try BackendFactory.make(trunk, dahdi: dahdi, role: .engine, zone: resolved.zone,
-                                                  media: analog ? format : nil) { [logger] line in
-                logger.info("\(line)", metadata: ["trunk": "\(trunk.name)"])
-            }
-            if let lines = backend as? AnalogLineBackend {
-                for channel in trunk.bearerChannels { analogLines[channel] = lines.line(channel) }
-            }
-            backends.append(ConfiguredBackend(backend: backend, trunk: trunk))
+        let (made, analogLines) = try BackendFactory.makeAll(c.trunks, dahdi: dahdi, role: .engine, zone: resolved.zone,
+                                                             law: resolved.law, settings: resolved.settings) { [logger] trunk, line in
+            logger.info("\(line)", metadata: ["trunk": "\(trunk.name)"])
         }
+        let backends = zip(made, c.trunks).map { ConfiguredBackend(backend: $0, trunk: $1) }
         pendingBackends = PendingBackends(backends)
         let media = c.trunks.isEmpty ? nil : try MediaPlan.engine(for: c.trunks, dahdi: dahdi, law: resolved.law,
                                                                   zone: resolved.zone, settings: resolved.settings,

@@ -86,19 +86,11 @@ struct PSTNSim: AsyncParsableCommand {
         var settings = MediaSettings(chunkSamples: 160)
         settings.conferences = max(settings.conferences, scenario.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
         // Analog ports are opened first: the media engine shares their descriptors.
-        var backends: [(any SignallingBackend, TrunkConfiguration)] = []
-        var analogLines: [Int: DAHDIChannel] = [:]
-        for trunk in scenario.trunks {
-            let analog = trunk.type == .fxo || trunk.type == .fxs
-            let backend = try BackendFactory.make(trunk, dahdi: directory, role: .simulator, zone: zone,
-                                                  media: analog ? AnalogMediaFormat(law: law ?? trunk.law, settings: settings) : nil) { line in
-                FileHandle.standardError.write(Data("pstn-sim: \(line)\n".utf8))
-            }
-            if let lines = backend as? AnalogLineBackend {
-                for channel in trunk.bearerChannels { analogLines[channel] = lines.line(channel) }
-            }
-            backends.append((backend, trunk))
+        let (made, analogLines) = try BackendFactory.makeAll(scenario.trunks, dahdi: directory, role: .simulator, zone: zone,
+                                                             law: law, settings: settings) { _, line in
+            FileHandle.standardError.write(Data("pstn-sim: \(line)\n".utf8))
         }
+        let backends = zip(made, scenario.trunks).map { ($0, $1) }
         let media = try MediaPlan.engine(for: scenario.trunks, dahdi: directory, law: law, zone: zone, settings: settings,
                                          lines: analogLines)
         try media.start()

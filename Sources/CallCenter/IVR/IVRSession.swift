@@ -235,16 +235,7 @@ struct IVRSession {
     }
 
     /// `{name}` replaced by the variable's value.
-    func substitute(_ text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            out += variables[String(rest[rest.index(after: open)..<close])] ?? ""
-            rest = rest[rest.index(after: close)...]
-        }
-        return out + rest
-    }
+    func substitute(_ text: String) -> String { TemplateText.fill(text, variables) }
 
     private func phrase(_ item: IVRSayItem) -> [String] {
         let spoken: [String]?

@@ -8,14 +8,14 @@ import FoundationNetworking
 enum WebLookup {
     /// The outcome: the variables the answer sets, or why there are none.
     static func run(_ lookup: IVRHTTPLookup, variables: [String: String]) async -> Result<[String: String], WebLookupError> {
-        guard let url = URL(string: fill(lookup.url, variables, encode: true)) else {
+        guard let url = URL(string: TemplateText.fill(lookup.url, variables, encode: true)) else {
             return .failure(WebLookupError("the URL \(lookup.url) is not valid once filled in"))
         }
         var request = URLRequest(url: url, timeoutInterval: Double(lookup.timeoutMilliseconds) / 1000)
         request.httpMethod = lookup.method
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if lookup.method == "POST" {
-            let body = lookup.body.mapValues { fill($0, variables, encode: false) }
+            let body = lookup.body.mapValues { TemplateText.fill($0, variables) }
             request.httpBody = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
@@ -48,19 +48,6 @@ enum WebLookup {
         var out: [String: String] = [:]
         flatten(object, prefix: lookup.variable.isEmpty ? "" : lookup.variable + ".", into: &out)
         return .success(out)
-    }
-
-    /// `{name}` replaced by the variable, URL-encoded for a URL.
-    static func fill(_ text: String, _ variables: [String: String], encode: Bool) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            let value = variables[String(rest[rest.index(after: open)..<close])] ?? ""
-            out += encode ? (value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))) ?? "") : value
-            rest = rest[rest.index(after: close)...]
-        }
-        return out + rest
     }
 
     static func flatten(_ value: Any, prefix: String, into out: inout [String: String]) {

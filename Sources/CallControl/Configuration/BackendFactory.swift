@@ -80,4 +80,25 @@ public enum BackendFactory {
             return AnalogPhone(name: trunk.name, channels: channels, options: fxo, listensForBusyTone: !media, directory: dahdi)
         }
     }
+
+    /// Every trunk's backend, in order, and the analog ports' open channels by number for the
+    /// media engine to share (`MediaPlan.engine(lines:)`): analog backends are opened at once in
+    /// the media's law (`law`, else the trunk's own) and buffer size.
+    public static func makeAll(_ trunks: [TrunkConfiguration], dahdi: DAHDIDirectory, role: Role, zone: ToneZone,
+                               law: G711?, settings: MediaSettings,
+                               log: @escaping @Sendable (TrunkConfiguration, String) -> Void)
+        throws(CallControlError) -> (backends: [any SignallingBackend], analogLines: [Int: DAHDIChannel]) {
+        var backends: [any SignallingBackend] = []
+        var analogLines: [Int: DAHDIChannel] = [:]
+        for trunk in trunks {
+            let analog = trunk.type == .fxo || trunk.type == .fxs
+            let backend = try make(trunk, dahdi: dahdi, role: role, zone: zone,
+                                   media: analog ? AnalogMediaFormat(law: law ?? trunk.law, settings: settings) : nil) { log(trunk, $0) }
+            if let lines = backend as? AnalogLineBackend {
+                for channel in trunk.bearerChannels { analogLines[channel] = lines.line(channel) }
+            }
+            backends.append(backend)
+        }
+        return (backends, analogLines)
+    }
 }
