@@ -17,7 +17,7 @@ public final class CallControl: Sendable {
 
     public init(routing: RoutingTable, trunkGroups: [TrunkGroup], media: MediaEngine? = nil,
                 conferences: Int = 0, toneSupervised: Set<String> = [],
-                interDigitTimeout: Duration = .seconds(5)) throws(CallControlError) {
+                interDigitTimeout: Duration = .seconds(5), screen: CallScreen? = nil) throws(CallControlError) {
         let (stream, continuation) = AsyncStream<CallEvent>.makeStream(bufferingPolicy: .unbounded)
         events = stream
         self.continuation = continuation
@@ -27,6 +27,7 @@ public final class CallControl: Sendable {
                                   conferences: conferences) { continuation.yield($0) }
         manager.toneSupervisedBackends = toneSupervised
         manager.interDigitTimeout = interDigitTimeout
+        manager.screen = screen
         slot.manager = manager
         let box = UncheckedBox(slot)
         self.manager = box
@@ -218,6 +219,41 @@ public final class CallControl: Sendable {
             guard media.play(prompts, on: CallManager.mediaName(channel), id: id, loop: loop, stopOnDTMF: stopOnDTMF) else {
                 throw CallControlError("play to \(call)", "the media engine's queue is full", cause: .temporaryFailure)
             }
+        }
+    }
+
+    /// Record an answered call's channel into `path` (both directions: the far end on the left
+    /// of a stereo file, what the engine sends on the right). `.recordingClosed` with `id`
+    /// follows when the file is closed: on `stopRecording`, at the call's end, or on a new
+    /// recording of the same call.
+    public func record(_ call: CallID, id: Int, path: String, format: RecordingFormat,
+                       layout: RecordingLayout) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media else { throw CallControlError("record \(call)", "no media engine", cause: .facilityNotImplemented) }
+            guard let leg = manager.legs[call], let channel = leg.channel, leg.state == .answered else {
+                throw CallControlError("record \(call)", "no answered call with a channel", cause: .invalidCallReference)
+            }
+            let started: Bool
+            do {
+                started = try media.record(CallManager.mediaName(channel), id: id, path: path, format: format, layout: layout)
+            } catch {
+                throw CallControlError("record \(call) into \(path)", "\(error)", cause: .resourceUnavailable)
+            }
+            guard started else {
+                throw CallControlError("record \(call)", "the media engine's queue is full", cause: .temporaryFailure)
+            }
+        }
+    }
+
+    /// Stop recording `call` (its file is closed and `.recordingClosed` follows).
+    public func stopRecording(_ call: CallID) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media, let channel = manager.legs[call]?.channel else {
+                throw CallControlError("stop recording \(call)", "no such call with a channel", cause: .invalidCallReference)
+            }
+            media.send(.stopRecording, to: CallManager.mediaName(channel))
         }
     }
 

@@ -100,6 +100,7 @@ struct LoggedEvent: Codable, Sendable {
             self.event = "channel"; backend = b; channel = status.channel; text = status.availability.rawValue
         case let .link(b, isUp): self.event = "link"; backend = b; up = isUp
         case let .protocolError(b, t): self.event = "protocol-error"; backend = b; text = t
+        case .recordingClosed: return nil
         }
     }
 

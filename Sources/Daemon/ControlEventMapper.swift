@@ -37,6 +37,8 @@ final class ControlEventMapper: Sendable {
         case let .protocolError(backend, _):
             trunk = backend
             kind = "protocol.error"
+        case .recordingClosed:
+            return nil
         }
         return ControlEvent(kind: kind, span: trunk, body: body)
     }

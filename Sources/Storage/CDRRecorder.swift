@@ -27,6 +27,11 @@ public final class CDRRecorder: Sendable {
         pending.add(.event(event, at: .now()))
     }
 
+    /// Queues an IVR step for the IVR reports, linked to its call's CDR.
+    public func record(step: IVRStepRecord) {
+        pending.add(.ivrStep(step))
+    }
+
     /// Returns once every event recorded before the call is written (or has failed).
     public func flush() async {
         await withCheckedContinuation { continuation in
@@ -43,43 +48,53 @@ public final class CDRRecorder: Sendable {
     private static func write(_ items: [PendingEvents.Item], _ ledger: CDRLedger, _ store: CallStore,
                               _ onProblem: @Sendable (StorageError) -> Void) async -> CDRLedger {
         guard !items.isEmpty else { return ledger }
-        let events = items.compactMap { item -> (CallEvent, WallTime)? in
-            if case let .event(event, time) = item { return (event, time) } else { return nil }
-        }
+        let rows = items.filter { if case .barrier = $0 { false } else { true } }
         var result = ledger
-        if !events.isEmpty {
+        if !rows.isEmpty {
             do {
                 let (updated, failures) = try await store.pool.write { [ledger] db in
-                    try Self.apply(events, ledger, db, path: store.path)
+                    try Self.apply(rows, ledger, db, path: store.path)
                 }
                 result = updated
                 failures.forEach(onProblem)
             } catch {
-                onProblem(StorageError.wrapping(error, "write CDR rows for \(events.count) call events", path: store.path))
+                onProblem(StorageError.wrapping(error, "write \(rows.count) CDR and IVR rows", path: store.path))
             }
         }
         for case let .barrier(continuation) in items { continuation.resume() }
         return result
     }
 
-    /// Applies each event in its own savepoint, so one bad event does not undo the others.
-    private static func apply(_ events: [(CallEvent, WallTime)], _ ledger: CDRLedger, _ db: Database,
+    /// Applies each item in its own savepoint, so one bad item does not undo the others.
+    private static func apply(_ items: [PendingEvents.Item], _ ledger: CDRLedger, _ db: Database,
                               path: String) throws -> (CDRLedger, [StorageError]) {
         var ledger = ledger
         var failures: [StorageError] = []
-        for (event, time) in events {
+        for item in items {
             let before = ledger
             do {
                 try db.inSavepoint {
-                    try CDRWriter.apply(event, at: time, to: &ledger, db)
+                    switch item {
+                    case let .event(event, time): try CDRWriter.apply(event, at: time, to: &ledger, db)
+                    case let .ivrStep(step): try CDRWriter.insert(step, ledger, db)
+                    case .barrier: break
+                    }
                     return .commit
                 }
             } catch {
                 ledger = before
-                failures.append(StorageError.wrapping(error, "record \(Self.name(of: event))", path: path))
+                failures.append(StorageError.wrapping(error, "record \(Self.name(of: item))", path: path))
             }
         }
         return (ledger, failures)
+    }
+
+    private static func name(of item: PendingEvents.Item) -> String {
+        switch item {
+        case let .event(event, _): name(of: event)
+        case let .ivrStep(step): "IVR step \(step.flow)/\(step.node) of \(step.call)"
+        case .barrier: "barrier"
+        }
     }
 
     private static func name(of event: CallEvent) -> String {

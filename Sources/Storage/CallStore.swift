@@ -84,6 +84,10 @@ public final class CallStore: Sendable {
         try read("check store integrity") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
+    func write<T: Sendable>(_ operation: String, _ body: (Database) throws -> T) throws(StorageError) -> T {
+        do { return try pool.write(body) } catch { throw StorageError.wrapping(error, operation, path: path) }
+    }
+
     func read<T: Sendable>(_ operation: String, _ body: (Database) throws -> T) throws(StorageError) -> T {
         do { return try pool.read(body) } catch { throw StorageError.wrapping(error, operation, path: path) }
     }

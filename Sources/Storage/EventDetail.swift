@@ -83,7 +83,7 @@ struct EventLogEntry {
             (leg, kind) = (id, "tone")
         case let .flash(id):
             (leg, kind) = (id, "flash")
-        case .channelState, .link, .protocolError, .playFinished:
+        case .channelState, .link, .protocolError, .playFinished, .recordingClosed:
             return nil
         }
         self.detail = detail

@@ -6,6 +6,7 @@ import Synchronization
 final class PendingEvents: Sendable {
     enum Item: Sendable {
         case event(CallEvent, at: WallTime)
+        case ivrStep(IVRStepRecord)
         /// Resumed once everything queued before it is written.
         case barrier(CheckedContinuation<Void, Never>)
     }

@@ -68,6 +68,51 @@ enum StoreSchema {
                 CREATE INDEX call_events_call ON call_events(call_id, at);
                 """)
         }
+        migrator.registerMigration("v2: blocked numbers, IVR steps, recordings and voicemail") { db in
+            try db.execute(sql: """
+                CREATE TABLE blocked_numbers (
+                    number TEXT PRIMARY KEY,
+                    action TEXT NOT NULL CHECK (action IN ('reject', 'message')),
+                    note TEXT,
+                    added_at REAL NOT NULL
+                );
+                CREATE TABLE ivr_steps (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_id INTEGER REFERENCES calls(id),
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    call_ref INTEGER NOT NULL,
+                    flow TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    input TEXT,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX ivr_steps_flow ON ivr_steps(flow, at);
+                CREATE INDEX ivr_steps_call ON ivr_steps(call_id);
+                CREATE TABLE recordings (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_id INTEGER REFERENCES calls(id),
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    call_ref INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('call', 'voicemail', 'message')),
+                    box TEXT,
+                    path TEXT NOT NULL UNIQUE,
+                    format TEXT NOT NULL,
+                    layout TEXT NOT NULL,
+                    reason TEXT,
+                    calling TEXT,
+                    called TEXT,
+                    started_at REAL NOT NULL,
+                    ended_at REAL,
+                    frames INTEGER,
+                    state TEXT NOT NULL CHECK (state IN ('recording', 'closed', 'repaired', 'damaged')),
+                    error TEXT,
+                    heard INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX recordings_started ON recordings(started_at);
+                CREATE INDEX recordings_box ON recordings(box) WHERE box IS NOT NULL;
+                CREATE INDEX recordings_open ON recordings(state) WHERE state = 'recording';
+                """)
+        }
         return migrator
     }
 }

@@ -23,6 +23,9 @@ public enum CallEvent: Sendable, Equatable {
     case flash(CallID)
     /// Prompts played with `CallControl.play` ended: played out, stopped, or cut by a key.
     case playFinished(CallID, id: Int32, reason: PlayEnd)
+    /// A recording started with `CallControl.record` is closed (the call ended, it was stopped
+    /// or replaced); its id, file, length and any error.
+    case recordingClosed(RecordingClosed)
     case channelState(backend: String, ChannelStatus)
     case link(backend: String, up: Bool)
     /// Something malformed or out of state from a backend, or a refused transition.

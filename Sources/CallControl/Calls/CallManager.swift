@@ -22,6 +22,9 @@ final class CallManager {
     var refusalCause: Q850Cause = .temporaryFailure
     /// How long to wait for the next overlap digit before taking the number as complete.
     var interDigitTimeout: Duration = .seconds(5)
+    /// Looks at each inbound call's numbers before routing (blocked callers): a destination
+    /// returned here is taken instead of the routing table's.
+    var screen: CallScreen?
 
     init(routing: RoutingTable, trunkGroups: [TrunkGroup], media: MediaEngine?, conferences: Int,
          emit: @escaping (CallEvent) -> Void) {
@@ -140,9 +143,13 @@ final class CallManager {
     private func route(_ context: SignallingContext, _ id: CallID) {
         guard let leg = legs[id], let backend = context.backend(named: leg.backend) else { return }
         if let t = digitTimers.removeValue(forKey: id) { context.cancelTimer(t) }
-        let decision = routing.decide(trunkGroup: leg.trunkGroup, called: leg.setup.called.digits,
+        var decision = routing.decide(trunkGroup: leg.trunkGroup, called: leg.setup.called.digits,
                                       calling: leg.setup.calling?.digits, complete: leg.setup.numberComplete,
                                       at: .now())
+        if let screen, let screened = screen.destination(calling: leg.setup.calling?.digits,
+                                                          called: leg.setup.called.digits) {
+            decision = .route(screened.destination, origin: screened.reason)
+        }
         switch decision {
         case .needMoreDigits:
             if leg.state == .offered {
@@ -308,6 +315,10 @@ final class CallManager {
     var toneSupervisedBackends: Set<String> = []
 
     func handle(_ context: SignallingContext, media event: MediaEngineEvent) {
+        if case let .recordingClosed(closed) = event {
+            emit(.recordingClosed(closed))
+            return
+        }
         guard case let .channel(name?, e) = event, name.hasPrefix("dahdi/"), let channel = Int(name.dropFirst(6)),
               let leg = legs.values.first(where: { $0.channel == channel && $0.state == .answered }) else { return }
         switch e.kind {

@@ -24,17 +24,23 @@ public struct RoutingTable: Sendable, Hashable {
             self.origin = origin
         }
 
-        func applies(trunkGroup: String, called number: String, calling: String?, at time: WallTime) -> Bool {
+        func applies(trunkGroup: String, called number: String, calling: String?, at time: WallTime,
+                     holidays: HolidayCalendar) -> Bool {
             guard trunkGroups.isEmpty || trunkGroups.contains(trunkGroup) else { return false }
             guard called.matches(number) else { return false }
             if let pattern = self.calling, !pattern.matches(calling ?? "") { return false }
-            return windows.isEmpty || windows.contains { $0.contains(time) }
+            return windows.isEmpty || windows.contains { $0.contains(time, holidays: holidays) }
         }
     }
 
     public var routes: [Route]
+    /// The days `holiday` windows apply on.
+    public var holidays: HolidayCalendar
 
-    public init(routes: [Route] = []) { self.routes = routes }
+    public init(routes: [Route] = [], holidays: HolidayCalendar = HolidayCalendar()) {
+        self.routes = routes
+        self.holidays = holidays
+    }
 
     /// What to do with a call, given what is known of its number so far.
     public enum Decision: Sendable, Equatable {
@@ -46,7 +52,7 @@ public struct RoutingTable: Sendable, Hashable {
     }
 
     public func decide(trunkGroup: String, called: String, calling: String?, complete: Bool, at time: WallTime) -> Decision {
-        if let route = routes.first(where: { $0.applies(trunkGroup: trunkGroup, called: called, calling: calling, at: time) }) {
+        if let route = routes.first(where: { $0.applies(trunkGroup: trunkGroup, called: called, calling: calling, at: time, holidays: holidays) }) {
             // With overlap, a longer number might match an earlier, more specific rule: wait.
             if !complete, routes.contains(where: {
                 ($0.trunkGroups.isEmpty || $0.trunkGroups.contains(trunkGroup)) && $0.called.couldMatch(afterMore: called)
