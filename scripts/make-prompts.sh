@@ -14,7 +14,7 @@ make() { # LANG VOICE SPEED NAME TEXT
   local out="sounds/$1/$4.wav"
   mkdir -p "$(dirname "$out")"
   espeak-ng -v "$2" -s "$3" -w "$tmp/raw.wav" "$5"
-  sox -V1 "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out" silence 1 0.02 0.2% reverse silence 1 0.02 0.2% reverse pad 0 0.08 norm -3
+  sox -R -V1 "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out" silence 1 0.02 0.2% reverse silence 1 0.02 0.2% reverse pad 0 0.08 norm -3
 }
 count=0
 while IFS='|' read -r name en zh; do

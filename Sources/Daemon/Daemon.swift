@@ -36,6 +36,10 @@ public final class Daemon: Sendable {
     /// The trunks' backends, made (and analog ports opened) with the media engine, until `run`
     /// hands them to call control.
     private let pendingBackends: PendingBackends
+    /// Recordings, voicemail and IVR messages; nil without a store.
+    let messages: MessageCenter?
+    /// The blocked-number list call control screens callers with; nil without a store.
+    let blocked: BlockedCallers?
 
     public init(_ resolved: DaemonConfiguration.Resolved, configPath: String? = nil,
                 logger: Logger = Logger(label: "pstnd")) throws {
@@ -72,6 +76,14 @@ public final class Daemon: Sendable {
             store = nil
             recorder = nil
         }
+        if let store {
+            let list = BlockedCallers(cause: c.blocked?.cause.flatMap(Q850Cause.init(rawValue:)) ?? .callRejected)
+            try list.load(from: store)
+            if list.count > 0 { logger.info("\(list.count) blocked numbers") }
+            blocked = list
+        } else {
+            blocked = nil
+        }
         eventLog = try CallEventLog(path: c.events)
         // Analog ports are opened first: the media engine shares their descriptors.
         let (made, analogLines) = try BackendFactory.makeAll(c.trunks, dahdi: dahdi, role: .engine, zone: resolved.zone,
@@ -87,7 +99,14 @@ public final class Daemon: Sendable {
         calls = try CallControl(routing: resolved.routing, trunkGroups: resolved.trunkGroups, media: media,
                                 conferences: resolved.settings.conferences,
                                 toneSupervised: Set(c.trunks.filter { $0.type == .fxo }.map(\.name)),
-                                interDigitTimeout: .milliseconds(Int((c.inter_digit_s ?? 5) * 1000)))
+                                interDigitTimeout: .milliseconds(Int((c.inter_digit_s ?? 5) * 1000)),
+                                screen: blocked?.screen)
+        if let store, let recorder {
+            let folder = configPath.flatMap { p in p.lastIndex(of: "/").map { String(p[..<$0]) } } ?? ""
+            messages = MessageCenter(store: store, calls: calls, recorder: recorder, configuration: c, folder: folder, log: logger)
+        } else {
+            messages = nil
+        }
     }
 
     /// Start media, call control, every backend and the control socket, then serve events until
@@ -106,9 +125,24 @@ public final class Daemon: Sendable {
         let calls = self.calls
         let released = releasedCalls
         let eventLog = self.eventLog
+        let messages = self.messages
+        messages?.publish(to: server)
+        messages?.repairLeftOpen()
+        let retention = messages.map { center in
+            Task.detached {
+                while !Task.isCancelled {
+                    center.deleteExpired()
+                    try? await Task.sleep(for: .seconds(3600))
+                }
+            }
+        }
+        defer { retention?.cancel() }
+        let recorder = self.recorder
         let ivr = prompts.withLock { $0 }.map { library in
-            IVRService(flows: resolved.flows, prompts: library, calls: calls, onStep: { step in
+            IVRService(flows: resolved.flows, prompts: library, calls: calls, messages: messages, onStep: { step in
                 eventLog.write(step: step)
+                recorder?.record(step: IVRStepRecord(call: CallID(step.call), flow: step.flow, node: step.node,
+                                                     input: step.input, at: WallTime(secondsSince1970: step.time)))
                 server?.publish(ControlEvent(kind: "ivr.step", body: JSONValue(encoding: step)))
             }, onProblem: { [log] in log.warning("ivr: \($0)") })
         }
@@ -131,6 +165,29 @@ public final class Daemon: Sendable {
                 // The settings in force when the call arrives (a reload changes them for new calls).
                 let answer = AnswerApplication(settings: self.applications.withLock { $0.answer ?? AnswerSettings() }, calls: calls)
                 Task { await answer.take(id, argument: argument) { await released.contains(id) } }
+            case let .routed(id, .application(name: "blocked", _), _):
+                let options = resolved.configuration.blocked ?? BlockedOptions()
+                let library = prompts.withLock { $0 }
+                let prompt = library?["\(options.language ?? "zh")/\(options.prompt ?? "blocked")"]
+                let cause = blocked?.cause ?? .callRejected
+                Task {
+                    guard let prompt else {
+                        try? await calls.release(id, cause: cause)
+                        return
+                    }
+                    try? await calls.answer(id)
+                    try? await calls.play(id, [prompt], id: 1)
+                    try? await Task.sleep(for: .milliseconds(prompt.milliseconds + 300))
+                    try? await calls.release(id, cause: cause)
+                }
+            case let .placed(leg, parent):
+                messages?.placed(leg.id, for: parent)
+            case let .answered(id):
+                if let messages, let leg = try? await calls.calls().first(where: { $0.id == id }) {
+                    Task { await messages.answered(leg) }
+                }
+            case let .recordingClosed(closed):
+                messages?.closed(closed)
             case let .released(leg):
                 await released.add(leg.id)
             default:
@@ -154,6 +211,29 @@ public final class Daemon: Sendable {
         }
         log.notice("control socket \(options.socket) (mode \(options.mode ?? "0660"), group \(options.group ?? "the daemon's"))")
         return server
+    }
+
+    /// Add (or replace) prompt `name` (`LANG/NAME`) from any audio file: converted to 8 kHz mono
+    /// PCM in the prompt folder, and in use for calls that arrive from now on. Returns its length in ms.
+    func addPrompt(name: String, from source: String) throws -> Int {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
+              name.allSatisfy({ $0.isLetter || $0.isNumber || "-_/".contains($0) }) else {
+            throw DaemonError("add prompt \(name)", "a prompt is named LANG/NAME (such as zh/welcome): letters, digits, - and _")
+        }
+        guard prompts.withLock({ $0 }) != nil else { throw DaemonError("add prompt \(name)", "the IVR is not configured (ivr:)") }
+        let prompt: Prompt
+        do { prompt = try Prompt.load(path: source, name: name) } catch {
+            throw DaemonError("add prompt \(name)", "\(source) is not usable audio: \(error.reason)")
+        }
+        let target = "\(resolved.sounds)/\(name).wav"
+        let folder = String(target[..<target.lastIndex(of: "/")!])
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try prompt.writeWAV(to: target)
+        let library = try PromptLibrary(root: resolved.sounds)
+        prompts.withLock { $0 = library }
+        ivrService.withLock { $0 }?.replacePrompts(library)
+        return prompt.milliseconds
     }
 
     /// Re-read the configuration at `path` and apply its routes, trunk groups and applications'

@@ -49,6 +49,14 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     /// The IVR: where its prompts are and the files of its flows (relative paths are taken from
     /// the configuration file's folder). Routes send calls to a flow with `{ app: ivr, arg: FLOW }`.
     public var ivr: IVROptions?
+    /// Holiday dates and ranges (`2026-10-01`, `2026-10-01..2026-10-07`) for `holiday` route windows.
+    public var holidays: [String]?
+    /// What blocked callers whose entry says `message` hear.
+    public var blocked: BlockedOptions?
+    /// Call recording; needs `store`.
+    public var recording: RecordingOptions?
+    /// Voicemail boxes and messages; needs `store`.
+    public var voicemail: VoicemailOptions?
 
     /// The IVR's files.
     public struct IVROptions: Sendable, Codable, Equatable {
@@ -196,6 +204,11 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             groups[t.groupName, default: TrunkGroup(name: t.groupName, members: [])].members.append(t.name)
         }
         var routing = RoutingTable()
+        do {
+            routing.holidays = try HolidayCalendar(parsing: c.holidays ?? [])
+        } catch {
+            problems.add(["holidays"], "holidays: \(error)")
+        }
         var routeIndex: [Int] = []
         for (i, r) in c.routes.enumerated() {
             switch r.resolve(where: "routes[\(i)] (\(r.called))") {
@@ -249,6 +262,12 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             if let n = control.max_queued_bytes, !(4096...1_073_741_824).contains(n) {
                 problems.add(["control", "max_queued_bytes"], "control.max_queued_bytes must be 4096-1073741824")
             }
+        }
+        if let r = c.recording { problems.add(["recording"], r.problems()) }
+        if let v = c.voicemail { problems.add(["voicemail"], v.problems()) }
+        if let b = c.blocked { problems.add(["blocked"], b.problems()) }
+        if c.store == nil, c.recording != nil || c.voicemail != nil {
+            problems.add([c.recording != nil ? "recording" : "voicemail"], "recording and voicemail keep their index in the store: set store")
         }
         if let level = c.log_level, !logLevels.contains(level) {
             problems.add(["log_level"], "log_level must be one of \(logLevels.joined(separator: ", ")), not \(level)")

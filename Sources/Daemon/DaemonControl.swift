@@ -10,7 +10,9 @@ import Storage
 struct DaemonControl: ControlHandler {
     let daemon: Daemon
 
-    let commands: [String: ControlCommand] = [
+    var commands: [String: ControlCommand] { Self.coreCommands.merging(Self.messageCommands) { a, _ in a } }
+
+    static let coreCommands: [String: ControlCommand] = [
         "status": ControlCommand(.operator, "the daemon: version, uptime, trunks, calls, media, store"),
         "spans": ControlCommand(.operator, "DAHDI spans with their alarms and the trunks on them"),
         "channels": ControlCommand(.operator, "every channel's state and call (args: trunk)"),
@@ -39,7 +41,7 @@ struct DaemonControl: ControlHandler {
         }
     }
 
-    private func failed(_ error: CallControlError) -> ControlFailure {
+    func failed(_ error: CallControlError) -> ControlFailure {
         let code: ControlErrorCode = error.cause == .invalidCallReference ? .notFound : .failed
         return ControlFailure(id: .null, code: code, message: error.description)
     }
@@ -100,6 +102,7 @@ struct DaemonControl: ControlHandler {
             _ = try CommandArguments(request, allowed: [])
             return .object(["text": .string(daemon.metricsText())])
         default:
+            if Self.messageCommands[request.command] != nil { return try await answerMessages(request, from: client) }
             throw ControlFailure(id: .null, code: .unknownCommand, message: "no command \(request.command)")
         }
     }

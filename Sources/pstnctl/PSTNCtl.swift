@@ -16,6 +16,7 @@ struct PSTNCtl: ParsableCommand {
         """,
         subcommands: [Status.self, Spans.self, Channels.self, Calls.self, Block.self, Unblock.self, Reset.self,
                       Maintenance.self, Capture.self, Reload.self, CDR.self, Events.self, Top.self, Metrics.self,
+                      Blocked.self, Recordings.self, Voicemail.self, PromptCommand.self, IVRCommand.self,
                       WhoAmI.self, Commands.self, Request.self])
 }
 
@@ -111,7 +112,23 @@ struct Channels: ParsableCommand {
 struct Calls: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Calls in progress: list, show, hang up, originate.",
-        subcommands: [List.self, Show.self, Hangup.self, Originate.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Hangup.self, Originate.self, Record.self], defaultSubcommand: List.self)
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start or stop recording a call in progress (supervisor).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The call's id.") var call: Int
+        @Flag(help: "Stop recording it.") var stop = false
+        @Flag(help: "One channel with both sides mixed, not stereo.") var mono = false
+
+        func run() throws {
+            try reporting {
+                let r = try global.request("calls.record", ["call": .number(Double(call)), "stop": .bool(stop),
+                                                            "layout": .string(mono ? "mono" : "stereo")])
+                global.show(r) { _ in stop ? "stopped recording call \(call)" : "recording \(Table.text(r["recording"])) of call \(call)" }
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The calls in progress.")

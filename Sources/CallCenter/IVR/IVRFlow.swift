@@ -37,8 +37,27 @@ public enum IVRAction: Sendable, Equatable {
     case transfer(IVRTransfer)
     /// Ask a web service (a bank's or utility's back end) and keep its answer in variables.
     case http(IVRHTTPLookup)
+    /// Record what the caller says after prompts and a beep, as a voicemail message for a box or
+    /// as a message kept for the call (`record`), until `#`, the length limit or hang-up.
+    case message(IVRMessage)
+    /// Play the new messages of a box (marking them heard), then go on.
+    case mailbox(box: String, next: String)
     case hangup(cause: Int)
     case goto(String)
+}
+
+/// A `voicemail` or `record` node.
+public struct IVRMessage: Sendable, Equatable {
+    /// The box (may use `{variable}`); nil for a `record` node.
+    public var box: String?
+    /// Played before the beep; a voicemail box's own greeting replaces them when it has one.
+    public var prompts: [String]
+    public var beep: Bool
+    /// Longest message; 0: the box's setting.
+    public var maxMilliseconds: Int
+    /// The variable that gets the stored recording's id.
+    public var variable: String?
+    public var next: String
 }
 
 /// A lookup against a configured web service: GET (or POST a JSON object of the given fields) to
@@ -117,6 +136,8 @@ extension IVRAction {
         case let .collect(c): return [c.next, c.onFail]
         case let .branch(_, cases, otherwise): return Array(cases.values) + [otherwise]
         case let .http(h): return [h.next, h.onError]
+        case let .message(m): return [m.next]
+        case let .mailbox(_, next): return [next]
         case .transfer, .hangup: return []
         case let .goto(target): return [target]
         }
@@ -130,6 +151,8 @@ extension IVRAction {
         case let .collect(c): return c.prompts + c.invalidPrompts
         case let .say(items, _): return items.compactMap { if case let .prompt(p) = $0 { p } else { nil } }
         case let .transfer(t): return t.prompts
+        case let .message(m): return m.prompts
+        case .mailbox: return ["no-new-messages", "mailbox-you-have", "mailbox-new-messages", "end-of-messages"]
         default: return []
         }
     }
@@ -137,7 +160,7 @@ extension IVRAction {
     /// Whether the caller acts here (keys): a loop through such a node is not endless.
     public var takesInput: Bool {
         switch self {
-        case .menu, .collect: return true
+        case .menu, .collect, .message: return true
         default: return false
         }
     }

@@ -25,7 +25,8 @@ import Yams
 ///       bye: { hangup: 16 }
 /// ```
 public enum IVRFlowParser {
-    static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "http", "hangup", "goto"]
+    static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "http", "voicemail", "record", "mailbox",
+                        "hangup", "goto"]
 
     /// The flows of one file, and every problem found reading them.
     public static func parse(_ text: String, file: String) -> (flows: [IVRFlow], problems: [String]) {
@@ -305,6 +306,29 @@ struct NodeReader {
             guard let next = string("next"), let onError = string("on_error") else { return nil }
             return .http(IVRHTTPLookup(url: url, method: method, body: body, timeoutMilliseconds: timeout,
                                        variable: variable, next: next, onError: onError))
+        case "voicemail", "record":
+            allowOnly([kind, "greeting", "beep", "max_s", "into", "next"])
+            let box: String?
+            let greeting: [String]
+            if kind == "voicemail" {
+                box = string("voicemail")
+                greeting = yaml["greeting"] == nil ? ["leave-message"] : prompts("greeting")
+                if box?.isEmpty == true { problem(yaml["voicemail"], "voicemail names a box (a name or {variable})") }
+            } else {
+                box = nil
+                greeting = prompts("record", required: true)
+                if yaml["greeting"] != nil { problem(yaml["greeting"], "a record node's prompts are its own list") }
+            }
+            let maxMilliseconds = yaml["max_s"] == nil ? 0 : milliseconds("max_s", default: 120_000)
+            let variable = string("into", required: false)
+            return string("next").map {
+                .message(IVRMessage(box: box, prompts: greeting, beep: yaml["beep"]?.bool ?? true,
+                                    maxMilliseconds: maxMilliseconds, variable: variable, next: $0))
+            }
+        case "mailbox":
+            allowOnly(["mailbox", "next"])
+            guard let box = string("mailbox") else { return nil }
+            return string("next").map { .mailbox(box: box, next: $0) }
         case "hangup":
             allowOnly(["hangup"])
             guard let cause = yaml["hangup"]?.int, (1...127).contains(cause) else {

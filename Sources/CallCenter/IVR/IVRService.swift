@@ -9,13 +9,15 @@ public final class IVRService: Sendable {
     private let calls: CallControl
     private let state: Mutex<(flows: [String: IVRFlow], prompts: PromptLibrary)>
     private let inboxes = Mutex<[CallID: CallInbox]>([:])
+    private let messages: (any IVRMessageStore)?
     private let onStep: @Sendable (IVRStep) -> Void
     private let onProblem: @Sendable (String) -> Void
 
-    public init(flows: [IVRFlow], prompts: PromptLibrary, calls: CallControl,
+    public init(flows: [IVRFlow], prompts: PromptLibrary, calls: CallControl, messages: (any IVRMessageStore)? = nil,
                 onStep: @escaping @Sendable (IVRStep) -> Void = { _ in },
                 onProblem: @escaping @Sendable (String) -> Void = { _ in }) {
         self.calls = calls
+        self.messages = messages
         state = Mutex((Dictionary(flows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), prompts))
         self.onStep = onStep
         self.onProblem = onProblem
@@ -24,6 +26,11 @@ public final class IVRService: Sendable {
     /// Replace the flows and prompts for calls that arrive from now on.
     public func reload(flows: [IVRFlow], prompts: PromptLibrary) {
         state.withLock { $0 = (Dictionary(flows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), prompts) }
+    }
+
+    /// Replace the prompts (a prompt was added) for calls that arrive from now on.
+    public func replacePrompts(_ prompts: PromptLibrary) {
+        state.withLock { $0.prompts = prompts }
     }
 
     public var flowNames: [String] { state.withLock { $0.flows.keys.sorted() } }
@@ -41,7 +48,7 @@ public final class IVRService: Sendable {
         let inbox = CallInbox()
         inboxes.withLock { $0[call] = inbox }
         var session = IVRSession(call: call, flow: flow, prompts: prompts, calls: calls, inbox: inbox,
-                                 variables: ["caller": caller ?? "", "called": called], onStep: onStep, onProblem: onProblem)
+                                 messages: messages, variables: ["caller": caller ?? "", "called": called], onStep: onStep, onProblem: onProblem)
         Task {
             await session.run()
             _ = self.inboxes.withLock { $0.removeValue(forKey: call) }

@@ -10,6 +10,7 @@ struct IVRSession {
     let prompts: PromptLibrary
     let calls: CallControl
     let inbox: CallInbox
+    let messages: (any IVRMessageStore)?
     var variables: [String: String]
     let onStep: @Sendable (IVRStep) -> Void
     let onProblem: @Sendable (String) -> Void
@@ -21,13 +22,14 @@ struct IVRSession {
     private var gone = false
 
     init(call: CallID, flow: IVRFlow, prompts: PromptLibrary, calls: CallControl, inbox: CallInbox,
-         variables: [String: String], onStep: @escaping @Sendable (IVRStep) -> Void,
+         messages: (any IVRMessageStore)?, variables: [String: String], onStep: @escaping @Sendable (IVRStep) -> Void,
          onProblem: @escaping @Sendable (String) -> Void) {
         self.call = call
         self.flow = flow
         self.prompts = prompts
         self.calls = calls
         self.inbox = inbox
+        self.messages = messages
         self.variables = variables
         self.onStep = onStep
         self.onProblem = onProblem
@@ -110,6 +112,10 @@ struct IVRSession {
                 step(node, input: "error: \(error)")
                 return lookup.onError
             }
+        case let .message(m):
+            return await recordMessage(node, m)
+        case let .mailbox(box, next):
+            return await playMailbox(node, box: substitute(box), next: next)
         case let .hangup(cause):
             step(node)
             await hangUp(Q850Cause(rawValue: cause) ?? .normalClearing)
@@ -172,11 +178,15 @@ struct IVRSession {
     /// Play prompt names (from the flow's language) and wait until they end, a key cuts them
     /// (barge-in) or the caller hangs up.
     private mutating func play(_ names: [String], bargeIn: Bool) async -> Played {
-        let list = names.compactMap { name -> Prompt? in
+        await play(prompts: names.compactMap { name -> Prompt? in
             if let p = prompts["\(flow.language)/\(name)"] { return p }
             onProblem("\(call): flow \(flow.name): no prompt \(flow.language)/\(name)")
             return nil
-        }
+        }, bargeIn: bargeIn)
+    }
+
+    /// Play prompts and wait until they end, a key cuts them (barge-in) or the caller hangs up.
+    private mutating func play(prompts list: [Prompt], bargeIn: Bool) async -> Played {
         guard !list.isEmpty, !gone else { return .done }
         playNumber &+= 1
         let id = playNumber
@@ -221,6 +231,74 @@ struct IVRSession {
             }
         }
         return nil
+    }
+
+    // MARK: Messages
+
+    /// Greeting, beep, then record until `#`, the length limit or the caller's hang-up.
+    private mutating func recordMessage(_ node: IVRNode, _ m: IVRMessage) async -> String? {
+        guard let messages else {
+            onProblem("\(call): flow \(flow.name) node \(node.name): no message store (configure voicemail:); skipped")
+            step(node, input: "not recorded")
+            return m.next
+        }
+        let box = m.box.map(substitute)
+        let settings = box.map { messages.box($0) } ?? IVRBoxSettings()
+        if let greeting = settings.greeting {
+            _ = await play(prompts: greeting, bargeIn: true)
+        } else {
+            _ = await play(m.prompts, bargeIn: true)
+        }
+        pending.removeAll()
+        if m.beep, !gone, let beep = prompts["tones/beep"] { _ = await play(prompts: [beep], bargeIn: false) }
+        if gone { return nil }
+        let id: Int64
+        do {
+            id = try await messages.startMessage(call, box: box, caller: variables["caller"], called: variables["called"] ?? "")
+        } catch {
+            onProblem("\(call): flow \(flow.name) node \(node.name): cannot record: \(error)")
+            step(node, input: "not recorded")
+            return m.next
+        }
+        if let variable = m.variable { variables[variable] = String(id) }
+        let limit = ContinuousClock.now + .milliseconds(m.maxMilliseconds > 0 ? m.maxMilliseconds : settings.maxMilliseconds)
+        let started = ContinuousClock.now
+        while !gone, ContinuousClock.now < limit {
+            let left = limit - .now
+            let wait = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            guard let key = await nextKey(within: max(1, wait)) else { continue }
+            if key == "#" { break }
+        }
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        step(node, input: "recorded \(id)\(gone ? " until hang-up" : "") \(Int(seconds)) s")
+        if gone { return nil }
+        await messages.stopMessage(call)
+        return m.next
+    }
+
+    /// The box's new messages, each marked heard once played; `#` skips to the next.
+    private mutating func playMailbox(_ node: IVRNode, box: String, next: String) async -> String? {
+        guard let messages else {
+            onProblem("\(call): flow \(flow.name) node \(node.name): no message store (configure voicemail:)")
+            return next
+        }
+        let list = messages.newMessages(in: box)
+        step(node, input: "\(list.count) new")
+        if list.isEmpty {
+            _ = await play(["no-new-messages"], bargeIn: false)
+            return gone ? nil : next
+        }
+        _ = await play(["mailbox-you-have"] + (SayPhrases.number(String(list.count), language: flow.language) ?? [])
+                       + ["mailbox-new-messages"], bargeIn: false)
+        for message in list {
+            if gone { return nil }
+            _ = await play(prompts: [message.audio], bargeIn: true)
+            pending.removeAll()
+            if gone { return nil }
+            messages.markHeard(message.id)
+        }
+        _ = await play(["end-of-messages"], bargeIn: false)
+        return gone ? nil : next
     }
 
     private mutating func hangUp(_ cause: Q850Cause) async {
