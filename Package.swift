@@ -140,7 +140,7 @@ let package = Package(
         // Starts dahdi-emu (and later pstnd, pstn-sim) as real processes for lab tests.
         .target(
             name: "LabTestSupport",
-            dependencies: ["PSTNEngine", "DAHDIEmulator"],
+            dependencies: ["PSTNEngine", "DAHDIEmulator", "CSndFile"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The store: CDRs per call and per leg, the call event log, crash recovery (SQLite via GRDB).

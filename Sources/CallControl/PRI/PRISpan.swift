@@ -443,7 +443,10 @@ public final class PRISpan: SignallingBackend {
                 return
             }
             let ours = calls[id]?.localCause
-            if ours == nil || event.pointee.e == PRI_EVENT_HANGUP_REQ { pri_hangup(pri, handle, e.cause) }
+            // After a RELEASE (HANGUP) libpri waits for pri_hangup to send RELEASE COMPLETE and
+            // free the call, even when we disconnected first: without it the far end's call
+            // reference stays busy and its next SETUP with that reference is ignored.
+            pri_hangup(pri, handle, e.cause)
             finish(id, cause: ours ?? cause, by: ours == nil ? .remote : .local)
         case PRI_EVENT_HANGUP_ACK:
             let e = event.pointee.hangup
