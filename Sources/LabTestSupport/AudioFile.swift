@@ -44,3 +44,20 @@ public enum AudioFile {
         return sf_close(file) == 0 && written == frames
     }
 }
+
+extension AudioFile {
+    /// A RIFF/WAVE file's `data` chunk: the size its header declares and the bytes the file holds
+    /// after the chunk header (what a crash leaves apart), or nil when it is not such a file.
+    public static func wavDataSizes(_ path: String) -> (declared: Int, present: Int)? {
+        guard let data = FileManager.default.contents(atPath: path), data.count >= 12,
+              data.prefix(4) == Data("RIFF".utf8), data[8..<12] == Data("WAVE".utf8) else { return nil }
+        func u32(_ at: Int) -> Int { Int(data[at]) | Int(data[at + 1]) << 8 | Int(data[at + 2]) << 16 | Int(data[at + 3]) << 24 }
+        var at = 12
+        while at + 8 <= data.count {
+            let size = u32(at + 4)
+            if data[at..<(at + 4)] == Data("data".utf8) { return (size, data.count - at - 8) }
+            at += 8 + size + (size & 1)
+        }
+        return nil
+    }
+}
