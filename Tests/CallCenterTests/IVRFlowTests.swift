@@ -53,6 +53,12 @@ struct IVRFlowTests {
         ("welcome: { play: [welcome] }", "needs next", 6),
         ("welcome: { hangup: 300 }", "Q.850 cause", 6),
         ("welcome: { collect: [welcome], min: 9, max: 2, into: x, next: main, on_fail: main }", "min 9 is more than max 2", 6),
+        ("welcome: { voicemail: sales }", "needs next", 6),
+        ("welcome: { voicemail: \"\", next: main }", "voicemail names a box", 6),
+        ("welcome: { record: [welcome], greeting: [welcome], next: main }", "a record node's prompts are its own list", 6),
+        ("welcome: { voicemail: sales, max_s: 9000, next: main }", "max_s must be a number of seconds", 6),
+        ("welcome: { mailbox: sales, next: main, beep: true }", "unknown setting beep", 6),
+        ("welcome: { voicemail: sales, greeting: [hello], next: main }", "plays hello, which is not in sounds/zh", 6),
     ])
     func errors(_ replacement: String, _ message: String, _ line: Int) {
         let text = """
@@ -69,6 +75,38 @@ struct IVRFlowTests {
         let found = all.first { $0.contains(message) }
         #expect(found != nil, "\(message) in \(all)")
         #expect(found?.hasPrefix("broken.yaml:\(line):") == true, "\(found ?? "") at line \(line)")
+    }
+
+    @Test("voicemail, record and mailbox nodes read with their defaults")
+    func messageNodes() throws {
+        let text = """
+        flows:
+          - name: vm
+            language: en
+            start: leave
+            nodes:
+              leave: { voicemail: "{called}", next: note }
+              note: { record: [leave-message], beep: false, max_s: 30, into: note_id, next: box }
+              box: { mailbox: sales, next: bye }
+              bye: { hangup: 16 }
+        """
+        let (flows, problems) = IVRFlowParser.parse(text, file: "vm.yaml")
+        #expect(problems.isEmpty, "\(problems)")
+        let flow = try #require(flows.first)
+        guard case let .message(vm)? = flow.nodes["leave"]?.action,
+              case let .message(note)? = flow.nodes["note"]?.action,
+              case let .mailbox(box, next)? = flow.nodes["box"]?.action else {
+            Issue.record("nodes read as \(flow.nodes)")
+            return
+        }
+        #expect(vm.box == "{called}" && vm.prompts == ["leave-message"] && vm.beep && vm.maxMilliseconds == 0)
+        #expect(note.box == nil && !note.beep && note.maxMilliseconds == 30_000 && note.variable == "note_id")
+        #expect(box == "sales" && next == "bye")
+        let needed: Set<String> = ["en/leave-message", "en/no-new-messages", "en/mailbox-you-have", "en/mailbox-new-messages",
+                                   "en/end-of-messages"]
+        #expect(IVRFlowValidator.problems(flows, prompts: needed).isEmpty)
+        #expect(IVRFlowValidator.problems(flows, prompts: needed.subtracting(["en/end-of-messages"]))
+            .contains { $0.contains("end-of-messages") }, "the mailbox's own prompts are checked")
     }
 
     @Test("text that is not a flows file is refused with a reason", arguments: ["", "flows: 3", "{", "flows: [ 1, 2 ]", "\u{0}"])

@@ -72,6 +72,34 @@ struct DaemonConfigurationTests {
         }
     }
 
+    @Test("recording, voicemail, holidays and the blocked message are checked, each problem where it is written")
+    func messageSettings() {
+        let bad = """
+        trunks: []
+        routes: []
+        holidays: ["2026-02-30"]
+        blocked: { cause: 0 }
+        recording: { dir: "", format: ogg, layout: quad, retention_days: 0, policies: [ {}, { called: "_[" } ] }
+        voicemail: { dir: /v, max_s: 0, boxes: [ { name: a }, { name: a, max_s: 5000 } ] }
+        """
+        do {
+            _ = try DaemonConfiguration.parse(bad, file: "m.yaml")
+            Issue.record("a broken configuration was accepted")
+        } catch {
+            let lines = error.description.split(separator: "\n").map(String.init)
+            for (fragment, place) in [("holiday \"2026-02-30\"", "m.yaml:3:"), ("blocked.cause 0", "m.yaml:4:"),
+                                      ("recording.dir must name a folder", "m.yaml:5:"), ("recording.format must be", "m.yaml:5:"),
+                                      ("recording.layout must be mono or stereo", "m.yaml:5:"),
+                                      ("recording.retention_days", "m.yaml:5:"), ("recording.policies[0]: give all", "m.yaml:5:"),
+                                      ("recording.policies[1]:", "m.yaml:5:"), ("voicemail.max_s", "m.yaml:6:"),
+                                      ("two boxes are named a", "m.yaml:6:"), ("voicemail.boxes[1].max_s", "m.yaml:6:"),
+                                      ("keep their index in the store", "m.yaml:")] {
+                let line = lines.first { $0.contains(fragment) }
+                #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing in \(lines)")")
+            }
+        }
+    }
+
     @Test("a value of the wrong type is reported where it is written")
     func typeErrorLocated() {
         let bad = """
