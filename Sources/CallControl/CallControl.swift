@@ -246,6 +246,18 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Report (once, as `.silence`) when the far end of an answered call has been silent for
+    /// `milliseconds`; sound re-arms the watch, 0 stops it.
+    public func watchSilence(_ call: CallID, milliseconds: Int) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media, let channel = manager.legs[call]?.channel else {
+                throw CallControlError("watch \(call) for silence", "no such call with a channel", cause: .invalidCallReference)
+            }
+            media.send(.watchSilence(milliseconds: Int32(clamping: milliseconds)), to: CallManager.mediaName(channel))
+        }
+    }
+
     /// Stop recording `call` (its file is closed and `.recordingClosed` follows).
     public func stopRecording(_ call: CallID) async throws(CallControlError) {
         let media = self.media

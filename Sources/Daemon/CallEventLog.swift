@@ -95,6 +95,7 @@ struct LoggedEvent: Codable, Sendable {
         case let .dtmf(id, d, _): self.event = "dtmf"; call = id.value; digit = String(d)
         case let .tone(id, t): self.event = "tone"; call = id.value; text = t
         case let .flash(id): self.event = "flash"; call = id.value
+        case let .silence(id, ms): self.event = "silence"; call = id.value; text = "\(ms) ms"
         case let .playFinished(id, _, reason): self.event = "play-finished"; call = id.value; text = "\(reason)"
         case let .channelState(b, status):
             self.event = "channel"; backend = b; channel = status.channel; text = status.availability.rawValue

@@ -25,7 +25,8 @@ final class ControlEventMapper: Sendable {
             trunk = leg.backend
             kind = "call.released"
         case let .routed(id, _, _), let .alerting(id), let .progress(id, _), let .answered(id), let .bridged(id, _),
-             let .dtmf(id, _, _), let .tone(id, _), let .flash(id), let .playFinished(id, _, _):
+             let .dtmf(id, _, _), let .tone(id, _), let .flash(id), let .playFinished(id, _, _),
+             let .silence(id, _):
             trunk = trunkOfCall.withLock { $0[id] }
             kind = "call.\(logged.event)"
         case let .channelState(backend, _):

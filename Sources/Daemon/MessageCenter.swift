@@ -194,7 +194,8 @@ final class MessageCenter: IVRMessageStore {
                 }
             }
         }
-        return IVRBoxSettings(greeting: greeting, maxMilliseconds: Int(maxSeconds * 1000))
+        let silence = configured?.silence_s ?? voicemail?.silence_s ?? 10
+        return IVRBoxSettings(greeting: greeting, maxMilliseconds: Int(maxSeconds * 1000), silenceMilliseconds: Int(silence * 1000))
     }
 
     func startMessage(_ call: CallID, box: String?, caller: String?, called: String) async throws -> Int64 {

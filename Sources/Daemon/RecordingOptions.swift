@@ -77,6 +77,7 @@ public struct RecordingOptions: Sendable, Codable, Equatable {
 ///   dir: /var/spool/pstnd/voicemail
 ///   format: wav-pcm16
 ///   max_s: 120
+///   silence_s: 10             # a message ends after this much silence (0: never)
 ///   retention_days: 60
 ///   boxes:
 ///     - { name: sales, greeting: greetings/sales.wav, max_s: 60 }
@@ -85,6 +86,8 @@ public struct VoicemailOptions: Sendable, Codable, Equatable {
     public var dir: String
     public var format: String?
     public var max_s: Double?
+    /// Silence that ends a message (10 s by default; 0: never).
+    public var silence_s: Double?
     public var retention_days: Int?
     public var boxes: [Box]?
 
@@ -94,6 +97,7 @@ public struct VoicemailOptions: Sendable, Codable, Equatable {
         /// A recorded greeting (any audio file), played instead of the flow's prompts.
         public var greeting: String?
         public var max_s: Double?
+        public var silence_s: Double?
     }
 
     func problems() -> [String] {
@@ -101,12 +105,14 @@ public struct VoicemailOptions: Sendable, Codable, Equatable {
         if dir.isEmpty { out.append("voicemail.dir must name a folder") }
         if RecordingOptions.format(format) == nil { out.append("voicemail.format must be wav-alaw, wav-mulaw, wav-pcm16 or mp3, not \(format ?? "")") }
         if let m = max_s, !(1...3600).contains(m) { out.append("voicemail.max_s must be 1-3600 seconds") }
+        if let s = silence_s, !(0...600).contains(s) { out.append("voicemail.silence_s must be 0-600 seconds") }
         if let days = retention_days, !(1...36500).contains(days) { out.append("voicemail.retention_days must be 1-36500") }
         var names: Set<String> = []
         for (i, b) in (boxes ?? []).enumerated() {
             if b.name.isEmpty { out.append("voicemail.boxes[\(i)] needs a name") }
             if !names.insert(b.name).inserted { out.append("voicemail.boxes: two boxes are named \(b.name)") }
             if let m = b.max_s, !(1...3600).contains(m) { out.append("voicemail.boxes[\(i)].max_s must be 1-3600 seconds") }
+            if let s = b.silence_s, !(0...600).contains(s) { out.append("voicemail.boxes[\(i)].silence_s must be 0-600 seconds") }
         }
         return out
     }

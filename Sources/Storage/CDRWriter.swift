@@ -40,7 +40,7 @@ enum CDRWriter {
             return
         case .alerting, .progress, .bridged, .dtmf, .tone, .flash, .playFinished:
             break
-        case .channelState, .link, .protocolError, .recordingClosed:
+        case .channelState, .link, .protocolError, .recordingClosed, .silence:
             return
         }
         try log(event, at: time, ledger, db)

@@ -83,7 +83,7 @@ struct EventLogEntry {
             (leg, kind) = (id, "tone")
         case let .flash(id):
             (leg, kind) = (id, "flash")
-        case .channelState, .link, .protocolError, .playFinished, .recordingClosed:
+        case .channelState, .link, .protocolError, .playFinished, .recordingClosed, .silence:
             return nil
         }
         self.detail = detail

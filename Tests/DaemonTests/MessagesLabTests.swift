@@ -16,6 +16,13 @@ struct MessagesLabTests {
           vm: { voicemail: sales, max_s: 20, next: saved }
           saved: { play: [message-saved], next: bye }
           bye: { hangup: 16 }
+      - name: leave-quiet
+        language: en
+        start: vm
+        nodes:
+          vm: { voicemail: support, max_s: 30, silence_s: 2, next: saved }
+          saved: { play: [message-saved], next: bye }
+          bye: { hangup: 16 }
       - name: listen
         language: en
         start: box
@@ -46,6 +53,7 @@ struct MessagesLabTests {
         routes:
           - { called: "95599", to: { app: ivr, arg: leave } }
           - { called: "95598", to: { app: ivr, arg: listen } }
+          - { called: "95597", to: { app: ivr, arg: leave-quiet } }
           - { called: "95577", to: { app: ivr, arg: talk } }
           - { called: "*", to: { reject: 1 } }
         """
@@ -140,6 +148,34 @@ struct MessagesLabTests {
         let delete = try ControlTool.run(socket: engine.controlSocket, ["voicemail", "delete", id])
         #expect(delete.status == 0 && !FileManager.default.fileExists(atPath: message["path"] as? String ?? ""), "\(delete.errors)")
         #expect(try ControlTool.run(socket: engine.controlSocket, ["voicemail", "export", "99999", exported + "2"]).status == 1)
+    }
+
+    @Test("a caller who stops talking ends the message after the set silence and hears it saved")
+    func voicemailEndsOnSilence() throws {
+        let lab = try LabInstance(lab: ControlLabTests.lab)
+        let engine = try EngineProcess(lab: lab, config: try Self.engine(lab: lab))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let said = Self.prompt("zh", "welcome")
+        let left = try Self.simulate(lab, called: "95597", steps: """
+              - { wait_answer: 10 }
+              - { listen: 6.5 }
+              - { play: \(said) }
+              - { listen: 6, record: \(lab.directory)/after.wav }
+              - { wait_release: 20 }
+        """)
+        #expect(left["failure"] == nil, "\(left)\n\(engine.log)")
+        let saved = PromptMatcher.find(PromptMatcher.samples(Self.prompt("en", "message-saved")),
+                                       in: PromptMatcher.samples(lab.directory + "/after.wav"))
+        #expect((saved?.correlation ?? 0) > 0.8, "the caller hears the message saved: \(String(describing: saved))")
+        let savedAt = Double(saved?.offset ?? 0) / 8000
+        #expect(savedAt > 1.5 && savedAt < 3.5, "about 2 s of silence after speaking: \(savedAt) s")
+        let message = try #require(try Self.closedRecordings(engine, kind: "voicemail", count: 1).first, "\(engine.log)")
+        #expect(message["box"] as? String == "support")
+        let seconds = message["seconds"] as? Double ?? 0
+        #expect(seconds > 3.5 && seconds < 8, "the message holds the speech and the silence that ended it: \(seconds) s")
+        let step = engine.events().first { $0["event"] as? String == "ivr-step" && $0["node"] as? String == "vm" && $0["input"] != nil }
+        #expect((step?["input"] as? String)?.hasSuffix("ended by silence") == true, "\(String(describing: step))")
     }
 
     @Test("a call recorded by policy keeps the caller on the left and the engine's prompt on the right, linked to its CDR")

@@ -46,7 +46,8 @@ public enum IVRAction: Sendable, Equatable {
     case goto(String)
 }
 
-/// A `voicemail` or `record` node.
+/// A `voicemail` or `record` node: the message ends on `#`, after the set silence, at the
+/// length limit, or when the caller hangs up.
 public struct IVRMessage: Sendable, Equatable {
     /// The box (may use `{variable}`); nil for a `record` node.
     public var box: String?
@@ -55,6 +56,8 @@ public struct IVRMessage: Sendable, Equatable {
     public var beep: Bool
     /// Longest message; 0: the box's setting.
     public var maxMilliseconds: Int
+    /// Silence that ends the message; nil: the box's setting, 0: never.
+    public var silenceMilliseconds: Int?
     /// The variable that gets the stored recording's id.
     public var variable: String?
     public var next: String

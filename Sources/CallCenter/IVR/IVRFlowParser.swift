@@ -307,7 +307,7 @@ struct NodeReader {
             return .http(IVRHTTPLookup(url: url, method: method, body: body, timeoutMilliseconds: timeout,
                                        variable: variable, next: next, onError: onError))
         case "voicemail", "record":
-            allowOnly([kind, "greeting", "beep", "max_s", "into", "next"])
+            allowOnly([kind, "greeting", "beep", "max_s", "silence_s", "into", "next"])
             let box: String?
             let greeting: [String]
             if kind == "voicemail" {
@@ -320,10 +320,16 @@ struct NodeReader {
                 if yaml["greeting"] != nil { problem(yaml["greeting"], "a record node's prompts are its own list") }
             }
             let maxMilliseconds = yaml["max_s"] == nil ? 0 : milliseconds("max_s", default: 120_000)
+            var silence: Int?
+            if let value = yaml["silence_s"] {
+                if let s = value.float ?? value.int.map(Double.init), s >= 0, s <= 600 { silence = Int(s * 1000) } else {
+                    problem(value, "silence_s must be a number of seconds from 0 (never) to 600")
+                }
+            }
             let variable = string("into", required: false)
             return string("next").map {
                 .message(IVRMessage(box: box, prompts: greeting, beep: yaml["beep"]?.bool ?? true,
-                                    maxMilliseconds: maxMilliseconds, variable: variable, next: $0))
+                                    maxMilliseconds: maxMilliseconds, silenceMilliseconds: silence, variable: variable, next: $0))
             }
         case "mailbox":
             allowOnly(["mailbox", "next"])

@@ -22,10 +22,13 @@ public struct IVRBoxSettings: Sendable {
     public var greeting: [Prompt]?
     /// Longest message.
     public var maxMilliseconds: Int
+    /// Silence after which the message ends (0: only `#`, the limit or hang-up end it).
+    public var silenceMilliseconds: Int
 
-    public init(greeting: [Prompt]? = nil, maxMilliseconds: Int = 120_000) {
+    public init(greeting: [Prompt]? = nil, maxMilliseconds: Int = 120_000, silenceMilliseconds: Int = 10_000) {
         self.greeting = greeting
         self.maxMilliseconds = maxMilliseconds
+        self.silenceMilliseconds = silenceMilliseconds
     }
 }
 

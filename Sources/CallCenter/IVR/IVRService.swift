@@ -60,7 +60,7 @@ public final class IVRService: Sendable {
     public func deliver(_ event: CallEvent) {
         let id: CallID
         switch event {
-        case let .dtmf(call, _, _), let .playFinished(call, _, _): id = call
+        case let .dtmf(call, _, _), let .playFinished(call, _, _), let .silence(call, _): id = call
         case let .released(leg): id = leg.id
         default: return
         }

@@ -263,14 +263,28 @@ struct IVRSession {
         if let variable = m.variable { variables[variable] = String(id) }
         let limit = ContinuousClock.now + .milliseconds(m.maxMilliseconds > 0 ? m.maxMilliseconds : settings.maxMilliseconds)
         let started = ContinuousClock.now
-        while !gone, ContinuousClock.now < limit {
-            let left = limit - .now
-            let wait = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
-            guard let key = await nextKey(within: max(1, wait)) else { continue }
-            if key == "#" { break }
+        let silence = m.silenceMilliseconds ?? settings.silenceMilliseconds
+        if silence > 0 { try? await calls.watchSilence(call, milliseconds: silence) }
+        var ending = "time limit"
+        waiting: while !gone, ContinuousClock.now < limit {
+            guard let event = await inbox.next(timeout: limit - .now) else { continue }
+            switch event {
+            case .dtmf(_, "#", _):
+                ending = "#"
+                break waiting
+            case .silence:
+                ending = "silence"
+                break waiting
+            case .released:
+                gone = true
+                ending = "hang-up"
+            default:
+                continue
+            }
         }
+        if silence > 0, !gone { try? await calls.watchSilence(call, milliseconds: 0) }
         let seconds = Double((ContinuousClock.now - started).components.seconds)
-        step(node, input: "recorded \(id)\(gone ? " until hang-up" : "") \(Int(seconds)) s")
+        step(node, input: "recorded \(id), \(Int(seconds)) s, ended by \(ending)")
         if gone { return nil }
         await messages.stopMessage(call)
         return m.next

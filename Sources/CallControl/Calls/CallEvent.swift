@@ -21,6 +21,8 @@ public enum CallEvent: Sendable, Equatable {
     /// A tone detected on an answered leg (fax CNG/CED, busy, SIT...).
     case tone(CallID, String)
     case flash(CallID)
+    /// The far end has been silent as long as `watchSilence` asked.
+    case silence(CallID, milliseconds: Int)
     /// Prompts played with `CallControl.play` ended: played out, stopped, or cut by a key.
     case playFinished(CallID, id: Int32, reason: PlayEnd)
     /// A recording started with `CallControl.record` is closed (the call ended, it was stopped

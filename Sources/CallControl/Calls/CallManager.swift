@@ -326,6 +326,8 @@ final class CallManager {
             emit(.dtmf(leg.id, digit: Character(Unicode.Scalar(digit)), milliseconds: Int(ms)))
         case let .playFinished(id, _, reason):
             emit(.playFinished(leg.id, id: id, reason: reason))
+        case let .silence(ms):
+            emit(.silence(leg.id, milliseconds: Int(ms)))
         case let .faxTone(tone):
             emit(.tone(leg.id, "\(tone)"))
         case let .callProgress(tone):

@@ -59,6 +59,7 @@ final class MediaChannel {
     var tone: LoopReference<ToneRequest>?
     var recording: LoopReference<RecordingSession>?
     var sendingDigits = false
+    var silenceWatch = SilenceWatch()
     /// The conference joined (index into the group's pool) and the slot there, or -1.
     var conference: Int32 = -1
     var conferenceSlot = -1
@@ -120,6 +121,7 @@ final class MediaChannel {
         stalledPasses = 0
         echoCanceller.reset()
         echoCanceller.isEnabled = echoCancellerWanted
+        silenceWatch.arm(milliseconds: 0)
         history.update(repeating: 0, count: historyMask + 1)
         receivedPosition = 0
         sentPosition = 0
@@ -153,6 +155,9 @@ final class MediaChannel {
                               output: UnsafeMutableBufferPointer(start: clean, count: n))
         if receiveGain != 1 { Self.applyGain(receiveGain, clean, n) }
         let audio = UnsafeBufferPointer(start: UnsafePointer(clean), count: n)
+        if silenceWatch.isArmed, silenceWatch.feed(audio) {
+            events.post(slot, .silence(milliseconds: Int32(clamping: silenceWatch.limit / 8)))
+        }
         if detectors.contains(.dtmf) {
             dtmf.process(audio)
             while let e = dtmf.nextEvent() { report(e, events) }

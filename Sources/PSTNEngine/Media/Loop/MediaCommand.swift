@@ -65,6 +65,8 @@ public struct MediaCommand: BitwiseCopyable, Sendable {
         /// Gains in tenths of a dB, applied to received and sent audio.
         case gain(receiveTenthsDB: Int16, transmitTenthsDB: Int16)
         case echoCanceller(on: Bool)
+        /// Report (once) when the received audio has been silent this long; 0 stops watching.
+        case watchSilence(milliseconds: Int32)
     }
 
     /// The channel's slot in its group (its index in the group's configuration).

@@ -16,6 +16,8 @@ public struct MediaEvent: BitwiseCopyable, Sendable, Equatable {
         case toneFinished(id: Int32)
         /// The recording has no more audio coming; the writer closes the file (`RecordingClosed`).
         case recordingFinished(id: Int32, droppedSamples: Int32)
+        /// The received audio has been silent for the length `watchSilence` asked for.
+        case silence(milliseconds: Int32)
         /// The loop missed its deadline; `total` misses so far on this thread.
         case deadlineMissed(total: Int32)
         /// A command could not be carried out.

@@ -58,6 +58,8 @@ extension MediaGroup {
         case let .echoCanceller(on):
             ch.echoCancellerWanted = on
             ch.echoCanceller.isEnabled = on
+        case let .watchSilence(milliseconds):
+            ch.silenceWatch.arm(milliseconds: Int(milliseconds))
         }
     }
 
