@@ -36,7 +36,7 @@ echo "== Replugging it"
 "$BIN/dahdi-emu" fault --control "$LAB/lab.sock" replug e1-1
 "$BIN/pstn-hwinfo" --dahdi "$LAB/dahdi" --summary | grep -E "^span (1|5):"
 echo
-fill() { sed -e "s|DAHDI|$LAB/dahdi|" -e "s|EVENTS|$LAB/events.jsonl|" -e "s|STORE|$LAB/store.sqlite|" -e "s|SOCKET|$LAB/control.sock|" -e "s|REPO|$PWD|g" "$1"; }
+fill() { sed -e "s|LABDIR|$LAB|g" -e "s|DAHDI|$LAB/dahdi|" -e "s|EVENTS|$LAB/events.jsonl|" -e "s|STORE|$LAB/store.sqlite|" -e "s|SOCKET|$LAB/control.sock|" -e "s|REPO|$PWD|g" "$1"; }
 echo "== pstnd on the engine's PRI spans, its SS7 link, FXO lines and FXS desks (labs/demo-pstnd.yaml)"
 fill labs/demo-pstnd.yaml > "$LAB/pstnd.yaml"
 "$BIN/pstnd" --check --config "$LAB/pstnd.yaml"
@@ -60,10 +60,13 @@ for c in r.get("answeredFromEngine", []):
 PY
 echo
 sleep 2
-echo "== The IVR steps of the English caller (95566): keys and digits it entered"
+echo "== The IVR steps callers took (95566 in English, 95555 leaving a message): keys, digits, messages"
 grep '"ivr-step"' "$LAB/events.jsonl" | python3 -c 'import json,sys; [print("  node", e["node"], "input", e.get("input")) for e in map(json.loads, sys.stdin)]'
 echo "== The engine's records of them (pstnctl cdr)"
 "$BIN/pstnctl" cdr --limit 12
+echo "== The voicemail left on 95555 (pstnctl voicemail list) and the hotline's recorded calls (pstnctl recordings list)"
+"$BIN/pstnctl" voicemail list
+"$BIN/pstnctl" recordings list --kind call
 if [ "${1:-}" = "--once" ]; then exit 0; fi
 fill labs/demo-trickle.yaml > "$LAB/trickle.yaml"
 "$BIN/pstn-sim" --scenario "$LAB/trickle.yaml" --report "$LAB/trickle.json" >"$LAB/trickle.log" 2>&1 &

@@ -61,7 +61,7 @@ enum Export {
         }
     }
 
-    static let columns = ["id", "kind", "box", "call", "calling", "called", "seconds", "state", "path"]
+    static let columns = ["id", "kind", "box", "call_id", "calling", "called", "started_at", "seconds", "state", "path"]
 }
 
 /// `pstnctl recordings`: recorded calls and messages.

@@ -6,7 +6,12 @@ enum Table {
     /// Rows of objects under the given columns, aligned; "(none)" when empty.
     static func rows(_ value: JSONValue, columns: [String]) -> String {
         guard case let .array(items) = value, !items.isEmpty else { return "(none)" }
-        let cells = items.map { item in columns.map { text(item[$0]) } }
+        let cells = items.map { item in
+            columns.map { column in
+                if column.hasSuffix("_at"), let seconds = item[column]?.numberValue { return time(seconds) }
+                return text(item[column])
+            }
+        }
         return render(header: columns.map { $0.uppercased().replacingOccurrences(of: "_", with: " ") }, cells)
     }
 
