@@ -280,15 +280,19 @@ public final class CallControl: Sendable {
 
     /// Hand an answered call to a new leg on `group` (a station group, or a trunk group with the
     /// number to call): the caller's number goes with it, the two are bridged when it answers,
-    /// and either end's release ends the other. Returns the new leg.
-    public func connect(_ call: CallID, to group: String, called: PartyNumber) async throws(CallControlError) -> CallID {
+    /// and either end's release ends the other. `channel` rings exactly that channel (an agent's
+    /// phone). An `offer` (a queue ringing an agent) that ends before it is answered leaves the
+    /// caller up. Returns the new leg.
+    public func connect(_ call: CallID, to group: String, called: PartyNumber, channel: Int? = nil,
+                        offer: Bool = false) async throws(CallControlError) -> CallID {
         try await onLoop { context, manager throws(CallControlError) in
             guard let leg = manager.legs[call] else {
                 throw CallControlError("connect \(call) to \(group)", "no such call", cause: .invalidCallReference)
             }
             var setup = CallSetup(calling: leg.setup.calling, called: called, callingName: leg.setup.callingName)
             setup.numberComplete = true
-            return try manager.connect(context, call, group: group, setup: setup)
+            if let channel { setup.channel = ChannelSelection(channel: channel, exclusive: true) }
+            return try manager.connect(context, call, group: group, setup: setup, offer: offer)
         }
     }
 }

@@ -26,8 +26,13 @@ public final class Daemon: Sendable {
     private let eventLog: CallEventLog
     private let releasedCalls = ReleasedCalls()
     private let recorder: CDRRecorder?
+    var storeRecorder: CDRRecorder? { recorder }
+    var currentPrompts: PromptLibrary? { prompts.withLock { $0 } }
+    var currentIVR: IVRService? { ivrService.withLock { $0 } }
     private let accepting = Atomic<Bool>(true)
     private let ivrService = Mutex<IVRService?>(nil)
+    /// The ACD, once running; nil without `acd:`.
+    let acdService = Mutex<ACDService?>(nil)
     /// The IVR's prompts (every language), loaded at start and on reload; nil without `ivr:`.
     private let prompts: Mutex<PromptLibrary?>
     /// The applications' settings; a reload replaces them for calls that arrive afterwards.
@@ -138,8 +143,21 @@ public final class Daemon: Sendable {
         }
         defer { retention?.cancel() }
         let recorder = self.recorder
+        let acd = makeACD(server: server)
+        acdService.withLock { $0 = acd }
+        let acdRun = acd.map { service in Task { await service.run() } }
+        defer {
+            acd?.stop()
+            acdRun?.cancel()
+        }
+        var toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?
+        if let acd {
+            toQueue = { @Sendable call, queue, priority, variables in
+                acd.enter(call, queue: queue, caller: variables["caller"], called: variables["called"] ?? "", priority: priority)
+            }
+        }
         let ivr = prompts.withLock { $0 }.map { library in
-            IVRService(flows: resolved.flows, prompts: library, calls: calls, messages: messages, onStep: { step in
+            IVRService(flows: resolved.flows, prompts: library, calls: calls, messages: messages, toQueue: toQueue, onStep: { step in
                 eventLog.write(step: step)
                 recorder?.record(step: IVRStepRecord(call: CallID(step.call), flow: step.flow, node: step.node,
                                                      input: step.input, at: WallTime(secondsSince1970: step.time)))
@@ -152,6 +170,7 @@ public final class Daemon: Sendable {
             eventLog.write(event)
             metrics.record(event)
             ivr?.deliver(event)
+            acd?.deliver(event)
             if let server, let published = published.map(event) { server.publish(published) }
             switch event {
             case let .routed(id, .application(name: "ivr", flow), _):
@@ -165,6 +184,15 @@ public final class Daemon: Sendable {
                 // The settings in force when the call arrives (a reload changes them for new calls).
                 let answer = AnswerApplication(settings: self.applications.withLock { $0.answer ?? AnswerSettings() }, calls: calls)
                 Task { await answer.take(id, argument: argument) { await released.contains(id) } }
+            case let .routed(id, .application(name: "queue", argument), _):
+                let (queue, priority) = Self.queueTarget(argument)
+                if let acd {
+                    let leg = try? await calls.calls().first { $0.id == id }
+                    acd.enter(id, queue: queue, caller: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "",
+                              priority: priority)
+                } else {
+                    try? await calls.release(id, cause: .serviceNotAvailable)
+                }
             case let .routed(id, .application(name: "blocked", _), _):
                 let options = resolved.configuration.blocked ?? BlockedOptions()
                 let library = prompts.withLock { $0 }

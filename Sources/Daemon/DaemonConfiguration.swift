@@ -57,6 +57,8 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var recording: RecordingOptions?
     /// Voicemail boxes and messages; needs `store`.
     public var voicemail: VoicemailOptions?
+    /// Queues and agents.
+    public var acd: ACDOptions?
 
     /// The IVR's files.
     public struct IVROptions: Sendable, Codable, Equatable {
@@ -224,8 +226,13 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             switch route.destination {
             case let .trunkGroup(g, _) where groups[g] == nil: problems.add(at, "\(route.origin): unknown trunk group \(g)")
             case let .station(g) where groups[g] == nil: problems.add(at, "\(route.origin): unknown station group \(g)")
-            case let .application(name, _) where !["answer", "ivr"].contains(name):
-                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr)")
+            case let .application(name, _) where !["answer", "ivr", "queue"].contains(name):
+                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr, queue)")
+            case let .application("queue", arg):
+                let queue = arg?.split(separator: ",").first.map(String.init) ?? ""
+                if c.acd?.queues.contains(where: { $0.name == queue }) != true {
+                    problems.add(at, "\(route.origin): no ACD queue \(queue.isEmpty ? "(none named: give arg)" : queue)")
+                }
             case let .application("ivr", flow) where !flows.contains(where: { $0.name == flow }):
                 problems.add(at, "\(route.origin): no IVR flow \(flow ?? "(none named: give arg)")")
             default: break
@@ -261,6 +268,16 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             }
             if let n = control.max_queued_bytes, !(4096...1_073_741_824).contains(n) {
                 problems.add(["control", "max_queued_bytes"], "control.max_queued_bytes must be 4096-1073741824")
+            }
+        }
+        if let acd = c.acd {
+            problems.add(["acd"], acd.problems(trunks: c.trunks, groups: Set(groups.keys), flows: Set(flows.map(\.name))))
+        }
+        for flow in flows {
+            for node in flow.nodes.values {
+                if case let .transfer(t) = node.action, let queue = t.queue, c.acd?.queues.contains(where: { $0.name == queue }) != true {
+                    problems.addLocated(["\(flow.file):\(node.line): flow \(flow.name), node \(node.name): no ACD queue \(queue)"])
+                }
             }
         }
         if let r = c.recording { problems.add(["recording"], r.problems()) }

@@ -10,7 +10,9 @@ import Storage
 struct DaemonControl: ControlHandler {
     let daemon: Daemon
 
-    var commands: [String: ControlCommand] { Self.coreCommands.merging(Self.messageCommands) { a, _ in a } }
+    var commands: [String: ControlCommand] {
+        Self.coreCommands.merging(Self.messageCommands) { a, _ in a }.merging(Self.acdCommands) { a, _ in a }
+    }
 
     static let coreCommands: [String: ControlCommand] = [
         "status": ControlCommand(.operator, "the daemon: version, uptime, trunks, calls, media, store"),
@@ -103,6 +105,7 @@ struct DaemonControl: ControlHandler {
             return .object(["text": .string(daemon.metricsText())])
         default:
             if Self.messageCommands[request.command] != nil { return try await answerMessages(request, from: client) }
+            if Self.acdCommands[request.command] != nil { return try await answerACD(request, from: client) }
             throw ControlFailure(id: .null, code: .unknownCommand, message: "no command \(request.command)")
         }
     }

@@ -32,6 +32,16 @@ public final class CDRRecorder: Sendable {
         pending.add(.ivrStep(step))
     }
 
+    /// Queues a line of the ACD's queue log.
+    public func record(queueLog entry: QueueLogRecord) {
+        pending.add(.queueLog(entry))
+    }
+
+    /// Queues an agent's state change.
+    public func record(agentLog entry: AgentLogRecord) {
+        pending.add(.agentLog(entry))
+    }
+
     /// Returns once every event recorded before the call is written (or has failed).
     public func flush() async {
         await withCheckedContinuation { continuation in
@@ -77,6 +87,8 @@ public final class CDRRecorder: Sendable {
                     switch item {
                     case let .event(event, time): try CDRWriter.apply(event, at: time, to: &ledger, db)
                     case let .ivrStep(step): try CDRWriter.insert(step, ledger, db)
+                    case let .queueLog(entry): try CDRWriter.insert(entry, ledger, db)
+                    case let .agentLog(entry): try CDRWriter.insert(entry, ledger, db)
                     case .barrier: break
                     }
                     return .commit
@@ -93,6 +105,8 @@ public final class CDRRecorder: Sendable {
         switch item {
         case let .event(event, _): name(of: event)
         case let .ivrStep(step): "IVR step \(step.flow)/\(step.node) of \(step.call)"
+        case let .queueLog(entry): "queue log \(entry.event) of \(entry.call) in \(entry.queue)"
+        case let .agentLog(entry): "agent \(entry.agent) becoming \(entry.to)"
         case .barrier: "barrier"
         }
     }

@@ -7,6 +7,8 @@ final class PendingEvents: Sendable {
     enum Item: Sendable {
         case event(CallEvent, at: WallTime)
         case ivrStep(IVRStepRecord)
+        case queueLog(QueueLogRecord)
+        case agentLog(AgentLogRecord)
         /// Resumed once everything queued before it is written.
         case barrier(CheckedContinuation<Void, Never>)
     }

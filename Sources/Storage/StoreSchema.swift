@@ -113,6 +113,37 @@ enum StoreSchema {
                 CREATE INDEX recordings_open ON recordings(state) WHERE state = 'recording';
                 """)
         }
+        migrator.registerMigration("v3: queue log and agent state log") { db in
+            try db.execute(sql: """
+                CREATE TABLE queue_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_id INTEGER REFERENCES calls(id),
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    call_ref INTEGER NOT NULL,
+                    queue TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    agent TEXT,
+                    position INTEGER,
+                    wait_s REAL,
+                    detail TEXT,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX queue_log_queue ON queue_log(queue, at);
+                CREATE INDEX queue_log_agent ON queue_log(agent, at) WHERE agent IS NOT NULL;
+                CREATE TABLE agent_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    agent TEXT NOT NULL,
+                    agent_group TEXT NOT NULL,
+                    from_state TEXT NOT NULL,
+                    to_state TEXT NOT NULL,
+                    reason TEXT,
+                    station TEXT,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX agent_log_agent ON agent_log(agent, at);
+                """)
+        }
         return migrator
     }
 }

@@ -121,8 +121,12 @@ public struct IVRAssignment: Sendable, Equatable {
     public var value: String
 }
 
-/// Where a `transfer` node sends the caller: a station group, or a number on a trunk group.
+/// Where a `transfer` node sends the caller: an ACD queue, a station group, or a number on a
+/// trunk group.
 public struct IVRTransfer: Sendable, Equatable {
+    public var queue: String?
+    /// The caller's priority in the queue (VIP flows).
+    public var priority: Int
     public var station: String?
     public var trunkGroup: String?
     public var number: String?

@@ -271,11 +271,13 @@ struct NodeReader {
         case "transfer":
             allowOnly(["transfer", "prompts"])
             let t = yaml["transfer"]
-            let transfer = IVRTransfer(station: t?["station"]?.string, trunkGroup: t?["trunk_group"]?.string,
+            let transfer = IVRTransfer(queue: t?["queue"]?.string, priority: t?["priority"]?.int ?? 0,
+                                       station: t?["station"]?.string, trunkGroup: t?["trunk_group"]?.string,
                                        number: t?["number"]?.string ?? t?["number"]?.int.map(String.init), prompts: prompts("prompts"))
-            if (transfer.station == nil) == (transfer.trunkGroup == nil) {
-                problem(t, "transfer names a station group, or a trunk group with a number")
+            if [transfer.queue, transfer.station, transfer.trunkGroup].compactMap({ $0 }).count != 1 {
+                problem(t, "transfer names a queue, a station group, or a trunk group with a number")
             }
+            if let p = t?["priority"], !(0...9).contains(p.int ?? -1) { problem(p, "priority is 0-9") }
             if transfer.trunkGroup != nil, transfer.number == nil { problem(t, "a transfer to a trunk group needs a number") }
             return .transfer(transfer)
         case "http":

@@ -10,14 +10,17 @@ public final class IVRService: Sendable {
     private let state: Mutex<(flows: [String: IVRFlow], prompts: PromptLibrary)>
     private let inboxes = Mutex<[CallID: CallInbox]>([:])
     private let messages: (any IVRMessageStore)?
+    private let toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?
     private let onStep: @Sendable (IVRStep) -> Void
     private let onProblem: @Sendable (String) -> Void
 
     public init(flows: [IVRFlow], prompts: PromptLibrary, calls: CallControl, messages: (any IVRMessageStore)? = nil,
+                toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)? = nil,
                 onStep: @escaping @Sendable (IVRStep) -> Void = { _ in },
                 onProblem: @escaping @Sendable (String) -> Void = { _ in }) {
         self.calls = calls
         self.messages = messages
+        self.toQueue = toQueue
         state = Mutex((Dictionary(flows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), prompts))
         self.onStep = onStep
         self.onProblem = onProblem
@@ -48,7 +51,7 @@ public final class IVRService: Sendable {
         let inbox = CallInbox()
         inboxes.withLock { $0[call] = inbox }
         var session = IVRSession(call: call, flow: flow, prompts: prompts, calls: calls, inbox: inbox,
-                                 messages: messages, variables: ["caller": caller ?? "", "called": called], onStep: onStep, onProblem: onProblem)
+                                 messages: messages, toQueue: toQueue, variables: ["caller": caller ?? "", "called": called], onStep: onStep, onProblem: onProblem)
         Task {
             await session.run()
             _ = self.inboxes.withLock { $0.removeValue(forKey: call) }

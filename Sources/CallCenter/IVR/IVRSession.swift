@@ -11,6 +11,8 @@ struct IVRSession {
     let calls: CallControl
     let inbox: CallInbox
     let messages: (any IVRMessageStore)?
+    /// Hands the caller to an ACD queue (call, queue, priority, variables).
+    let toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?
     var variables: [String: String]
     let onStep: @Sendable (IVRStep) -> Void
     let onProblem: @Sendable (String) -> Void
@@ -22,7 +24,8 @@ struct IVRSession {
     private var gone = false
 
     init(call: CallID, flow: IVRFlow, prompts: PromptLibrary, calls: CallControl, inbox: CallInbox,
-         messages: (any IVRMessageStore)?, variables: [String: String], onStep: @escaping @Sendable (IVRStep) -> Void,
+         messages: (any IVRMessageStore)?, toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?,
+         variables: [String: String], onStep: @escaping @Sendable (IVRStep) -> Void,
          onProblem: @escaping @Sendable (String) -> Void) {
         self.call = call
         self.flow = flow
@@ -30,6 +33,7 @@ struct IVRSession {
         self.calls = calls
         self.inbox = inbox
         self.messages = messages
+        self.toQueue = toQueue
         self.variables = variables
         self.onStep = onStep
         self.onProblem = onProblem
@@ -93,6 +97,15 @@ struct IVRSession {
             step(node)
             _ = await play(t.prompts, bargeIn: false)
             guard !gone else { return nil }
+            if let queue = t.queue {
+                guard let toQueue else {
+                    onProblem("\(call): flow \(flow.name) node \(node.name): no ACD to take the caller to queue \(queue)")
+                    await hangUp(.serviceNotAvailable)
+                    return nil
+                }
+                toQueue(call, queue, t.priority, variables)
+                return nil
+            }
             let group = t.station ?? t.trunkGroup ?? ""
             do {
                 _ = try await calls.connect(call, to: group, called: PartyNumber(substitute(t.number ?? "")))

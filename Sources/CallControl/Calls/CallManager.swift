@@ -7,6 +7,9 @@ final class CallManager {
     private(set) var legs: [CallID: CallLeg] = [:]
     /// Leg -> the leg it is (or will be) bridged to.
     private var partners: [CallID: CallID] = [:]
+    /// Outbound legs offered to an agent for an answered call: if one ends before it is answered,
+    /// the caller stays (the queue offers the call again).
+    private var offers: Set<CallID> = []
     private var bridges: [CallID: Int32] = [:]
     private var digitTimers: [CallID: Int] = [:]
     private var huntPosition: [String: Int] = [:]
@@ -83,6 +86,7 @@ final class CallManager {
             emit(.progress(id, inbandAudio: inband))
         case let .answered(id):
             guard transition(id, "answered", { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }) else { return }
+            offers.remove(id)
             startMedia(id)
             emit(.answered(id))
             if let partner = partners[id], let other = legs[partner] {
@@ -106,8 +110,9 @@ final class CallManager {
             if let partner = partners.removeValue(forKey: id) {
                 partners[partner] = nil
                 releaseConference(id, partner)
-                release(context, partner, cause: cause)
+                if offers.remove(id) == nil { release(context, partner, cause: cause) }
             }
+            offers.remove(id)
         case let .flash(id):
             emit(.flash(id))
         case let .digit(id, d):
@@ -201,7 +206,8 @@ final class CallManager {
 
     /// Place a leg on `group` for the answered call `id` and bridge the two when it answers
     /// (an application hands its caller on); either leg's end ends the other.
-    func connect(_ context: SignallingContext, _ id: CallID, group: String, setup: CallSetup) throws(CallControlError) -> CallID {
+    func connect(_ context: SignallingContext, _ id: CallID, group: String, setup: CallSetup,
+                 offer: Bool = false) throws(CallControlError) -> CallID {
         guard let leg = legs[id], leg.state < .releasing else {
             throw CallControlError("connect \(id) to \(group)", "no such call", cause: .invalidCallReference)
         }
@@ -211,6 +217,7 @@ final class CallManager {
         return try place(context, group: group, setup: setup, for: id) { out in
             self.partners[id] = out
             self.partners[out] = id
+            if offer { self.offers.insert(out) }
         }
     }
 
@@ -264,6 +271,8 @@ final class CallManager {
 
     func answer(_ context: SignallingContext, _ id: CallID) throws(CallControlError) {
         guard let leg = legs[id] else { throw CallControlError("answer \(id)", "no such call", cause: .invalidCallReference) }
+        // An application handing an answered caller to another (a queue to an IVR flow) answers again: nothing to do.
+        if leg.direction == .inbound, leg.state == .answered { return }
         guard leg.direction == .inbound, leg.state < .answered else {
             throw CallControlError("answer \(id)", "the call is \(leg.state.rawValue)", cause: .messageNotCompatibleWithCallState)
         }

@@ -1,0 +1,474 @@
+import CallControl
+import PSTNEngine
+
+/// The automatic call distributor: callers wait in queues with music on hold and position
+/// announcements, and each is offered to a free agent chosen by the queue's strategy. An agent's
+/// phone rings (an FXS port, or an external number); answered, the two are bridged; unanswered
+/// within the ring time, the caller goes back to the head of the queue and the agent is paused.
+/// After the call the agent does wrap-up, then is ready again. Limits send callers elsewhere.
+///
+/// Call events and queue entries arrive through `deliver` and are handled one at a time, in
+/// order, by `run`; agent commands (login, ready, pause, logout) are the actor's methods.
+public actor ACDService {
+    /// What the ACD reports: queue log entries, agent state changes, screen pops.
+    public enum Report: Sendable {
+        case queue(QueueLogEntry)
+        case agent(AgentStateChange)
+        /// A call offered to an agent, with what is known of the caller (for a desktop or CRM).
+        case offered(ScreenPop)
+    }
+
+    enum Input: Sendable {
+        case event(CallEvent)
+        case enter(CallID, queue: String, caller: String?, called: String, priority: Int)
+        case ringTimeout(leg: CallID)
+        case wrapUpOver(agent: String, serial: Int)
+        case maxWait(CallID, serial: Int)
+        case announce(CallID, serial: Int)
+    }
+
+    struct AgentRuntime {
+        var record: AgentRecord
+        var order: Int
+        var state: AgentState = .loggedOut
+        var since: Double = 0
+        var station: AgentStation?
+        var loggedInAt: Double = 0
+        var idleSince: Double = 0
+        var callsAnswered = 0
+        /// Bumped on every state change: a timer for an older state does nothing.
+        var serial = 0
+        /// The agent leg ringing or connected, and its caller.
+        var leg: CallID?
+        var caller: CallID?
+        var queue: String?
+    }
+
+    struct CallerRuntime {
+        var waiting: WaitingCaller
+        var queue: String
+        /// The agent leg ringing for this caller.
+        var offer: CallID?
+        var agent: String?
+        var connected = false
+        var serial = 0
+        var announcing = false
+    }
+
+    struct QueueRuntime {
+        var settings: QueueSettings
+        var lastOffered: Int?
+    }
+
+    private let calls: CallControl
+    private let prompts: @Sendable () -> PromptLibrary?
+    private let report: @Sendable (Report) -> Void
+    private let toFlow: @Sendable (CallID, String) -> Void
+    private let clockOrigin = ContinuousClock.now
+    private let inputs: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
+    private var queues: [String: QueueRuntime]
+    private var agents: [String: AgentRuntime]
+    private var callers: [CallID: CallerRuntime] = [:]
+    /// Agent legs ringing or connected -> the agent.
+    private var agentLegs: [CallID: String] = [:]
+    private let random: @Sendable () -> Double
+
+    /// `toFlow` hands a caller to an IVR flow (an overflow to voicemail or a message).
+    public init(queues: [QueueSettings], agents: [AgentRecord], calls: CallControl,
+                prompts: @escaping @Sendable () -> PromptLibrary?, report: @escaping @Sendable (Report) -> Void,
+                toFlow: @escaping @Sendable (CallID, String) -> Void,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.calls = calls
+        self.prompts = prompts
+        self.report = report
+        self.toFlow = toFlow
+        self.random = random
+        self.queues = Dictionary(queues.map { ($0.name, QueueRuntime(settings: $0)) }, uniquingKeysWith: { a, _ in a })
+        self.agents = Dictionary(agents.enumerated().map { ($1.id, AgentRuntime(record: $1, order: $0)) },
+                                 uniquingKeysWith: { a, _ in a })
+        (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
+    }
+
+    // MARK: Feeding it
+
+    /// Hand over a call event (from the daemon's event loop; never waits).
+    public nonisolated func deliver(_ event: CallEvent) {
+        switch event {
+        case .answered, .released, .playFinished, .dtmf: continuation.yield(.event(event))
+        default: break
+        }
+    }
+
+    /// Put a call in a queue (it is answered if it is not yet). `priority`: higher first.
+    public nonisolated func enter(_ call: CallID, queue: String, caller: String?, called: String, priority: Int = 0) {
+        continuation.yield(.enter(call, queue: queue, caller: caller, called: called, priority: priority))
+    }
+
+    /// Handle what arrives, in order, until `stop`.
+    public func run() async {
+        for await input in inputs { await handle(input) }
+    }
+
+    public nonisolated func stop() { continuation.finish() }
+
+    var now: Double {
+        let d = ContinuousClock.now - clockOrigin
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    private func after(_ milliseconds: Int, _ input: Input) {
+        let continuation = self.continuation
+        Task {
+            try? await Task.sleep(for: .milliseconds(milliseconds))
+            continuation.yield(input)
+        }
+    }
+
+    private func handle(_ input: Input) async {
+        switch input {
+        case let .enter(call, queue, caller, called, priority):
+            await enter(call, queue: queue, caller: caller, called: called, priority: priority)
+        case let .event(event):
+            await handle(event)
+        case let .ringTimeout(leg):
+            if let agent = agentLegs[leg], agents[agent]?.state == .ringing {
+                try? await calls.release(leg, cause: .noAnswer)
+            }
+        case let .wrapUpOver(agent, serial):
+            if let a = agents[agent], a.serial == serial, a.state == .wrapUp {
+                setState(agent, .ready)
+                await dispatch()
+            }
+        case let .maxWait(call, serial):
+            if let c = callers[call], c.serial == serial, !c.connected, c.offer == nil,
+               let q = queues[c.queue]?.settings {
+                await overflow(call, q.onMaxWait, reason: "max wait")
+            }
+        case let .announce(call, serial):
+            await announce(call, serial: serial)
+        }
+    }
+
+    // MARK: Callers
+
+    private func enter(_ call: CallID, queue name: String, caller: String?, called: String, priority: Int) async {
+        guard let q = queues[name]?.settings else {
+            try? await calls.release(call, cause: .serviceNotAvailable)
+            return
+        }
+        let waitingCount = callers.values.filter { $0.queue == name && !$0.connected }.count
+        var entry = callers[call]?.waiting ?? WaitingCaller(call: call.value, caller: caller, called: called,
+                                                             priority: priority, enteredAt: now)
+        if let caller, q.vipNumbers.contains(caller) { entry.priority = max(entry.priority, 1) }
+        let isNew = callers[call] == nil
+        if isNew {
+            do { try await calls.answer(call) } catch { return }
+        }
+        callers[call] = CallerRuntime(waiting: entry, queue: name, serial: (callers[call]?.serial ?? 0) + 1)
+        log(call, name, "entered", position: position(of: call), detail: entry.priority > 0 ? "priority \(entry.priority)" : nil)
+        if let max = q.maxCallers, waitingCount >= max {
+            await overflow(call, q.onFull, reason: "queue full")
+            return
+        }
+        if !agents.values.contains(where: { $0.record.queues[name] != nil && $0.state != .loggedOut }) {
+            await overflow(call, q.onNoAgents, reason: "no agents logged in")
+            return
+        }
+        await playMusic(call, q)
+        let serial = callers[call]?.serial ?? 0
+        if let wait = q.maxWaitMilliseconds { after(wait, .maxWait(call, serial: serial)) }
+        if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: serial)) }
+        await dispatch()
+    }
+
+    /// 1-based place among the callers waiting in the call's queue.
+    func position(of call: CallID) -> Int? {
+        guard let me = callers[call] else { return nil }
+        let ahead = callers.values.filter {
+            $0.queue == me.queue && !$0.connected && $0.waiting.call != call.value && $0.waiting.precedes(me.waiting)
+        }
+        return ahead.count + 1
+    }
+
+    private func playMusic(_ call: CallID, _ q: QueueSettings) async {
+        guard let music = prompts()?[q.music] else { return }
+        try? await calls.play(call, [music], id: Self.musicPlay, loop: true)
+    }
+
+    static let musicPlay: Int32 = 7001
+    static let announcementPlay: Int32 = 7002
+
+    private func announce(_ call: CallID, serial: Int) async {
+        guard let c = callers[call], c.serial == serial, !c.connected, let q = queues[c.queue]?.settings,
+              let library = prompts(), let place = position(of: call) else { return }
+        let names = ["queue-position"] + (SayPhrases.number(String(place), language: q.language) ?? [])
+        let list = names.compactMap { library["\(q.language)/\($0)"] }
+        if c.offer == nil, !list.isEmpty {
+            callers[call]?.announcing = true
+            try? await calls.play(call, list, id: Self.announcementPlay)
+            log(call, c.queue, "announced", position: place, detail: nil)
+        }
+        if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: serial)) }
+    }
+
+    private func overflow(_ call: CallID, _ action: OverflowAction?, reason: String) async {
+        guard let c = callers[call] else { return }
+        let waited = now - c.waiting.enteredAt
+        callers[call] = nil
+        log(call, c.queue, "overflow", wait: waited, detail: "\(reason): \(action?.description ?? "hang up (cause 34)")")
+        switch action {
+        case let .queue(other)?:
+            var moved = c.waiting
+            moved.returned = false
+            await enter(call, queue: other, caller: moved.caller, called: moved.called, priority: moved.priority)
+        case let .flow(flow)?:
+            try? await calls.stopPlayback(call)
+            toFlow(call, flow)
+        case let .external(group, number)?:
+            try? await calls.stopPlayback(call)
+            do { _ = try await calls.connect(call, to: group, called: PartyNumber(number)) } catch {
+                try? await calls.release(call, cause: error.cause)
+            }
+        case let .hangup(cause)?:
+            try? await calls.release(call, cause: Q850Cause(rawValue: cause) ?? .noCircuitAvailable)
+        case nil:
+            try? await calls.release(call, cause: .noCircuitAvailable)
+        }
+    }
+
+    // MARK: Distribution
+
+    /// Offer waiting callers to free agents until no more can be matched.
+    private func dispatch() async {
+        while let (call, agent) = nextMatch() {
+            await offer(call, to: agent)
+        }
+    }
+
+    /// The best waiting caller that has a free agent, and that agent.
+    private func nextMatch() -> (CallID, String)? {
+        let waiting = callers.filter { !$0.value.connected && $0.value.offer == nil }
+            .sorted { $0.value.waiting.precedes($1.value.waiting) }
+        for (call, c) in waiting {
+            guard let q = queues[c.queue] else { continue }
+            let free = agents.values.filter { $0.state == .ready && $0.station != nil && $0.record.queues[c.queue] != nil }
+            let candidates = free.map { a in
+                AgentCandidate(id: a.record.id, order: a.order, level: a.record.queues[c.queue]?.level ?? 5,
+                               penalty: a.record.queues[c.queue]?.penalty ?? 0, idleSince: a.idleSince,
+                               loggedInAt: a.loggedInAt, callsAnswered: a.callsAnswered)
+            }
+            if let first = AgentSelector.order(candidates, by: q.settings.strategy, lastOffered: q.lastOffered,
+                                               random: random).first {
+                return (call, first.id)
+            }
+        }
+        return nil
+    }
+
+    private func offer(_ call: CallID, to agent: String) async {
+        guard var c = callers[call], var a = agents[agent], let station = a.station,
+              let q = queues[c.queue]?.settings else { return }
+        queues[c.queue]?.lastOffered = a.order
+        c.agent = agent
+        callers[call] = c
+        a.caller = call
+        a.queue = c.queue
+        agents[agent] = a
+        setState(agent, .ringing)
+        let leg: CallID
+        do {
+            leg = try await calls.connect(call, to: station.trunkGroup, called: PartyNumber(station.number),
+                                          channel: station.channel, offer: true)
+        } catch {
+            // The phone cannot be rung (busy, out of order): pause the agent, keep the caller.
+            callers[call]?.agent = nil
+            agents[agent]?.caller = nil
+            if agents[agent]?.state == .ringing { setState(agent, .notReady(reason: "unreachable")) }
+            log(call, c.queue, "unreachable", agent: agent, detail: "\(error)")
+            return
+        }
+        guard callers[call] != nil else {
+            try? await calls.release(leg, cause: .normalClearing)
+            return
+        }
+        callers[call]?.offer = leg
+        agents[agent]?.leg = leg
+        agentLegs[leg] = agent
+        log(call, c.queue, "offered", agent: agent, position: nil, wait: now - c.waiting.enteredAt)
+        report(.offered(ScreenPop(call: call.value, queue: c.queue, agent: agent, caller: c.waiting.caller,
+                                  called: c.waiting.called, waitedSeconds: now - c.waiting.enteredAt)))
+        after(q.ringMilliseconds, .ringTimeout(leg: leg))
+    }
+
+    // MARK: Call events
+
+    private func handle(_ event: CallEvent) async {
+        switch event {
+        case let .answered(leg):
+            guard let agent = agentLegs[leg], let call = agents[agent]?.caller, let c = callers[call] else { return }
+            callers[call]?.connected = true
+            callers[call]?.offer = nil
+            agents[agent]?.callsAnswered += 1
+            setState(agent, .onCall)
+            try? await calls.stopPlayback(call)
+            log(call, c.queue, "connected", agent: agent, wait: now - c.waiting.enteredAt)
+        case let .released(leg):
+            if let agent = agentLegs.removeValue(forKey: leg.id) {
+                await agentLegEnded(agent, leg)
+            } else if let c = callers.removeValue(forKey: leg.id) {
+                if c.connected {
+                    log(leg.id, c.queue, "completed", agent: c.agent, detail: nil)
+                } else {
+                    log(leg.id, c.queue, "abandoned", agent: nil, position: nil, wait: now - c.waiting.enteredAt)
+                }
+            }
+        case let .playFinished(call, id, _) where id == Self.announcementPlay:
+            guard let c = callers[call], !c.connected, let q = queues[c.queue]?.settings else { return }
+            callers[call]?.announcing = false
+            if c.offer == nil || c.offer != nil { await playMusic(call, q) }
+        default:
+            break
+        }
+    }
+
+    private func agentLegEnded(_ agent: String, _ leg: CallLeg) async {
+        guard let a = agents[agent] else { return }
+        let call = a.caller
+        agents[agent]?.leg = nil
+        agents[agent]?.caller = nil
+        let q = a.queue.flatMap { queues[$0]?.settings }
+        switch a.state {
+        case .ringing:
+            // Not answered (rang out, busy, refused): the caller goes back to the head of the queue.
+            if let call, callers[call] != nil {
+                callers[call]?.offer = nil
+                callers[call]?.agent = nil
+                callers[call]?.waiting.returned = true
+                log(call, a.queue ?? "", "no-answer", agent: agent, detail: leg.cause.map { "cause \($0.rawValue)" })
+                if q?.notReadyOnNoAnswer ?? true {
+                    setState(agent, .notReady(reason: "no answer"))
+                } else {
+                    setState(agent, .ready)
+                }
+            } else {
+                setState(agent, .ready)
+            }
+        case .onCall:
+            if let wrap = q?.wrapUpMilliseconds {
+                setState(agent, .wrapUp)
+                if wrap > 0 { after(wrap, .wrapUpOver(agent: agent, serial: agents[agent]?.serial ?? 0)) } else { setState(agent, .ready) }
+            } else {
+                setState(agent, .wrapUp)
+            }
+        default:
+            break
+        }
+        await dispatch()
+    }
+
+    // MARK: Agents
+
+    /// Why an agent command was refused.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Log an agent in at a station (or their usual one); they start not ready unless `ready`.
+    public func login(_ id: String, at station: AgentStation, ready: Bool = true) async throws(Refusal) {
+        guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        if a.state != .loggedOut, a.station != station {
+            throw Refusal(description: "agent \(id) is logged in at \(a.station?.description ?? "no station"); log out first")
+        }
+        if let other = agents.values.first(where: { $0.record.id != id && $0.state != .loggedOut && $0.station == station }) {
+            throw Refusal(description: "\(station) is taken by agent \(other.record.id)")
+        }
+        agents[id]?.station = station
+        if a.state == .loggedOut {
+            agents[id]?.loggedInAt = now
+            agents[id]?.callsAnswered = 0
+            setState(id, ready ? .ready : .notReady(reason: "logged in"))
+        }
+        await dispatch()
+    }
+
+    public func ready(_ id: String) async throws(Refusal) {
+        guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        switch a.state {
+        case .notReady, .wrapUp: setState(id, .ready)
+        case .ready: break
+        default: throw Refusal(description: "agent \(id) is \(a.state); cannot be made ready now")
+        }
+        await dispatch()
+    }
+
+    public func pause(_ id: String, reason: String) throws(Refusal) {
+        guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        switch a.state {
+        case .ready, .notReady, .wrapUp: setState(id, .notReady(reason: reason))
+        default: throw Refusal(description: "agent \(id) is \(a.state); pause after the call")
+        }
+    }
+
+    public func logout(_ id: String) async throws(Refusal) {
+        guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        guard a.state != .onCall, a.state != .ringing else {
+            throw Refusal(description: "agent \(id) is \(a.state); log out after the call")
+        }
+        setState(id, .loggedOut)
+        agents[id]?.station = nil
+        // Callers of queues nobody serves any more go where the queue says.
+        for (call, c) in callers where !c.connected && c.offer == nil {
+            if !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
+                await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
+            }
+        }
+    }
+
+    private func setState(_ id: String, _ state: AgentState) {
+        guard var a = agents[id] else { return }
+        let previous = a.state
+        a.state = state
+        a.since = now
+        a.serial += 1
+        if state == .ready { a.idleSince = now }
+        agents[id] = a
+        if previous != state {
+            report(.agent(AgentStateChange(agent: id, group: a.record.group, from: previous.name, to: state.name,
+                                           reason: { if case let .notReady(r) = state { r } else { nil } }(),
+                                           station: a.station?.number)))
+        }
+    }
+
+    // MARK: Looking
+
+    public func snapshot() -> ACDSnapshot {
+        let t = now
+        let agentRows = agents.values.sorted { $0.order < $1.order }.map { a in
+            ACDSnapshot.Agent(id: a.record.id, name: a.record.name, group: a.record.group, kind: a.record.kind.rawValue,
+                              state: a.state.name, reason: { if case let .notReady(r) = a.state { r } else { nil } }(),
+                              secondsInState: a.state == .loggedOut ? nil : t - a.since, station: a.station?.number,
+                              callsAnswered: a.callsAnswered, queues: a.record.queues.keys.sorted())
+        }
+        let queueRows = queues.values.sorted { $0.settings.name < $1.settings.name }.map { q in
+            let waiting = callers.filter { $0.value.queue == q.settings.name && !$0.value.connected }
+                .sorted { $0.value.waiting.precedes($1.value.waiting) }
+                .map { ACDSnapshot.Caller(call: $0.key.value, caller: $0.value.waiting.caller, called: $0.value.waiting.called,
+                                          priority: $0.value.waiting.priority, waitedSeconds: t - $0.value.waiting.enteredAt,
+                                          ringing: $0.value.agent) }
+            let serving = agents.values.filter { $0.record.queues[q.settings.name] != nil }
+            return ACDSnapshot.Queue(name: q.settings.name, strategy: q.settings.strategy.rawValue, waiting: waiting,
+                                     agentsLoggedIn: serving.filter { $0.state != .loggedOut }.count,
+                                     agentsReady: serving.filter { $0.state == .ready }.count)
+        }
+        return ACDSnapshot(queues: queueRows, agents: agentRows)
+    }
+
+    public var queueNames: [String] { queues.keys.sorted() }
+
+    private func log(_ call: CallID, _ queue: String, _ event: String, agent: String? = nil, position: Int? = nil,
+                     wait: Double? = nil, detail: String? = nil) {
+        report(.queue(QueueLogEntry(call: call.value, queue: queue, event: event, agent: agent, position: position,
+                                    waitSeconds: wait, detail: detail)))
+    }
+}

@@ -1,0 +1,125 @@
+/// A queue as configured: how calls are handed to agents, how long agents ring, after-call
+/// work, what callers hear while they wait, and the limits that send them elsewhere.
+public struct QueueSettings: Sendable, Equatable {
+    public var name: String
+    public var strategy: DistributionStrategy
+    /// How long one agent rings before the call goes back to the queue.
+    public var ringMilliseconds: Int
+    /// After-call work before the agent is offered the next call; nil: until the agent says ready.
+    public var wrapUpMilliseconds: Int?
+    /// An agent who lets a call ring out is set not ready (reason `no answer`).
+    public var notReadyOnNoAnswer: Bool
+    /// Music on hold (a prompt name such as `moh/default`).
+    public var music: String
+    /// Seconds between position announcements; nil: none.
+    public var announceEveryMilliseconds: Int?
+    /// The prompt language for announcements.
+    public var language: String
+    public var maxWaitMilliseconds: Int?
+    public var maxCallers: Int?
+    /// Where callers go on each limit; nil: hang up with cause 34 (no circuit).
+    public var onMaxWait: OverflowAction?
+    public var onFull: OverflowAction?
+    /// When no agent serving the queue is logged in (on entry, and while waiting).
+    public var onNoAgents: OverflowAction?
+    /// Numbers whose callers come first in this queue.
+    public var vipNumbers: Set<String>
+
+    public init(name: String, strategy: DistributionStrategy = .longestIdle, ringMilliseconds: Int = 15_000,
+                wrapUpMilliseconds: Int? = 5_000, notReadyOnNoAnswer: Bool = true, music: String = "moh/default",
+                announceEveryMilliseconds: Int? = nil, language: String = "zh", maxWaitMilliseconds: Int? = nil,
+                maxCallers: Int? = nil, onMaxWait: OverflowAction? = nil, onFull: OverflowAction? = nil,
+                onNoAgents: OverflowAction? = nil, vipNumbers: Set<String> = []) {
+        self.name = name
+        self.strategy = strategy
+        self.ringMilliseconds = ringMilliseconds
+        self.wrapUpMilliseconds = wrapUpMilliseconds
+        self.notReadyOnNoAnswer = notReadyOnNoAnswer
+        self.music = music
+        self.announceEveryMilliseconds = announceEveryMilliseconds
+        self.language = language
+        self.maxWaitMilliseconds = maxWaitMilliseconds
+        self.maxCallers = maxCallers
+        self.onMaxWait = onMaxWait
+        self.onFull = onFull
+        self.onNoAgents = onNoAgents
+        self.vipNumbers = vipNumbers
+    }
+}
+
+/// Where a caller goes when a queue's limit is reached.
+public enum OverflowAction: Sendable, Equatable, CustomStringConvertible {
+    /// Another queue (the caller keeps their priority).
+    case queue(String)
+    /// An IVR flow (a voicemail flow, a message).
+    case flow(String)
+    /// A number on a trunk group.
+    case external(trunkGroup: String, number: String)
+    case hangup(cause: Int)
+
+    public var description: String {
+        switch self {
+        case let .queue(q): "queue \(q)"
+        case let .flow(f): "flow \(f)"
+        case let .external(g, n): "number \(n) on \(g)"
+        case let .hangup(c): "hang up (cause \(c))"
+        }
+    }
+}
+
+/// An agent (or supervisor) as configured.
+public struct AgentRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable { case agent, supervisor }
+
+    /// The agent's number (their login).
+    public var id: String
+    public var name: String
+    /// Exactly one group (team).
+    public var group: String
+    /// Where they sit (an area code such as `021`).
+    public var location: String?
+    public var kind: Kind
+    /// The queues served, each with a level 0-9 (higher is more skilled) and a penalty (lower
+    /// penalties are offered calls first).
+    public var queues: [String: Membership]
+    /// The station they usually log in at (an FXS number).
+    public var station: String?
+
+    /// An agent's place in one queue.
+    public struct Membership: Sendable, Equatable {
+        public var level: Int
+        public var penalty: Int
+        public init(level: Int = 5, penalty: Int = 0) {
+            self.level = level
+            self.penalty = penalty
+        }
+    }
+
+    public init(id: String, name: String, group: String, location: String? = nil, kind: Kind = .agent,
+                queues: [String: Membership], station: String? = nil) {
+        self.id = id
+        self.name = name
+        self.group = group
+        self.location = location
+        self.kind = kind
+        self.queues = queues
+        self.station = station
+    }
+}
+
+/// Where an agent takes calls: an FXS port (a trunk group and its channel) reached with a
+/// number, or an external number over a trunk group (remote agents).
+public struct AgentStation: Sendable, Equatable, CustomStringConvertible {
+    public var trunkGroup: String
+    public var number: String
+    /// The DAHDI channel of an FXS port; nil for an external number.
+    public var channel: Int?
+
+    public init(trunkGroup: String, number: String, channel: Int?) {
+        self.trunkGroup = trunkGroup
+        self.number = number
+        self.channel = channel
+    }
+
+    public var description: String { channel.map { "station \(number) (channel \($0))" } ?? "\(number) on \(trunkGroup)" }
+}

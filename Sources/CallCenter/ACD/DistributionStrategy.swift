@@ -1,0 +1,95 @@
+/// How a queue chooses among its free agents.
+public enum DistributionStrategy: String, Sendable, Equatable, CaseIterable {
+    /// The agent whose last call ended (or who became ready) longest ago.
+    case longestIdle = "longest-idle"
+    /// The agent who has answered the fewest calls since logging in.
+    case fewestCalls = "fewest-calls"
+    /// The agent who logged in first.
+    case loginOrder = "login-order"
+    /// Each time the next agent after the one offered last, in configured order.
+    case roundRobin = "round-robin"
+    /// Always the first free agent in configured order.
+    case linear
+    case random
+    /// Random, agents with a higher level more often (weight level + 1).
+    case weightedRandom = "weighted-random"
+}
+
+/// What the selector knows of one free agent.
+public struct AgentCandidate: Sendable, Equatable {
+    public var id: String
+    /// Position in the configuration (linear, round robin).
+    public var order: Int
+    public var level: Int
+    public var penalty: Int
+    /// When the agent last became free (monotonic seconds).
+    public var idleSince: Double
+    public var loggedInAt: Double
+    public var callsAnswered: Int
+
+    public init(id: String, order: Int, level: Int = 5, penalty: Int = 0, idleSince: Double = 0, loggedInAt: Double = 0,
+                callsAnswered: Int = 0) {
+        self.id = id
+        self.order = order
+        self.level = level
+        self.penalty = penalty
+        self.idleSince = idleSince
+        self.loggedInAt = loggedInAt
+        self.callsAnswered = callsAnswered
+    }
+}
+
+/// Orders free agents for a call by a queue's strategy: agents with the lowest penalty first,
+/// then by the strategy. Pure, so every strategy can be checked without a call.
+public enum AgentSelector {
+    /// The candidates in the order they should be offered the call. `lastOffered` is the round
+    /// robin's memory (the configured position offered last); `random` draws in 0..<1.
+    public static func order(_ candidates: [AgentCandidate], by strategy: DistributionStrategy, lastOffered: Int?,
+                             random: () -> Double = { Double.random(in: 0..<1) }) -> [AgentCandidate] {
+        guard let bestPenalty = candidates.map(\.penalty).min() else { return [] }
+        let tier = candidates.filter { $0.penalty == bestPenalty }
+        let rest = order(candidates.filter { $0.penalty != bestPenalty }, by: strategy, lastOffered: lastOffered, random: random)
+        return orderTier(tier, by: strategy, lastOffered: lastOffered, random: random) + rest
+    }
+
+    private static func orderTier(_ tier: [AgentCandidate], by strategy: DistributionStrategy, lastOffered: Int?,
+                                  random: () -> Double) -> [AgentCandidate] {
+        let byOrder = tier.sorted { $0.order < $1.order }
+        switch strategy {
+        case .linear:
+            return byOrder
+        case .longestIdle:
+            return tier.sorted { ($0.idleSince, $0.order) < ($1.idleSince, $1.order) }
+        case .fewestCalls:
+            return tier.sorted { ($0.callsAnswered, $0.idleSince, $0.order) < ($1.callsAnswered, $1.idleSince, $1.order) }
+        case .loginOrder:
+            return tier.sorted { ($0.loggedInAt, $0.order) < ($1.loggedInAt, $1.order) }
+        case .roundRobin:
+            guard let last = lastOffered else { return byOrder }
+            let after = byOrder.filter { $0.order > last }
+            return after + byOrder.filter { $0.order <= last }
+        case .random:
+            var pool = tier
+            var out: [AgentCandidate] = []
+            while !pool.isEmpty {
+                let i = min(pool.count - 1, Int(random() * Double(pool.count)))
+                out.append(pool.remove(at: i))
+            }
+            return out
+        case .weightedRandom:
+            var pool = byOrder
+            var out: [AgentCandidate] = []
+            while !pool.isEmpty {
+                let total = pool.reduce(0) { $0 + $1.level + 1 }
+                var draw = random() * Double(total)
+                var pick = pool.count - 1
+                for (i, c) in pool.enumerated() {
+                    draw -= Double(c.level + 1)
+                    if draw < 0 { pick = i; break }
+                }
+                out.append(pool.remove(at: pick))
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CallCenter
+import CallControl
+import Control
+import Foundation
+import Storage
+
+/// The control commands of the ACD: queues and agents as supervisors see them, agents' own
+/// commands (their desktops and `pstnctl agent`), and the queue and agent logs.
+extension DaemonControl {
+    static let acdCommands: [String: ControlCommand] = [
+        "queues": ControlCommand(.operator, "every queue with its waiting callers and agents logged in and ready"),
+        "agents": ControlCommand(.operator, "every agent with state, time in state, station and calls answered"),
+        "agent.login": ControlCommand(.operator,
+            "log an agent in at a station (args: agent, station = an FXS number, or number + trunk_group; ready = true)"),
+        "agent.ready": ControlCommand(.operator, "make an agent ready for calls (args: agent)"),
+        "agent.pause": ControlCommand(.operator, "make an agent not ready (args: agent, reason)"),
+        "agent.logout": ControlCommand(.operator, "log an agent out (args: agent)"),
+        "queue.log": ControlCommand(.operator, "the queue log (args: queue, agent, from, to, limit = 200)"),
+        "agent.log": ControlCommand(.operator, "the agent state log (args: agent, from, limit = 200)"),
+    ]
+
+    private var acd: ACDService {
+        get throws(ControlFailure) {
+            guard let acd = daemon.acdService.withLock({ $0 }) else {
+                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no ACD (configure acd:)")
+            }
+            return acd
+        }
+    }
+
+    private func refused(_ r: ACDService.Refusal) -> ControlFailure {
+        ControlFailure(id: .null, code: r.description.hasPrefix("no agent") ? .notFound : .failed, message: r.description)
+    }
+
+    func answerACD(_ request: ControlRequest, from client: ControlPeer) async throws(ControlFailure) -> JSONValue {
+        switch request.command {
+        case "queues":
+            _ = try CommandArguments(request, allowed: [])
+            return JSONValue(encoding: await (try acd).snapshot().queues)
+        case "agents":
+            _ = try CommandArguments(request, allowed: [])
+            return JSONValue(encoding: await (try acd).snapshot().agents)
+        case "agent.login":
+            let a = try CommandArguments(request, allowed: ["agent", "station", "number", "trunk_group", "ready"])
+            let agent = try a.requiredString("agent")
+            let group = try a.string("trunk_group")
+            let number = try group == nil ? a.string("station") ?? configuredStation(agent) : a.requiredString("number")
+            guard let number, let station = daemon.agentStation(number, trunkGroup: group) else {
+                throw a.failure("agent.login: give station (an FXS port's number), or number and trunk_group")
+            }
+            let service = try acd
+            let ready = try a.bool("ready") ?? true
+            do throws(ACDService.Refusal) { try await service.login(agent, at: station, ready: ready) } catch { throw refused(error) }
+            daemon.log.notice("control: \(client) logged agent \(agent) in at \(station)")
+            return .object(["agent": .string(agent), "station": .string(station.number)])
+        case "agent.ready", "agent.logout":
+            let a = try CommandArguments(request, allowed: ["agent"])
+            let agent = try a.requiredString("agent")
+            let service = try acd
+            do throws(ACDService.Refusal) {
+                if request.command == "agent.ready" { try await service.ready(agent) } else { try await service.logout(agent) }
+            } catch { throw refused(error) }
+            return .object(["agent": .string(agent), "state": .string(request.command == "agent.ready" ? "ready" : "logged-out")])
+        case "agent.pause":
+            let a = try CommandArguments(request, allowed: ["agent", "reason"])
+            let agent = try a.requiredString("agent")
+            let reason = try a.string("reason") ?? "break"
+            let service = try acd
+            do throws(ACDService.Refusal) { try await service.pause(agent, reason: reason) } catch { throw refused(error) }
+            return .object(["agent": .string(agent), "state": .string("not-ready"), "reason": .string(reason)])
+        case "queue.log":
+            let a = try CommandArguments(request, allowed: ["queue", "agent", "from", "to", "limit"])
+            guard let store = daemon.store else {
+                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
+            }
+            let queue = try a.string("queue"), agent = try a.string("agent")
+            let from = try a.time("from").map(WallTime.init(secondsSince1970:))
+            let before = try a.time("to").map(WallTime.init(secondsSince1970:))
+            let limit = try a.int("limit", in: 1...100_000) ?? 200
+            let rows: [QueueLogRecord]
+            do { rows = try store.queueLog(queue: queue, agent: agent, from: from, before: before, limit: limit) } catch {
+                throw ControlFailure(id: .null, code: .failed, message: error.description)
+            }
+            return .array(rows.map { r in
+                .object(["call": .number(Double(r.call.value)), "queue": .string(r.queue), "event": .string(r.event),
+                         "agent": r.agent.map(JSONValue.string) ?? .null, "position": r.position.map { .number(Double($0)) } ?? .null,
+                         "wait_s": r.waitSeconds.map { .number(($0 * 10).rounded() / 10) } ?? .null,
+                         "detail": r.detail.map(JSONValue.string) ?? .null, "at": .number(r.at.secondsSince1970)])
+            })
+        case "agent.log":
+            let a = try CommandArguments(request, allowed: ["agent", "from", "limit"])
+            guard let store = daemon.store else {
+                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
+            }
+            let agent = try a.string("agent")
+            let from = try a.time("from").map(WallTime.init(secondsSince1970:))
+            let limit = try a.int("limit", in: 1...100_000) ?? 200
+            let rows: [AgentLogRecord]
+            do { rows = try store.agentLog(agent: agent, from: from, limit: limit) } catch {
+                throw ControlFailure(id: .null, code: .failed, message: error.description)
+            }
+            return .array(rows.map { r in
+                .object(["agent": .string(r.agent), "group": .string(r.group), "from": .string(r.from), "to": .string(r.to),
+                         "reason": r.reason.map(JSONValue.string) ?? .null, "station": r.station.map(JSONValue.string) ?? .null,
+                         "at": .number(r.at.secondsSince1970)])
+            })
+        default:
+            throw ControlFailure(id: .null, code: .unknownCommand, message: "no command \(request.command)")
+        }
+    }
+
+    private func configuredStation(_ agent: String) -> String? {
+        daemon.resolved.configuration.acd?.agents?.first { $0.id == agent }?.station
+    }
+}
