@@ -27,6 +27,9 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var dahdi: String?
     public var trunks: [TrunkConfiguration]
     public var answer: AnswerPolicy?
+    /// The answer policy of calls arriving on particular trunks (an agent's phone that never
+    /// answers, one that is busy), by trunk name; others follow `answer`.
+    public var answer_by_trunk: [String: AnswerPolicy]?
     public var calls: [ScriptedCall]?
     public var load: LoadProfile?
     /// `alaw` or `ulaw`; by default A-law unless a trunk is T1.
@@ -75,6 +78,9 @@ public struct Scenario: Sendable, Codable, Equatable {
             out += call.problems()
         }
         if let law, !["alaw", "ulaw"].contains(law) { out.append("law must be alaw or ulaw, not \(law)") }
+        for trunk in (answer_by_trunk ?? [:]).keys.sorted() where !names.contains(trunk) {
+            out.append("answer_by_trunk: unknown trunk \(trunk)")
+        }
         if let load {
             if !names.contains(load.trunk) { out.append("load: unknown trunk \(load.trunk)") }
             out += load.problems()

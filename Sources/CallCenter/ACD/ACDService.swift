@@ -202,7 +202,9 @@ public actor ACDService {
     private func announce(_ call: CallID, serial: Int) async {
         guard let c = callers[call], c.serial == serial, !c.connected, let q = queues[c.queue]?.settings,
               let library = prompts(), let place = position(of: call) else { return }
-        let names = ["queue-position"] + (SayPhrases.number(String(place), language: q.language) ?? [])
+        // English says the place ("your position is 2"), Mandarin how many are ahead ("1 ahead of you").
+        let spoken = q.language == "zh" ? place - 1 : place
+        let names = ["queue-position"] + (SayPhrases.number(String(spoken), language: q.language) ?? []) + ["queue-position-end"]
         let list = names.compactMap { library["\(q.language)/\($0)"] }
         if c.offer == nil, !list.isEmpty {
             callers[call]?.announcing = true
@@ -326,7 +328,7 @@ public actor ACDService {
         case let .playFinished(call, id, _) where id == Self.announcementPlay:
             guard let c = callers[call], !c.connected, let q = queues[c.queue]?.settings else { return }
             callers[call]?.announcing = false
-            if c.offer == nil || c.offer != nil { await playMusic(call, q) }
+            await playMusic(call, q)
         default:
             break
         }

@@ -1,0 +1,211 @@
+import Foundation
+import Glibc
+import LabTestSupport
+import Testing
+
+/// The ACD in `pstnd`: callers from `pstn-sim` over an emulated E1, agents on FXS ports whose
+/// phones are `pstn-sim`'s FXO lines (they answer after 0.4 s and hang up after a while). Who got
+/// which call is read from the queue log and the CDRs.
+@Suite("ACD queues and agents between pstn-sim and pstnd", .serialized)
+struct ACDLabTests {
+    static let lab = """
+    cards:
+      - name: engine
+        spans:
+          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: pri }
+      - name: carrier
+        spans:
+          - { type: E1, framing: ccs, coding: hdb3, crc4: true, dchannel: 16, signalling: pri }
+      - name: engine-analog
+        ports: [fxs, fxs, fxs]
+      - name: phones
+        ports: [fxo, fxo, fxo]
+    cables:
+      - { name: e1, a: engine/span1, b: carrier/span1 }
+      - { name: desk1, a: engine-analog/port1, b: phones/port1 }
+      - { name: desk2, a: engine-analog/port2, b: phones/port2 }
+      - { name: desk3, a: engine-analog/port3, b: phones/port3 }
+    """
+
+    static func engine(strategy: String, queueExtras: String = "") -> String {
+        """
+        dahdi: DAHDI
+        events: EVENTS
+        store: STORE
+        control: { socket: SOCKET }
+        ivr: { sounds: \(IVRLabTests.sounds), flows: [] }
+        trunks:
+          - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
+          - { name: desks, type: fxs, group: desks, channels: "63-65", numbers: ["8001", "8002", "8003"], callerid: v23 }
+        acd:
+          queues:
+            - { name: sales, strategy: \(strategy), ring_s: 3, wrapup_s: 1, language: en\(queueExtras) }
+            - { name: support, strategy: linear, on_no_agents: { hangup: 34 } }
+            - { name: short, strategy: linear, max_wait_s: 3, on_max_wait: { hangup: 17 } }
+          agents:
+            - { id: "1001", name: Li Wei, group: team-a, station: "8001", queues: { sales: 5, short: 5 } }
+            - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5 } }
+            - { id: "1003", name: Zhang Min, group: team-b, station: "8003", queues: { sales: 5, support: 5 } }
+        routes:
+          - { called: "95501", to: { app: queue, arg: sales } }
+          - { called: "95509", to: { app: queue, arg: "sales,9" } }
+          - { called: "95502", to: { app: queue, arg: support } }
+          - { called: "95503", to: { app: queue, arg: short } }
+          - { called: "*", to: { reject: 1 } }
+        """
+    }
+
+    static func carrier(hangupAfter: Double, extra: String = "") -> String {
+        """
+        dahdi: DAHDI
+        link_wait_s: 3
+        answer: { after_ms: 400, hangup_after_s: \(hangupAfter) }
+        \(extra)
+        trunks:
+          - { name: e1, type: pri, dchannel: 47, bchannels: "32-46,48-62", side: network, switch: euroisdn, line: E1 }
+          - { name: phone1, type: fxo, channels: "66", callerid: v23 }
+          - { name: phone2, type: fxo, channels: "67", callerid: v23 }
+          - { name: phone3, type: fxo, channels: "68", callerid: v23 }
+        """
+    }
+
+    static func login(_ engine: EngineProcess, _ agents: [String]) throws {
+        for agent in agents {
+            let r = try ControlTool.run(socket: engine.controlSocket, ["agent", "login", agent])
+            #expect(r.status == 0, "login \(agent): \(r.output) \(r.errors)")
+            usleep(300_000)
+        }
+    }
+
+    static func json(_ engine: EngineProcess, _ arguments: [String]) throws -> [[String: Any]] {
+        let r = try ControlTool.run(socket: engine.controlSocket, arguments + ["--json"])
+        return try #require(r.json as? [[String: Any]], "\(arguments): \(r.output) \(r.errors)")
+    }
+
+    /// The agent each caller (by calling number) was connected to, in the order of connection.
+    static func connections(_ engine: EngineProcess) throws -> [(caller: String, agent: String)] {
+        let cdrs = try json(engine, ["cdr", "--limit", "100"])
+        var callerOf: [Int: String] = [:]
+        for c in cdrs { if let call = c["call"] as? Int, let calling = c["calling"] as? String { callerOf[call] = calling } }
+        return try json(engine, ["queue-log", "--limit", "500"]).filter { $0["event"] as? String == "connected" }.map {
+            (callerOf[$0["call"] as? Int ?? 0] ?? "?", $0["agent"] as? String ?? "?")
+        }
+    }
+
+    @Test("each strategy hands a warm-up call and then a burst of three to the agents in the order it promises",
+          arguments: [
+              ("linear", ["1001", "1001", "1002", "1003"]),
+              ("login-order", ["1002", "1002", "1003", "1001"]),
+              ("longest-idle", ["1002", "1003", "1001", "1002"]),
+              ("fewest-calls", ["1002", "1003", "1001", "1002"]),
+              ("round-robin", ["1001", "1002", "1003", "1001"]),
+              ("random", []),
+              ("weighted-random", []),
+          ])
+    func strategies(_ strategy: String, _ expected: [String]) throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: strategy))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        // Logged in 1002, 1003, 1001: the login order and the idle order differ from the configured one.
+        try Self.login(engine, ["1002", "1003", "1001"])
+        func caller(_ n: Int, at: Double) -> String {
+            """
+              - { name: c\(n), trunk: e1, calling: "1380000000\(n)", called: "95501", at_s: \(at),
+                  steps: [ { wait_answer: 10 }, { wait_release: 30 } ] }
+            """
+        }
+        let run = try SimulatorRun.run(lab: lab, scenario: Self.carrier(hangupAfter: 2.5) + "\ncalls:\n"
+                                       + [caller(0, at: 0), caller(1, at: 7), caller(2, at: 7.4), caller(3, at: 7.8)].joined(separator: "\n"),
+                                       timeout: 90)
+        let calls = try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)\n\(engine.log)")
+        for c in calls { #expect(c["failure"] == nil, "\(c)\n\(engine.log)") }
+        usleep(500_000)
+        let connected = try Self.connections(engine)
+        let byCaller = Dictionary(connected.map { ($0.caller, $0.agent) }, uniquingKeysWith: { a, _ in a })
+        let order = (0...3).map { byCaller["1380000000\($0)"] ?? "none" }
+        if expected.isEmpty {
+            #expect(Set(order.dropFirst()) == ["1001", "1002", "1003"], "\(strategy): the burst goes to three agents: \(order)")
+        } else {
+            #expect(order == expected, "\(strategy): \(connected)")
+        }
+        let agents = try Self.json(engine, ["agents"])
+        #expect(agents.reduce(0) { $0 + ($1["callsAnswered"] as? Int ?? 0) } == 4, "\(agents)")
+    }
+
+    @Test("an unanswered agent's call goes back to the head of the queue; a VIP overtakes; positions are announced; each limit overflows")
+    func queueBehaviour() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear", queueExtras: ", announce_every_s: 2.5"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let heard = lab.directory + "/waiting.wav"
+        let scenario = Self.carrier(hangupAfter: 5, extra: "answer_by_trunk: { phone1: { } }") + """
+
+        calls:
+          - { name: first, trunk: e1, calling: "13800000001", called: "95501", at_s: 0,
+              steps: [ { wait_answer: 10 }, { wait_release: 40 } ] }
+          - { name: normal, trunk: e1, calling: "13800000002", called: "95501", at_s: 5,
+              steps: [ { wait_answer: 10 }, { listen: 5, record: \(heard) }, { wait_release: 60 } ] }
+          - { name: vip, trunk: e1, calling: "13800000003", called: "95509", at_s: 6,
+              steps: [ { wait_answer: 10 }, { wait_release: 60 } ] }
+          - { name: nobody, trunk: e1, calling: "13800000004", called: "95502", at_s: 1,
+              steps: [ { wait_answer: 10 }, { wait_release: 10 } ] }
+          - { name: too-long, trunk: e1, calling: "13800000005", called: "95503", at_s: 5,
+              steps: [ { wait_answer: 10 }, { wait_release: 15 } ] }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 120)
+        let calls = Dictionary(uniqueKeysWithValues: try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+            .map { ($0["name"] as? String ?? "", $0) })
+        for name in ["first", "normal", "vip"] {
+            #expect(calls[name]?["failure"] == nil && calls[name]?["cause"] as? Int == 16, "\(name): \(calls[name] ?? [:])\n\(engine.log)")
+        }
+        #expect(calls["nobody"]?["cause"] as? Int == 34, "no agent logged in for support: \(calls["nobody"] ?? [:])")
+        #expect(calls["too-long"]?["cause"] as? Int == 17, "max wait in short: \(calls["too-long"] ?? [:])")
+        usleep(500_000)
+        let log = try Self.json(engine, ["queue-log", "--limit", "500"])
+        let events = log.map { "\($0["event"] as? String ?? "")\(($0["agent"] as? String).map { " \($0)" } ?? "")" }
+        let firstCall = try #require(log.first { $0["event"] as? String == "entered" && $0["queue"] as? String == "sales" }?["call"] as? Int)
+        let firstEvents = log.filter { $0["call"] as? Int == firstCall }.map { "\($0["event"] as? String ?? "") \($0["agent"] as? String ?? "")" }
+        #expect(firstEvents.starts(with: ["entered ", "offered 1001", "no-answer 1001", "offered 1002", "connected 1002"]),
+                "the unanswered call went back and on to the next agent: \(firstEvents)")
+        let connected = try Self.connections(engine).map(\.caller)
+        #expect(connected == ["13800000001", "13800000003", "13800000002"], "the VIP caller overtook: \(connected)")
+        let agents = Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0) })
+        #expect(agents["1001"]?["state"] as? String == "not-ready" && agents["1001"]?["reason"] as? String == "no answer",
+                "\(agents["1001"] ?? [:])")
+        #expect(events.contains("overflow"), "\(events)")
+        let overflows = log.filter { $0["event"] as? String == "overflow" }.compactMap { $0["detail"] as? String }
+        #expect(overflows.contains { $0.hasPrefix("no agents logged in") } && overflows.contains { $0.hasPrefix("max wait") }, "\(overflows)")
+        let waiting = PromptMatcher.samples(heard)
+        let announced = PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/queue-position.wav"), in: waiting)
+        #expect((announced?.correlation ?? 0) > 0.8, "the waiting caller hears their position: \(String(describing: announced))")
+        let states = try Self.json(engine, ["agent", "log", "--agent", "1001"]).map { $0["to"] as? String ?? "" }
+        #expect(states == ["ready", "ringing", "not-ready"], "agent 1001's state log: \(states)")
+    }
+
+    @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")
+    func agentCommands() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let socket = engine.controlSocket
+        #expect(try ControlTool.run(socket: socket, ["agent", "login", "9999"]).status == 1)
+        #expect(try ControlTool.run(socket: socket, ["agent", "login", "1001", "--station", "7777"]).status == 1)
+        #expect(try ControlTool.run(socket: socket, ["agent", "login", "1001", "--not-ready"]).status == 0)
+        let taken = try ControlTool.run(socket: socket, ["agent", "login", "1002", "--station", "8001"])
+        #expect(taken.status == 1 && taken.errors.contains("taken by agent 1001"), "\(taken.errors)")
+        #expect(try ControlTool.run(socket: socket, ["agent", "ready", "1001"]).status == 0)
+        #expect(try ControlTool.run(socket: socket, ["agent", "pause", "1001", "--reason", "lunch"]).status == 0)
+        let agents = Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0) })
+        #expect(agents["1001"]?["reason"] as? String == "lunch" && agents["1001"]?["station"] as? String == "8001")
+        #expect(try ControlTool.run(socket: socket, ["agent", "logout", "1001"]).status == 0)
+        #expect(try ControlTool.run(socket: socket, ["agent", "ready", "1001"]).status == 1, "a logged-out agent is not made ready")
+        let queues = try Self.json(engine, ["queues"])
+        #expect(queues.map { $0["name"] as? String ?? "" } == ["sales", "short", "support"])
+        let request = try ControlTool.run(socket: socket, ["request", "agent.login", "{\"agent\": 5}"])
+        #expect(request.status == 1, "a malformed argument is refused: \(request.output) \(request.errors)")
+    }
+}
