@@ -5,6 +5,9 @@ import CallControl
 /// `{ app: queue, arg: QUEUE }` (`{ app: queue, arg: "QUEUE,9" }` gives them priority 9, a VIP
 /// access number), IVR flows with `transfer: { queue: QUEUE }`.
 ///
+/// Agents log in from their phones by dialling a code routed to `{ app: agent, arg: "login,3" }`
+/// (the agent's id follows the first 3 digits: `*111001`), `logout`, `ready`, `pause[,REASON]`.
+///
 /// ```yaml
 /// acd:
 ///   vip: ["13800000001"]                  # callers first in every queue
@@ -18,6 +21,8 @@ import CallControl
 /// ```
 public struct ACDOptions: Sendable, Codable, Equatable {
     public var vip: [String]?
+    /// The language of what agents hear when they dial a code (`zh` by default).
+    public var language: String?
     public var queues: [Queue]
     public var agents: [Agent]?
 
@@ -39,6 +44,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         public var on_full: Overflow?
         public var on_no_agents: Overflow?
         public var vip: [String]?
+        /// Tell each caller the number of the agent who takes the call.
+        public var announce_agent: Bool?
     }
 
     /// Where callers go on a limit; exactly one field.
@@ -89,7 +96,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
     /// The queues' settings.
     var queueSettings: [QueueSettings] {
         queues.map { q in
-            QueueSettings(name: q.name, strategy: DistributionStrategy(rawValue: q.strategy ?? "longest-idle") ?? .longestIdle,
+            var settings = QueueSettings(name: q.name, strategy: DistributionStrategy(rawValue: q.strategy ?? "longest-idle") ?? .longestIdle,
                           ringMilliseconds: Int((q.ring_s ?? 15) * 1000),
                           wrapUpMilliseconds: q.wrapup_manual == true ? nil : Int((q.wrapup_s ?? 5) * 1000),
                           notReadyOnNoAnswer: q.not_ready_on_no_answer ?? true, music: q.music ?? "moh/default",
@@ -97,6 +104,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                           maxWaitMilliseconds: q.max_wait_s.map { Int($0 * 1000) }, maxCallers: q.max_callers,
                           onMaxWait: q.on_max_wait?.action, onFull: q.on_full?.action, onNoAgents: q.on_no_agents?.action,
                           vipNumbers: Set((q.vip ?? []) + (vip ?? [])))
+            settings.announceAgent = q.announce_agent ?? false
+            return settings
         }
     }
 

@@ -63,4 +63,61 @@ extension Daemon {
         }
         return ACDOptions.station(number, trunks: resolved.configuration.trunks)
     }
+
+    /// What a route's `arg` asks of the `agent` application (codes dialled from an agent's phone).
+    enum AgentCode: Equatable {
+        case login(strip: Int)
+        case logout
+        case ready
+        case pause(reason: String)
+
+        init?(_ argument: String?) {
+            let parts = (argument ?? "").split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            switch parts.first {
+            case "login":
+                guard let strip = Int(parts.count > 1 ? parts[1] : "0"), strip >= 0 else { return nil }
+                self = .login(strip: strip)
+            case "logout": self = .logout
+            case "ready": self = .ready
+            case "pause": self = .pause(reason: parts.count > 1 ? parts[1] : "break")
+            default: return nil
+            }
+        }
+    }
+
+    /// A phone dialled an agent code: log in (the agent's id in the dialled digits), log out, ready,
+    /// pause, for the agent at that phone's station; the phone hears whether it worked.
+    func agentCode(_ call: CallID, _ argument: String?) async {
+        let leg = try? await calls.calls().first { $0.id == call }
+        let language = resolved.configuration.acd?.language ?? "zh"
+        var outcome = "agent-refused"
+        if let acd = acdService.withLock({ $0 }), let code = AgentCode(argument),
+           let number = leg?.setup.calling?.digits, let station = agentStation(number, trunkGroup: nil) {
+            do throws(ACDService.Refusal) {
+                switch code {
+                case let .login(strip):
+                    let id = String((leg?.setup.called.digits ?? "").dropFirst(strip)).trimmingCharacters(in: ["#"])
+                    try await acd.login(id, at: station)
+                    outcome = "agent-logged-in"
+                case .logout, .ready, .pause:
+                    guard let id = await acd.agent(at: station) else { throw ACDService.Refusal(description: "no agent at \(station)") }
+                    switch code {
+                    case .logout: try await acd.logout(id); outcome = "agent-logged-out"
+                    case .ready: try await acd.ready(id); outcome = "agent-ready"
+                    case let .pause(reason): try await acd.pause(id, reason: reason); outcome = "agent-paused"
+                    default: break
+                    }
+                }
+                log.notice("agent code \(leg?.setup.called.digits ?? "") from \(station): \(outcome)")
+            } catch {
+                log.warning("agent code \(leg?.setup.called.digits ?? "") from \(station): \(error)")
+            }
+        }
+        try? await calls.answer(call)
+        if let prompt = currentPrompts?["\(language)/\(outcome)"] {
+            try? await calls.play(call, [prompt], id: 1)
+            try? await Task.sleep(for: .milliseconds(prompt.milliseconds + 300))
+        }
+        try? await calls.release(call, cause: .normalClearing)
+    }
 }

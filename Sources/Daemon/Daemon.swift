@@ -193,6 +193,8 @@ public final class Daemon: Sendable {
                 } else {
                     try? await calls.release(id, cause: .serviceNotAvailable)
                 }
+            case let .routed(id, .application(name: "agent", argument), _):
+                Task { await self.agentCode(id, argument) }
             case let .routed(id, .application(name: "blocked", _), _):
                 let options = resolved.configuration.blocked ?? BlockedOptions()
                 let library = prompts.withLock { $0 }

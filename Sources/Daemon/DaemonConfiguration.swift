@@ -226,8 +226,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             switch route.destination {
             case let .trunkGroup(g, _) where groups[g] == nil: problems.add(at, "\(route.origin): unknown trunk group \(g)")
             case let .station(g) where groups[g] == nil: problems.add(at, "\(route.origin): unknown station group \(g)")
-            case let .application(name, _) where !["answer", "ivr", "queue"].contains(name):
-                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr, queue)")
+            case let .application(name, _) where !["answer", "ivr", "queue", "agent"].contains(name):
+                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr, queue, agent)")
+            case let .application("agent", arg) where Daemon.AgentCode(arg) == nil || c.acd == nil:
+                problems.add(at, "\(route.origin): the agent application needs acd: and arg login[,DIGITS TO SKIP], logout, ready or pause[,REASON]")
             case let .application("queue", arg):
                 let queue = arg?.split(separator: ",").first.map(String.init) ?? ""
                 if c.acd?.queues.contains(where: { $0.name == queue }) != true {

@@ -32,12 +32,14 @@ struct ACDLabTests {
         dahdi: DAHDI
         events: EVENTS
         store: STORE
+        inter_digit_s: 2
         control: { socket: SOCKET }
         ivr: { sounds: \(IVRLabTests.sounds), flows: [] }
         trunks:
           - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
           - { name: desks, type: fxs, group: desks, channels: "63-65", numbers: ["8001", "8002", "8003"], callerid: v23 }
         acd:
+          language: en
           queues:
             - { name: sales, strategy: \(strategy), ring_s: 3, wrapup_s: 1, language: en\(queueExtras) }
             - { name: support, strategy: linear, on_no_agents: { hangup: 34 } }
@@ -47,6 +49,8 @@ struct ACDLabTests {
             - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5 } }
             - { id: "1003", name: Zhang Min, group: team-b, station: "8003", queues: { sales: 5, support: 5 } }
         routes:
+          - { called: "_*11XXXX", trunk_groups: [desks], to: { app: agent, arg: "login,3" } }
+          - { called: "*12", trunk_groups: [desks], to: { app: agent, arg: logout } }
           - { called: "95501", to: { app: queue, arg: sales } }
           - { called: "95509", to: { app: queue, arg: "sales,9" } }
           - { called: "95502", to: { app: queue, arg: support } }
@@ -183,6 +187,39 @@ struct ACDLabTests {
         #expect((announced?.correlation ?? 0) > 0.8, "the waiting caller hears their position: \(String(describing: announced))")
         let states = try Self.json(engine, ["agent", "log", "--agent", "1001"]).map { $0["to"] as? String ?? "" }
         #expect(states == ["ready", "ringing", "not-ready"], "agent 1001's state log: \(states)")
+    }
+
+    @Test("an agent logs in by dialling a code from the FXS phone, takes a queue call there, and logs out by code")
+    func loginFromPhone() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear", queueExtras: ", announce_agent: true"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let heard = lab.directory + "/login.wav"
+        let connected = lab.directory + "/connected.wav"
+        let scenario = Self.carrier(hangupAfter: 3) + """
+
+        calls:
+          - { name: login, trunk: phone2, called: "*111002#", at_s: 0,
+              steps: [ { wait_answer: 15 }, { listen: 2.5, record: \(heard) }, { wait_release: 10 } ] }
+          - { name: caller, trunk: e1, calling: "13800000009", called: "95501", at_s: 12,
+              steps: [ { wait_answer: 10 }, { listen: 4, record: \(connected) }, { wait_release: 20 } ] }
+          - { name: logout, trunk: phone2, called: "*12#", at_s: 22,
+              steps: [ { wait_answer: 15 }, { wait: 4 }, { hangup: 16 } ] }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 120)
+        let calls = Dictionary(uniqueKeysWithValues: try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+            .map { ($0["name"] as? String ?? "", $0) })
+        for name in ["login", "caller", "logout"] { #expect(calls[name]?["failure"] == nil, "\(name): \(calls[name] ?? [:])\n\(engine.log)") }
+        let confirmation = PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/agent-logged-in.wav"),
+                                              in: PromptMatcher.samples(heard))
+        #expect((confirmation?.correlation ?? 0) > 0.8, "the phone hears it is logged in: \(String(describing: confirmation))")
+        #expect(try Self.connections(engine).map(\.agent) == ["1002"], "the queue call went to the phone that logged in")
+        let announcement = PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/agent-number.wav"),
+                                              in: PromptMatcher.samples(connected))
+        #expect((announcement?.correlation ?? 0) > 0.8, "the caller hears the agent's number: \(String(describing: announcement))")
+        let states = try Self.json(engine, ["agent", "log", "--agent", "1002"]).map { $0["to"] as? String ?? "" }
+        #expect(states.first == "ready" && states.last == "logged-out", "\(states)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

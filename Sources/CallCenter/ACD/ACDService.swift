@@ -315,6 +315,11 @@ public actor ACDService {
             setState(agent, .onCall)
             try? await calls.stopPlayback(call)
             log(call, c.queue, "connected", agent: agent, wait: now - c.waiting.enteredAt)
+            if let q = queues[c.queue]?.settings, q.announceAgent, let library = prompts() {
+                let names = ["agent-number"] + (SayPhrases.digits(agent) ?? []) + ["agent-number-end"]
+                let list = names.compactMap { library["\(q.language)/\($0)"] }
+                try? await calls.play(call, list, id: Self.announcementPlay + 1)
+            }
         case let .released(leg):
             if let agent = agentLegs.removeValue(forKey: leg.id) {
                 await agentLegEnded(agent, leg)
@@ -374,6 +379,7 @@ public actor ACDService {
     /// Why an agent command was refused.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Log an agent in at a station (or their usual one); they start not ready unless `ready`.
@@ -392,6 +398,11 @@ public actor ACDService {
             setState(id, ready ? .ready : .notReady(reason: "logged in"))
         }
         await dispatch()
+    }
+
+    /// The agent logged in at `station` (a phone dialling a code), if any.
+    public func agent(at station: AgentStation) -> String? {
+        agents.values.first { $0.state != .loggedOut && $0.station == station }?.record.id
     }
 
     public func ready(_ id: String) async throws(Refusal) {

@@ -24,6 +24,8 @@ public struct QueueSettings: Sendable, Equatable {
     public var onNoAgents: OverflowAction?
     /// Numbers whose callers come first in this queue.
     public var vipNumbers: Set<String>
+    /// Tell the caller the agent's number when they connect ("agent number 1001 will take your call").
+    public var announceAgent = false
 
     public init(name: String, strategy: DistributionStrategy = .longestIdle, ringMilliseconds: Int = 15_000,
                 wrapUpMilliseconds: Int? = 5_000, notReadyOnNoAnswer: Bool = true, music: String = "moh/default",

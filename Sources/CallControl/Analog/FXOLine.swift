@@ -154,7 +154,9 @@ final class FXOLine: AnalogLineMachine {
                 return
             }
             do {
-                try io?.play(generator)
+                // The digits must be on the wire, not in the driver's buffers, when the media
+                // engine takes the line and flushes them: follow them with the buffers' depth of silence.
+                try io?.play(TrailingSilence(generator, samples: AnalogLineIO.bufferCount * AnalogLineIO.chunkSamples + 160))
             } catch {
                 hangUp(call, cause: .temporaryFailure, by: .local)
             }

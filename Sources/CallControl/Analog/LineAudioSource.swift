@@ -16,3 +16,28 @@ extension ToneZone {
         return ToneGenerator(spec)
     }
 }
+
+/// A source followed by silence: what a line plays when what it wrote must be heard in full
+/// before the media engine takes the line over (and flushes the driver's buffers). DTMF dialling
+/// ends with enough silence that the buffers hold only silence when the digits are done.
+final class TrailingSilence: LineAudioSource {
+    private let source: any LineAudioSource
+    private var silenceLeft: Int
+    private var sourceDone = false
+
+    init(_ source: any LineAudioSource, samples: Int) {
+        self.source = source
+        silenceLeft = samples
+    }
+
+    func render(into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        var written = sourceDone ? 0 : source.render(into: output)
+        if written < output.count { sourceDone = true }
+        while written < output.count, silenceLeft > 0 {
+            output[written] = 0
+            written += 1
+            silenceLeft -= 1
+        }
+        return written
+    }
+}
