@@ -44,9 +44,10 @@ struct ACDLabTests {
             - { name: sales, strategy: \(strategy), ring_s: 3, wrapup_s: 1, language: en\(queueExtras) }
             - { name: support, strategy: linear, on_no_agents: { hangup: 34 } }
             - { name: short, strategy: linear, max_wait_s: 3, on_max_wait: { hangup: 17 } }
+            - { name: tiny, strategy: linear, max_callers: 1, on_full: { hangup: 42 } }
           agents:
             - { id: "1001", name: Li Wei, group: team-a, station: "8001", queues: { sales: 5, short: 5 } }
-            - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5 } }
+            - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5, tiny: 5 } }
             - { id: "1003", name: Zhang Min, group: team-b, station: "8003", queues: { sales: 5, support: 5 } }
         routes:
           - { called: "_*11XXXX", trunk_groups: [desks], to: { app: agent, arg: "login,3" } }
@@ -55,6 +56,7 @@ struct ACDLabTests {
           - { called: "95509", to: { app: queue, arg: "sales,9" } }
           - { called: "95502", to: { app: queue, arg: support } }
           - { called: "95503", to: { app: queue, arg: short } }
+          - { called: "95504", to: { app: queue, arg: tiny } }
           - { called: "*", to: { reject: 1 } }
         """
     }
@@ -158,6 +160,10 @@ struct ACDLabTests {
               steps: [ { wait_answer: 10 }, { wait_release: 10 } ] }
           - { name: too-long, trunk: e1, calling: "13800000005", called: "95503", at_s: 5,
               steps: [ { wait_answer: 10 }, { wait_release: 15 } ] }
+          - { name: gives-up, trunk: e1, calling: "13800000006", called: "95504", at_s: 5,
+              steps: [ { wait_answer: 10 }, { wait: 2 }, { hangup: 16 } ] }
+          - { name: full, trunk: e1, calling: "13800000007", called: "95504", at_s: 5.8,
+              steps: [ { wait_answer: 10 }, { wait_release: 10 } ] }
         """
         let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 120)
         let calls = Dictionary(uniqueKeysWithValues: try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
@@ -167,6 +173,7 @@ struct ACDLabTests {
         }
         #expect(calls["nobody"]?["cause"] as? Int == 34, "no agent logged in for support: \(calls["nobody"] ?? [:])")
         #expect(calls["too-long"]?["cause"] as? Int == 17, "max wait in short: \(calls["too-long"] ?? [:])")
+        #expect(calls["full"]?["cause"] as? Int == 42, "tiny was full: \(calls["full"] ?? [:])")
         usleep(500_000)
         let log = try Self.json(engine, ["queue-log", "--limit", "500"])
         let events = log.map { "\($0["event"] as? String ?? "")\(($0["agent"] as? String).map { " \($0)" } ?? "")" }
@@ -181,7 +188,10 @@ struct ACDLabTests {
                 "\(agents["1001"] ?? [:])")
         #expect(events.contains("overflow"), "\(events)")
         let overflows = log.filter { $0["event"] as? String == "overflow" }.compactMap { $0["detail"] as? String }
-        #expect(overflows.contains { $0.hasPrefix("no agents logged in") } && overflows.contains { $0.hasPrefix("max wait") }, "\(overflows)")
+        #expect(overflows.contains { $0.hasPrefix("no agents logged in") } && overflows.contains { $0.hasPrefix("max wait") }
+                && overflows.contains { $0.hasPrefix("queue full") }, "\(overflows)")
+        let abandoned = log.filter { $0["event"] as? String == "abandoned" && $0["queue"] as? String == "tiny" }
+        #expect(abandoned.count == 1 && (abandoned.first?["wait_s"] as? Double ?? 0) > 1.5, "the caller who gave up: \(abandoned)")
         let waiting = PromptMatcher.samples(heard)
         let announced = PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/queue-position.wav"), in: waiting)
         #expect((announced?.correlation ?? 0) > 0.8, "the waiting caller hears their position: \(String(describing: announced))")
