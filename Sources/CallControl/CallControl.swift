@@ -278,6 +278,20 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Tap the bridged call of `agent` (an agent's leg) with the answered leg `supervisor` in
+    /// `mode`; again with another mode to change it. The tap ends when either call ends.
+    public func monitor(_ agent: CallID, supervisor: CallID, mode: MonitorMode) async throws(CallControlError) {
+        try await onLoop { _, manager throws(CallControlError) in try manager.monitor(agent, supervisor: supervisor, mode: mode) }
+    }
+
+    /// The supervisor tapping `agent`'s call takes it over: the agent's leg is released, the caller
+    /// stays bridged to the supervisor.
+    public func takeOver(_ agent: CallID, supervisor: CallID) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in
+            try manager.takeOver(agent, supervisor: supervisor, context: context)
+        }
+    }
+
     /// Hand an answered call to a new leg on `group` (a station group, or a trunk group with the
     /// number to call): the caller's number goes with it, the two are bridged when it answers,
     /// and either end's release ends the other. `channel` rings exactly that channel (an agent's

@@ -105,6 +105,10 @@ public struct AnswerPolicy: Sendable, Codable, Equatable {
     public var cause: Int?
     /// Refuse every call with this cause instead (busy = 17).
     public var reject: Int?
+    /// Record what the answered call hears (a WAV file; `{call}` is replaced by the call's id)
+    /// for `record_s` seconds (20 by default).
+    public var record: String?
+    public var record_s: Double?
 }
 
 /// A number in a scenario: just digits, or digits with type and presentation.

@@ -96,6 +96,18 @@ public final class Simulator: Sendable {
         guard let after = policy.after_ms else { return }
         try? await Task.sleep(for: .milliseconds(after))
         do { try await calls.answer(id) } catch { return }
+        if let path = policy.record {
+            let calls = self.calls
+            let media = self.media
+            Task {
+                guard let channel = try? await calls.calls().first(where: { $0.id == id })?.channel, let media else { return }
+                let name = CallControl.mediaChannelName(channel)
+                let file = path.replacingOccurrences(of: "{call}", with: String(id.value))
+                guard (try? media.record(name, id: Int(id.value), path: file, format: .wavPCM16, layout: .mono)) == true else { return }
+                try? await Task.sleep(for: .milliseconds(Int((policy.record_s ?? 20) * 1000)))
+                media.send(.stopRecording, to: name)
+            }
+        }
         if let hold = policy.hangup_after_s {
             if await tracker.wait(for: .release, of: id, timeout: .milliseconds(Int(hold * 1000))) { return }
             try? await calls.release(id, cause: Q850Cause(rawValue: policy.cause ?? 16) ?? .normalClearing)

@@ -70,6 +70,9 @@ extension Daemon {
         case logout
         case ready
         case pause(reason: String)
+        /// A supervisor taps the call of the agent whose id follows the first `strip` digits;
+        /// keys then change the mode: 1 listen, 2 whisper, 3 barge, 4 take over.
+        case supervise(strip: Int)
 
         init?(_ argument: String?) {
             let parts = (argument ?? "").split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -80,6 +83,9 @@ extension Daemon {
             case "logout": self = .logout
             case "ready": self = .ready
             case "pause": self = .pause(reason: parts.count > 1 ? parts[1] : "break")
+            case "supervise":
+                guard let strip = Int(parts.count > 1 ? parts[1] : "0"), strip >= 0 else { return nil }
+                self = .supervise(strip: strip)
             default: return nil
             }
         }
@@ -99,6 +105,19 @@ extension Daemon {
                     let id = String((leg?.setup.called.digits ?? "").dropFirst(strip)).trimmingCharacters(in: ["#"])
                     try await acd.login(id, at: station)
                     outcome = "agent-logged-in"
+                case let .supervise(strip):
+                    let target = String((leg?.setup.called.digits ?? "").dropFirst(strip)).trimmingCharacters(in: ["#"])
+                    guard let me = await acd.agent(at: station) else { throw ACDService.Refusal(description: "no supervisor at \(station)") }
+                    let agentLeg = try await acd.supervisedLeg(of: target, by: me)
+                    try? await calls.answer(call)
+                    do {
+                        try await calls.monitor(agentLeg, supervisor: call, mode: .listen)
+                    } catch {
+                        throw ACDService.Refusal(description: "cannot tap agent \(target)'s call: \(error)")
+                    }
+                    supervisions.withLock { $0[call] = Supervision(agentLeg: agentLeg, supervisor: me, agent: target) }
+                    log.notice("supervisor \(me) listens to agent \(target)")
+                    return
                 case .logout, .ready, .pause:
                     guard let id = await acd.agent(at: station) else { throw ACDService.Refusal(description: "no agent at \(station)") }
                     switch code {
@@ -120,4 +139,36 @@ extension Daemon {
         }
         try? await calls.release(call, cause: .normalClearing)
     }
+
+    /// A supervisor pressed a key on a tapped call: 1 listen, 2 whisper, 3 barge, 4 take over.
+    func supervisionKey(_ call: CallID, _ digit: Character) async {
+        guard let session = supervisions.withLock({ $0[call] }) else { return }
+        let mode: MonitorMode?
+        switch digit {
+        case "1": mode = .listen
+        case "2": mode = .whisper
+        case "3": mode = .barge
+        case "4": mode = nil
+        default: return
+        }
+        do {
+            if let mode {
+                try await calls.monitor(session.agentLeg, supervisor: call, mode: mode)
+                log.notice("supervisor \(session.supervisor) \(mode.rawValue)s on agent \(session.agent)'s call")
+            } else {
+                try await calls.takeOver(session.agentLeg, supervisor: call)
+                supervisions.withLock { $0[call] = nil }
+                log.notice("supervisor \(session.supervisor) took over agent \(session.agent)'s call")
+            }
+        } catch {
+            log.warning("supervisor \(session.supervisor) on agent \(session.agent): \(error)")
+        }
+    }
+}
+
+/// A supervisor's tap on an agent's call, for the keys that change it.
+struct Supervision: Sendable {
+    let agentLeg: CallID
+    let supervisor: String
+    let agent: String
 }

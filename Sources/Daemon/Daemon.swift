@@ -33,6 +33,8 @@ public final class Daemon: Sendable {
     private let ivrService = Mutex<IVRService?>(nil)
     /// The ACD, once running; nil without `acd:`.
     let acdService = Mutex<ACDService?>(nil)
+    /// Supervisors' taps in progress, by the supervisor's call.
+    let supervisions = Mutex<[CallID: Supervision]>([:])
     /// The IVR's prompts (every language), loaded at start and on reload; nil without `ivr:`.
     private let prompts: Mutex<PromptLibrary?>
     /// The applications' settings; a reload replaces them for calls that arrive afterwards.
@@ -195,6 +197,8 @@ public final class Daemon: Sendable {
                 }
             case let .routed(id, .application(name: "agent", argument), _):
                 Task { await self.agentCode(id, argument) }
+            case let .dtmf(id, digit, _) where supervisions.withLock({ $0[id] != nil }):
+                Task { await self.supervisionKey(id, digit) }
             case let .routed(id, .application(name: "blocked", _), _):
                 let options = resolved.configuration.blocked ?? BlockedOptions()
                 let library = prompts.withLock { $0 }
@@ -220,6 +224,7 @@ public final class Daemon: Sendable {
                 messages?.closed(closed)
             case let .released(leg):
                 await released.add(leg.id)
+                supervisions.withLock { $0[leg.id] = nil }
             default:
                 break
             }

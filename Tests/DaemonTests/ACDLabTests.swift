@@ -49,9 +49,11 @@ struct ACDLabTests {
             - { id: "1001", name: Li Wei, group: team-a, station: "8001", queues: { sales: 5, short: 5 } }
             - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5, tiny: 5 } }
             - { id: "1003", name: Zhang Min, group: team-b, station: "8003", queues: { sales: 5, support: 5 } }
+            - { id: "1009", name: Chen Jie, group: team-a, type: supervisor, queues: {} }
         routes:
           - { called: "_*11XXXX", trunk_groups: [desks], to: { app: agent, arg: "login,3" } }
           - { called: "*12", trunk_groups: [desks], to: { app: agent, arg: logout } }
+          - { called: "_*31XXXX", trunk_groups: [desks], to: { app: agent, arg: "supervise,3" } }
           - { called: "95501", to: { app: queue, arg: sales } }
           - { called: "95509", to: { app: queue, arg: "sales,9" } }
           - { called: "95502", to: { app: queue, arg: support } }
@@ -230,6 +232,49 @@ struct ACDLabTests {
         #expect((announcement?.correlation ?? 0) > 0.8, "the caller hears the agent's number: \(String(describing: announcement))")
         let states = try Self.json(engine, ["agent", "log", "--agent", "1002"]).map { $0["to"] as? String ?? "" }
         #expect(states.first == "ready" && states.last == "logged-out", "\(states)")
+    }
+
+    @Test("a supervisor listens (heard by no one), whispers (heard by the agent, not the caller), barges (heard by both) and takes over (the caller stays)")
+    func supervisor() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001"])
+        let sounds = IVRLabTests.sounds + "/en"
+        let callerHeard = lab.directory + "/caller.wav"
+        let scenario = Self.carrier(hangupAfter: 40, extra: "answer_by_trunk: { phone1: { after_ms: 400, hangup_after_s: 40, record: \(lab.directory)/agent.wav, record_s: 32 } }") + """
+
+        calls:
+          - { name: supervisor-login, trunk: phone3, called: "*111009#", at_s: 0,
+              steps: [ { wait_answer: 15 }, { wait_release: 10 } ] }
+          - { name: caller, trunk: e1, calling: "13800000008", called: "95501", at_s: 6,
+              steps: [ { wait_answer: 10 }, { listen: 30, record: \(callerHeard) }, { wait_release: 10 } ] }
+          - { name: supervisor, trunk: phone3, called: "*311001#", at_s: 9,
+              steps: [ { wait_answer: 15 }, { wait: 2 }, { play: \(sounds)/welcome.wav },
+                       { send_dtmf: "2" }, { wait: 1 }, { play: \(sounds)/goodbye.wav },
+                       { send_dtmf: "3" }, { wait: 1 }, { play: \(sounds)/invalid.wav },
+                       { send_dtmf: "4" }, { wait: 1.5 }, { play: \(sounds)/timeout.wav }, { wait: 1 }, { hangup: 16 } ] }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 120)
+        let calls = Dictionary(uniqueKeysWithValues: try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+            .map { ($0["name"] as? String ?? "", $0) })
+        for name in ["supervisor-login", "caller", "supervisor"] {
+            #expect(calls[name]?["failure"] == nil, "\(name): \(calls[name] ?? [:])\n\(engine.log)")
+        }
+        func correlation(_ prompt: String, in path: String) -> Double {
+            PromptMatcher.find(PromptMatcher.samples("\(sounds)/\(prompt).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
+        }
+        let agentHeard = lab.directory + "/agent.wav"
+        #expect(correlation("welcome", in: callerHeard) < 0.5, "the caller does not hear the supervisor listening")
+        #expect(correlation("welcome", in: agentHeard) < 0.5, "nor does the agent")
+        #expect(correlation("goodbye", in: agentHeard) > 0.8, "the agent hears the whisper")
+        #expect(correlation("goodbye", in: callerHeard) < 0.5, "the caller does not hear the whisper")
+        #expect(correlation("invalid", in: callerHeard) > 0.8 && correlation("invalid", in: agentHeard) > 0.8, "both hear the barge")
+        #expect(correlation("timeout", in: callerHeard) > 0.8, "after the take-over the caller talks with the supervisor")
+        let states = try Self.json(engine, ["agent", "log", "--agent", "1001"]).map { $0["to"] as? String ?? "" }
+        #expect(states.starts(with: ["ready", "ringing", "on-call", "wrap-up"]), "the agent left the call at the take-over: \(states)")
+        #expect(engine.log.contains("supervisor 1009 took over agent 1001's call"), "\(engine.log)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

@@ -400,6 +400,20 @@ public actor ACDService {
         await dispatch()
     }
 
+    /// The call leg a supervisor may tap: `agent`'s call in progress, when `supervisor` is a
+    /// supervisor of the same group.
+    public func supervisedLeg(of agent: String, by supervisor: String) throws(Refusal) -> CallID {
+        guard let s = agents[supervisor], s.record.kind == .supervisor else {
+            throw Refusal(description: "\(supervisor) is not a supervisor")
+        }
+        guard let a = agents[agent] else { throw Refusal(description: "no agent \(agent)") }
+        guard a.record.group == s.record.group else {
+            throw Refusal(description: "agent \(agent) is in group \(a.record.group), outside supervisor \(supervisor)'s \(s.record.group)")
+        }
+        guard a.state == .onCall, let leg = a.leg else { throw Refusal(description: "agent \(agent) is not on a call") }
+        return leg
+    }
+
     /// The agent logged in at `station` (a phone dialling a code), if any.
     public func agent(at station: AgentStation) -> String? {
         agents.values.first { $0.state != .loggedOut && $0.station == station }?.record.id

@@ -34,6 +34,16 @@ public enum CallEvent: Sendable, Equatable {
     case protocolError(backend: String, String)
 }
 
+/// How a supervisor taps an agent's call.
+public enum MonitorMode: String, Sendable, Equatable, CaseIterable {
+    /// Hears both; heard by neither.
+    case listen
+    /// Hears both; heard by the agent only (coaching).
+    case whisper
+    /// Hears both; heard by both (a three-way call).
+    case barge
+}
+
 /// A named set of backends that calls arrive on and leave by, hunted in order for outgoing calls.
 public struct TrunkGroup: Sendable, Hashable {
     public enum Hunt: String, Sendable, Hashable, Codable {

@@ -10,6 +10,8 @@ final class CallManager {
     /// Outbound legs offered to an agent for an answered call: if one ends before it is answered,
     /// the caller stays (the queue offers the call again).
     private var offers: Set<CallID> = []
+    /// Supervisors' legs tapping a bridge -> the agent leg they supervise.
+    private var monitors: [CallID: CallID] = [:]
     private var bridges: [CallID: Int32] = [:]
     private var digitTimers: [CallID: Int] = [:]
     private var huntPosition: [String: Int] = [:]
@@ -107,8 +109,13 @@ final class CallManager {
             if let t = digitTimers.removeValue(forKey: id) { context.cancelTimer(t) }
             stopMedia(leg)
             emit(.released(leg))
+            monitors[id] = nil
             if let partner = partners.removeValue(forKey: id) {
                 partners[partner] = nil
+                for (supervisor, agent) in monitors where agent == id || agent == partner {
+                    monitors[supervisor] = nil
+                    release(context, supervisor, cause: .normalClearing)
+                }
                 releaseConference(id, partner)
                 if offers.remove(id) == nil { release(context, partner, cause: cause) }
             }
@@ -315,6 +322,58 @@ final class CallManager {
         bridges[b] = nil
         if let media, let cb = legs[b]?.channel { media.send(.leave, to: Self.mediaName(cb)) }
         freeConferences.append(room)
+    }
+
+    // MARK: Supervision
+
+    /// Tap the bridge of `agent` (an agent's leg, bridged to its caller) with the answered leg
+    /// `supervisor`: listen (heard by no one), whisper (heard by the agent only) or barge (heard
+    /// by both). Called again, it changes the mode.
+    func monitor(_ agent: CallID, supervisor: CallID, mode: MonitorMode) throws(CallControlError) {
+        guard let media, let room = bridges[agent], let agentChannel = legs[agent]?.channel else {
+            throw CallControlError("supervise \(agent)", "the call is not bridged", cause: .invalidCallReference)
+        }
+        guard let leg = legs[supervisor], leg.state == .answered, let channel = leg.channel, bridges[supervisor] == nil else {
+            throw CallControlError("supervise \(agent) from \(supervisor)", "the supervisor's call is not answered, or is bridged",
+                                   cause: .invalidCallReference)
+        }
+        let role: MediaRole
+        switch mode {
+        case .listen: role = .listener
+        case .barge: role = .participant
+        case .whisper:
+            guard let target = media.locate(Self.mediaName(agentChannel)), let own = media.locate(Self.mediaName(channel)),
+                  target.group == own.group else {
+                throw CallControlError("whisper to \(agent)", "the agent's and the supervisor's channels are on different media threads")
+            }
+            role = .whisperer(target: Int32(target.slot))
+        }
+        if monitors[supervisor] == agent {
+            media.send(.setRole(role), to: Self.mediaName(channel))
+        } else {
+            monitors[supervisor] = agent
+            media.send(.join(conference: room, role: role), to: Self.mediaName(channel))
+        }
+    }
+
+    /// The supervisor takes the call over: the agent's leg is released and the caller stays,
+    /// bridged to the supervisor.
+    func takeOver(_ agent: CallID, supervisor: CallID, context: SignallingContext) throws(CallControlError) {
+        guard monitors[supervisor] == agent, let caller = partners[agent], let room = bridges[agent],
+              let media, let channel = legs[supervisor]?.channel else {
+            throw CallControlError("take over \(agent)", "the supervisor is not on that call", cause: .invalidCallReference)
+        }
+        monitors[supervisor] = nil
+        partners[agent] = nil
+        offers.remove(agent)
+        partners[caller] = supervisor
+        partners[supervisor] = caller
+        bridges[agent] = nil
+        bridges[supervisor] = room
+        if let agentChannel = legs[agent]?.channel { media.send(.leave, to: Self.mediaName(agentChannel)) }
+        media.send(.setRole(.participant), to: Self.mediaName(channel))
+        emit(.bridged(supervisor, caller))
+        release(context, agent, cause: .normalClearing)
     }
 
     // MARK: Media events
