@@ -46,6 +46,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         public var vip: [String]?
         /// Tell each caller the number of the agent who takes the call.
         public var announce_agent: Bool?
+        /// The IVR flow (a satisfaction survey) callers go to when the agent hangs up first.
+        public var survey_flow: String?
     }
 
     /// Where callers go on a limit; exactly one field.
@@ -105,6 +107,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                           onMaxWait: q.on_max_wait?.action, onFull: q.on_full?.action, onNoAgents: q.on_no_agents?.action,
                           vipNumbers: Set((q.vip ?? []) + (vip ?? [])))
             settings.announceAgent = q.announce_agent ?? false
+            settings.surveyFlow = q.survey_flow
             return settings
         }
     }
@@ -136,6 +139,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                 }
             }
             if let m = q.max_callers, m < 1 { out.append("\(at): max_callers must be at least 1") }
+            if let flow = q.survey_flow, !flows.contains(flow) { out.append("\(at): survey_flow: no IVR flow \(flow)") }
             for (key, o) in [("on_max_wait", q.on_max_wait), ("on_full", q.on_full), ("on_no_agents", q.on_no_agents)] {
                 guard let o else { continue }
                 let set = [o.queue != nil, o.flow != nil, o.trunk_group != nil, o.hangup != nil].filter { $0 }.count

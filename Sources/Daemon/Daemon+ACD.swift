@@ -33,7 +33,7 @@ extension Daemon {
                     server?.publish(ControlEvent(kind: "agent.offered", queue: pop.queue, agent: pop.agent, body: JSONValue(encoding: pop)))
                 }
             },
-            toFlow: { [weak self] call, flow in
+            toFlow: { [weak self] call, flow, variables in
                 guard let self else { return }
                 Task {
                     let leg = try? await calls.calls().first { $0.id == call }
@@ -41,7 +41,8 @@ extension Daemon {
                         try? await calls.release(call, cause: .serviceNotAvailable)
                         return
                     }
-                    ivr.take(call, flow: flow, caller: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "")
+                    ivr.take(call, flow: flow, caller: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "",
+                             variables: variables)
                 }
             })
         log.info("ACD: \(options.queues.count) queues, \(options.agents?.count ?? 0) agents")

@@ -164,7 +164,14 @@ public final class Daemon: Sendable {
                 recorder?.record(step: IVRStepRecord(call: CallID(step.call), flow: step.flow, node: step.node,
                                                      input: step.input, at: WallTime(secondsSince1970: step.time)))
                 server?.publish(ControlEvent(kind: "ivr.step", body: JSONValue(encoding: step)))
-            }, onProblem: { [log] in log.warning("ivr: \($0)") })
+            }, onProblem: { [log] in log.warning("ivr: \($0)") }, onSurvey: { score in
+                recorder?.record(survey: SurveyRecord(call: score.call, flow: score.flow, queue: score.queue, agent: score.agent,
+                                                      score: score.score, at: .now()))
+                server?.publish(ControlEvent(kind: "survey.score", queue: score.queue, agent: score.agent,
+                                             body: .object(["call": .number(Double(score.call.value)), "score": .number(Double(score.score)),
+                                                            "agent": score.agent.map(JSONValue.string) ?? .null,
+                                                            "queue": score.queue.map(JSONValue.string) ?? .null])))
+            })
         }
         ivrService.withLock { $0 = ivr }
         for await event in calls.events {

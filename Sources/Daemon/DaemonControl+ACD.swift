@@ -17,6 +17,7 @@ extension DaemonControl {
         "agent.logout": ControlCommand(.operator, "log an agent out (args: agent)"),
         "queue.log": ControlCommand(.operator, "the queue log (args: queue, agent, from, to, limit = 200)"),
         "agent.log": ControlCommand(.operator, "the agent state log (args: agent, from, limit = 200)"),
+        "surveys": ControlCommand(.operator, "satisfaction scores callers gave (args: agent, queue, limit = 200)"),
     ]
 
     private var acd: ACDService {
@@ -102,6 +103,22 @@ extension DaemonControl {
             return .array(rows.map { r in
                 .object(["agent": .string(r.agent), "group": .string(r.group), "from": .string(r.from), "to": .string(r.to),
                          "reason": r.reason.map(JSONValue.string) ?? .null, "station": r.station.map(JSONValue.string) ?? .null,
+                         "at": .number(r.at.secondsSince1970)])
+            })
+        case "surveys":
+            let a = try CommandArguments(request, allowed: ["agent", "queue", "limit"])
+            guard let store = daemon.store else {
+                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
+            }
+            let agent = try a.string("agent"), queue = try a.string("queue")
+            let limit = try a.int("limit", in: 1...100_000) ?? 200
+            let rows: [SurveyRecord]
+            do { rows = try store.surveys(agent: agent, queue: queue, limit: limit) } catch {
+                throw ControlFailure(id: .null, code: .failed, message: error.description)
+            }
+            return .array(rows.map { r in
+                .object(["call": .number(Double(r.call.value)), "flow": .string(r.flow), "queue": r.queue.map(JSONValue.string) ?? .null,
+                         "agent": r.agent.map(JSONValue.string) ?? .null, "score": .number(Double(r.score)),
                          "at": .number(r.at.secondsSince1970)])
             })
         default:

@@ -42,6 +42,11 @@ public final class CDRRecorder: Sendable {
         pending.add(.agentLog(entry))
     }
 
+    /// Queues a survey score.
+    public func record(survey: SurveyRecord) {
+        pending.add(.survey(survey))
+    }
+
     /// Returns once every event recorded before the call is written (or has failed).
     public func flush() async {
         await withCheckedContinuation { continuation in
@@ -89,6 +94,7 @@ public final class CDRRecorder: Sendable {
                     case let .ivrStep(step): try CDRWriter.insert(step, ledger, db)
                     case let .queueLog(entry): try CDRWriter.insert(entry, ledger, db)
                     case let .agentLog(entry): try CDRWriter.insert(entry, ledger, db)
+                    case let .survey(entry): try CDRWriter.insert(entry, ledger, db)
                     case .barrier: break
                     }
                     return .commit
@@ -107,6 +113,7 @@ public final class CDRRecorder: Sendable {
         case let .ivrStep(step): "IVR step \(step.flow)/\(step.node) of \(step.call)"
         case let .queueLog(entry): "queue log \(entry.event) of \(entry.call) in \(entry.queue)"
         case let .agentLog(entry): "agent \(entry.agent) becoming \(entry.to)"
+        case let .survey(entry): "survey score of \(entry.call)"
         case .barrier: "barrier"
         }
     }

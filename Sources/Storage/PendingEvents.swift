@@ -9,6 +9,7 @@ final class PendingEvents: Sendable {
         case ivrStep(IVRStepRecord)
         case queueLog(QueueLogRecord)
         case agentLog(AgentLogRecord)
+        case survey(SurveyRecord)
         /// Resumed once everything queued before it is written.
         case barrier(CheckedContinuation<Void, Never>)
     }

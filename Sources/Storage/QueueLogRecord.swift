@@ -48,7 +48,42 @@ public struct AgentLogRecord: Sendable, Equatable {
     }
 }
 
+/// A satisfaction score against a call, with the agent and queue it rates.
+public struct SurveyRecord: Sendable, Equatable {
+    public var call: CallID
+    public var flow: String
+    public var queue: String?
+    public var agent: String?
+    public var score: Int
+    public var at: WallTime
+
+    public init(call: CallID, flow: String, queue: String?, agent: String?, score: Int, at: WallTime) {
+        self.call = call
+        self.flow = flow
+        self.queue = queue
+        self.agent = agent
+        self.score = score
+        self.at = at
+    }
+}
+
 extension CallStore {
+    /// Survey scores, oldest first, of an agent and/or a queue.
+    public func surveys(agent: String? = nil, queue: String? = nil, limit: Int = 1000) throws(StorageError) -> [SurveyRecord] {
+        var terms: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let agent { terms.append("agent = ?"); arguments.append(agent) }
+        if let queue { terms.append("queue = ?"); arguments.append(queue) }
+        let condition = terms.isEmpty ? "1" : terms.joined(separator: " AND ")
+        return try read("read the surveys") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM surveys WHERE \(condition) ORDER BY id LIMIT \(max(0, limit))",
+                             arguments: StatementArguments(arguments)).map { row in
+                SurveyRecord(call: CallID(UInt64(bitPattern: row["call_ref"])), flow: row["flow"], queue: row["queue"],
+                             agent: row["agent"], score: row["score"], at: WallTime(secondsSince1970: row["at"]))
+            }
+        }
+    }
+
     /// Queue log lines, oldest first, of a queue and/or an agent, between two times.
     public func queueLog(queue: String? = nil, agent: String? = nil, from: WallTime? = nil, before: WallTime? = nil,
                          limit: Int = 1000) throws(StorageError) -> [QueueLogRecord] {
@@ -87,6 +122,13 @@ extension CallStore {
 }
 
 extension CDRWriter {
+    static func insert(_ survey: SurveyRecord, _ ledger: CDRLedger, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO surveys (call_id, run_id, call_ref, flow, queue, agent, score, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [try callRow(of: survey.call, ledger, db), ledger.runID, Int64(bitPattern: survey.call.value),
+                             survey.flow, survey.queue, survey.agent, survey.score, survey.at.secondsSince1970])
+    }
+
     static func insert(_ entry: QueueLogRecord, _ ledger: CDRLedger, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO queue_log (call_id, run_id, call_ref, queue, event, agent, position, wait_s, detail, at)

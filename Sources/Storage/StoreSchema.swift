@@ -113,7 +113,7 @@ enum StoreSchema {
                 CREATE INDEX recordings_open ON recordings(state) WHERE state = 'recording';
                 """)
         }
-        migrator.registerMigration("v3: queue log and agent state log") { db in
+        migrator.registerMigration("v3: queue log, agent state log and surveys") { db in
             try db.execute(sql: """
                 CREATE TABLE queue_log (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -142,6 +142,18 @@ enum StoreSchema {
                     at REAL NOT NULL
                 );
                 CREATE INDEX agent_log_agent ON agent_log(agent, at);
+                CREATE TABLE surveys (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_id INTEGER REFERENCES calls(id),
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    call_ref INTEGER NOT NULL,
+                    flow TEXT NOT NULL,
+                    queue TEXT,
+                    agent TEXT,
+                    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+                    at REAL NOT NULL
+                );
+                CREATE INDEX surveys_agent ON surveys(agent, at);
                 """)
         }
         return migrator

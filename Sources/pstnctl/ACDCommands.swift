@@ -133,3 +133,20 @@ struct QueueLog: ParsableCommand {
         }
     }
 }
+
+/// `pstnctl surveys`: the scores callers gave after queue calls.
+struct Surveys: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Satisfaction scores (1-5) callers gave, oldest first.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this agent.") var agent: String?
+    @Option(help: "Only this queue.") var queue: String?
+    @Option(help: "At most this many.") var limit = 200
+    func run() throws {
+        try reporting {
+            var args: [String: JSONValue] = ["limit": .number(Double(limit))]
+            if let agent { args["agent"] = .string(agent) }
+            if let queue { args["queue"] = .string(queue) }
+            global.show(try global.request("surveys", args)) { Table.rows($0, columns: ["at", "call", "queue", "agent", "score"]) }
+        }
+    }
+}

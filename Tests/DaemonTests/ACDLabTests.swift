@@ -109,6 +109,7 @@ struct ACDLabTests {
               ("round-robin", ["1001", "1002", "1003", "1001"]),
               ("random", []),
               ("weighted-random", []),
+              ("ring-all", ["all"]),
           ])
     func strategies(_ strategy: String, _ expected: [String]) throws {
         let lab = try LabInstance(lab: Self.lab)
@@ -132,7 +133,15 @@ struct ACDLabTests {
         let connected = try Self.connections(engine)
         let byCaller = Dictionary(connected.map { ($0.caller, $0.agent) }, uniquingKeysWith: { a, _ in a })
         let order = (0...3).map { byCaller["1380000000\($0)"] ?? "none" }
-        if expected.isEmpty {
+        if expected == ["all"] {
+            // Every free agent rings; the first to answer takes the call, the others stop ringing.
+            let log = try Self.json(engine, ["queue-log", "--limit", "500"])
+            let firstCall = log.first { $0["event"] as? String == "entered" }?["call"] as? Int
+            let offered = log.filter { $0["call"] as? Int == firstCall && $0["event"] as? String == "offered" }.compactMap { $0["agent"] as? String }
+            #expect(Set(offered) == ["1001", "1002", "1003"], "the warm-up call rang every agent: \(offered)")
+            #expect(!log.contains { $0["event"] as? String == "no-answer" }, "no agent is blamed for another's answer: \(log)")
+            #expect(Set(order) != ["none"] && !order.contains("none"), "every caller was connected: \(order)")
+        } else if expected.isEmpty {
             #expect(Set(order.dropFirst()) == ["1001", "1002", "1003"], "\(strategy): the burst goes to three agents: \(order)")
         } else {
             #expect(order == expected, "\(strategy): \(connected)")
@@ -277,6 +286,48 @@ struct ACDLabTests {
         #expect(engine.log.contains("supervisor 1009 took over agent 1001's call"), "\(engine.log)")
     }
 
+    @Test("when the agent hangs up first the caller is asked for a score, which is stored against the call, agent and queue")
+    func survey() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let flows = lab.directory + "/survey.yaml"
+        try """
+        flows:
+          - name: survey
+            language: en
+            start: ask
+            nodes:
+              ask: { collect: [survey], min: 1, max: 1, terminator: "", timeout_s: 6, into: score, next: keep, on_fail: bye }
+              keep: { survey: "{score}", next: thanks }
+              thanks: { play: [survey-thanks], next: bye }
+              bye: { hangup: 16 }
+        """.write(toFile: flows, atomically: true, encoding: .utf8)
+        let config = Self.engine(strategy: "linear", queueExtras: ", survey_flow: survey").replacingOccurrences(of: "flows: []", with: "flows: [\(flows)]")
+        let engine = try EngineProcess(lab: lab, config: config)
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001"])
+        let asked = lab.directory + "/asked.wav"
+        let thanked = lab.directory + "/thanked.wav"
+        let run = try SimulatorRun.run(lab: lab, scenario: Self.carrier(hangupAfter: 2) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000010", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 3 }, { listen: 5, record: \(asked) }, { send_dtmf: "4" },
+                       { listen: 3, record: \(thanked) }, { wait_release: 10 } ] }
+        """, timeout: 90)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let prompt = { (name: String, path: String) in
+            PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/\(name).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
+        }
+        #expect(prompt("survey", asked) > 0.8, "the caller is asked to rate the call")
+        #expect(prompt("survey-thanks", thanked) > 0.8, "and thanked")
+        usleep(500_000)
+        let scores = try Self.json(engine, ["surveys"])
+        #expect(scores.count == 1 && scores.first?["score"] as? Int == 4 && scores.first?["agent"] as? String == "1001"
+                && scores.first?["queue"] as? String == "sales", "\(scores)")
+    }
+
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")
     func agentCommands() throws {
         let lab = try LabInstance(lab: Self.lab)
@@ -296,7 +347,7 @@ struct ACDLabTests {
         #expect(try ControlTool.run(socket: socket, ["agent", "logout", "1001"]).status == 0)
         #expect(try ControlTool.run(socket: socket, ["agent", "ready", "1001"]).status == 1, "a logged-out agent is not made ready")
         let queues = try Self.json(engine, ["queues"])
-        #expect(queues.map { $0["name"] as? String ?? "" } == ["sales", "short", "support"])
+        #expect(queues.map { $0["name"] as? String ?? "" } == ["sales", "short", "support", "tiny"])
         let request = try ControlTool.run(socket: socket, ["request", "agent.login", "{\"agent\": 5}"])
         #expect(request.status == 1, "a malformed argument is refused: \(request.output) \(request.errors)")
     }

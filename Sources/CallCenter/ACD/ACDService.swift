@@ -47,8 +47,11 @@ public actor ACDService {
     struct CallerRuntime {
         var waiting: WaitingCaller
         var queue: String
-        /// The agent leg ringing for this caller.
-        var offer: CallID?
+        /// Agent legs ringing for this caller (several at once with ring-all), and their agents.
+        var offers: [CallID: String] = [:]
+        /// Agents being rung (set before their legs exist).
+        var ringing: Set<String> = []
+        /// The agent who answered.
         var agent: String?
         var connected = false
         var serial = 0
@@ -63,7 +66,7 @@ public actor ACDService {
     private let calls: CallControl
     private let prompts: @Sendable () -> PromptLibrary?
     private let report: @Sendable (Report) -> Void
-    private let toFlow: @Sendable (CallID, String) -> Void
+    private let toFlow: @Sendable (CallID, String, [String: String]) -> Void
     private let clockOrigin = ContinuousClock.now
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
@@ -74,10 +77,10 @@ public actor ACDService {
     private var agentLegs: [CallID: String] = [:]
     private let random: @Sendable () -> Double
 
-    /// `toFlow` hands a caller to an IVR flow (an overflow to voicemail or a message).
+    /// `toFlow` hands a caller to an IVR flow with variables (an overflow to voicemail, a survey).
     public init(queues: [QueueSettings], agents: [AgentRecord], calls: CallControl,
                 prompts: @escaping @Sendable () -> PromptLibrary?, report: @escaping @Sendable (Report) -> Void,
-                toFlow: @escaping @Sendable (CallID, String) -> Void,
+                toFlow: @escaping @Sendable (CallID, String, [String: String]) -> Void,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.calls = calls
         self.prompts = prompts
@@ -141,7 +144,7 @@ public actor ACDService {
                 await dispatch()
             }
         case let .maxWait(call, serial):
-            if let c = callers[call], c.serial == serial, !c.connected, c.offer == nil,
+            if let c = callers[call], c.serial == serial, !c.connected, c.ringing.isEmpty,
                let q = queues[c.queue]?.settings {
                 await overflow(call, q.onMaxWait, reason: "max wait")
             }
@@ -206,7 +209,7 @@ public actor ACDService {
         let spoken = q.language == "zh" ? place - 1 : place
         let names = ["queue-position"] + (SayPhrases.number(String(spoken), language: q.language) ?? []) + ["queue-position-end"]
         let list = names.compactMap { library["\(q.language)/\($0)"] }
-        if c.offer == nil, !list.isEmpty {
+        if c.ringing.isEmpty, !list.isEmpty {
             callers[call]?.announcing = true
             try? await calls.play(call, list, id: Self.announcementPlay)
             log(call, c.queue, "announced", position: place, detail: nil)
@@ -226,7 +229,7 @@ public actor ACDService {
             await enter(call, queue: other, caller: moved.caller, called: moved.called, priority: moved.priority)
         case let .flow(flow)?:
             try? await calls.stopPlayback(call)
-            toFlow(call, flow)
+            toFlow(call, flow, ["queue": c.queue])
         case let .external(group, number)?:
             try? await calls.stopPlayback(call)
             do { _ = try await calls.connect(call, to: group, called: PartyNumber(number)) } catch {
@@ -243,14 +246,15 @@ public actor ACDService {
 
     /// Offer waiting callers to free agents until no more can be matched.
     private func dispatch() async {
-        while let (call, agent) = nextMatch() {
-            await offer(call, to: agent)
+        while let (call, chosen) = nextMatch() {
+            await offer(call, to: chosen)
         }
     }
 
-    /// The best waiting caller that has a free agent, and that agent.
-    private func nextMatch() -> (CallID, String)? {
-        let waiting = callers.filter { !$0.value.connected && $0.value.offer == nil }
+    /// The best waiting caller that has a free agent, and the agents to ring (all of them for
+    /// ring-all, else the one the strategy chooses).
+    private func nextMatch() -> (CallID, [String])? {
+        let waiting = callers.filter { !$0.value.connected && $0.value.ringing.isEmpty }
             .sorted { $0.value.waiting.precedes($1.value.waiting) }
         for (call, c) in waiting {
             guard let q = queues[c.queue] else { continue }
@@ -260,47 +264,59 @@ public actor ACDService {
                                penalty: a.record.queues[c.queue]?.penalty ?? 0, idleSince: a.idleSince,
                                loggedInAt: a.loggedInAt, callsAnswered: a.callsAnswered)
             }
-            if let first = AgentSelector.order(candidates, by: q.settings.strategy, lastOffered: q.lastOffered,
-                                               random: random).first {
-                return (call, first.id)
+            let ordered = AgentSelector.order(candidates, by: q.settings.strategy, lastOffered: q.lastOffered, random: random)
+            guard let first = ordered.first else { continue }
+            if q.settings.strategy == .ringAll {
+                return (call, ordered.filter { $0.penalty == first.penalty }.map(\.id))
             }
+            return (call, [first.id])
         }
         return nil
     }
 
-    private func offer(_ call: CallID, to agent: String) async {
-        guard var c = callers[call], var a = agents[agent], let station = a.station,
-              let q = queues[c.queue]?.settings else { return }
-        queues[c.queue]?.lastOffered = a.order
-        c.agent = agent
-        callers[call] = c
-        a.caller = call
-        a.queue = c.queue
-        agents[agent] = a
-        setState(agent, .ringing)
-        let leg: CallID
-        do {
-            leg = try await calls.connect(call, to: station.trunkGroup, called: PartyNumber(station.number),
-                                          channel: station.channel, offer: true)
-        } catch {
-            // The phone cannot be rung (busy, out of order): pause the agent, keep the caller.
-            callers[call]?.agent = nil
-            agents[agent]?.caller = nil
-            if agents[agent]?.state == .ringing { setState(agent, .notReady(reason: "unreachable")) }
-            log(call, c.queue, "unreachable", agent: agent, detail: "\(error)")
-            return
+    private func offer(_ call: CallID, to chosen: [String]) async {
+        guard let c = callers[call], let q = queues[c.queue]?.settings else { return }
+        for agent in chosen {
+            guard let a = agents[agent] else { continue }
+            queues[c.queue]?.lastOffered = a.order
+            callers[call]?.ringing.insert(agent)
+            agents[agent]?.caller = call
+            agents[agent]?.queue = c.queue
+            setState(agent, .ringing)
         }
-        guard callers[call] != nil else {
-            try? await calls.release(leg, cause: .normalClearing)
-            return
+        for agent in chosen {
+            guard let station = agents[agent]?.station, callers[call] != nil else {
+                callers[call]?.ringing.remove(agent)
+                if agents[agent]?.state == .ringing { setState(agent, .ready) }
+                continue
+            }
+            let leg: CallID
+            do {
+                leg = try await calls.connect(call, to: station.trunkGroup, called: PartyNumber(station.number),
+                                              channel: station.channel, offer: true, keepCaller: q.surveyFlow != nil)
+            } catch {
+                // The phone cannot be rung (busy, out of order): pause the agent, keep the caller.
+                callers[call]?.ringing.remove(agent)
+                agents[agent]?.caller = nil
+                if agents[agent]?.state == .ringing { setState(agent, .notReady(reason: "unreachable")) }
+                log(call, c.queue, "unreachable", agent: agent, detail: "\(error)")
+                continue
+            }
+            guard callers[call] != nil, agents[agent]?.state == .ringing else {
+                try? await calls.release(leg, cause: .normalClearing)
+                continue
+            }
+            callers[call]?.offers[leg] = agent
+            agents[agent]?.leg = leg
+            agentLegs[leg] = agent
+            log(call, c.queue, "offered", agent: agent, position: nil, wait: now - c.waiting.enteredAt)
+            report(.offered(ScreenPop(call: call.value, queue: c.queue, agent: agent, caller: c.waiting.caller,
+                                      called: c.waiting.called, waitedSeconds: now - c.waiting.enteredAt)))
+            after(q.ringMilliseconds, .ringTimeout(leg: leg))
         }
-        callers[call]?.offer = leg
-        agents[agent]?.leg = leg
-        agentLegs[leg] = agent
-        log(call, c.queue, "offered", agent: agent, position: nil, wait: now - c.waiting.enteredAt)
-        report(.offered(ScreenPop(call: call.value, queue: c.queue, agent: agent, caller: c.waiting.caller,
-                                  called: c.waiting.called, waitedSeconds: now - c.waiting.enteredAt)))
-        after(q.ringMilliseconds, .ringTimeout(leg: leg))
+        if callers[call]?.ringing.isEmpty == true, callers[call]?.connected == false {
+            callers[call]?.waiting.returned = true
+        }
     }
 
     // MARK: Call events
@@ -310,7 +326,8 @@ public actor ACDService {
         case let .answered(leg):
             guard let agent = agentLegs[leg], let call = agents[agent]?.caller, let c = callers[call] else { return }
             callers[call]?.connected = true
-            callers[call]?.offer = nil
+            callers[call]?.agent = agent
+            callers[call]?.offers[leg] = nil
             agents[agent]?.callsAnswered += 1
             setState(agent, .onCall)
             try? await calls.stopPlayback(call)
@@ -347,21 +364,30 @@ public actor ACDService {
         let q = a.queue.flatMap { queues[$0]?.settings }
         switch a.state {
         case .ringing:
-            // Not answered (rang out, busy, refused): the caller goes back to the head of the queue.
-            if let call, callers[call] != nil {
-                callers[call]?.offer = nil
-                callers[call]?.agent = nil
-                callers[call]?.waiting.returned = true
-                log(call, a.queue ?? "", "no-answer", agent: agent, detail: leg.cause.map { "cause \($0.rawValue)" })
-                if q?.notReadyOnNoAnswer ?? true {
-                    setState(agent, .notReady(reason: "no answer"))
-                } else {
-                    setState(agent, .ready)
-                }
-            } else {
+            guard let call, callers[call] != nil else {
                 setState(agent, .ready)
+                break
+            }
+            callers[call]?.offers[leg.id] = nil
+            callers[call]?.ringing.remove(agent)
+            if callers[call]?.connected == true || leg.cause == .nonSelectedUserClearing {
+                // Ring-all: another agent answered first.
+                setState(agent, .ready)
+                break
+            }
+            log(call, a.queue ?? "", "no-answer", agent: agent, detail: leg.cause.map { "cause \($0.rawValue)" })
+            setState(agent, q?.notReadyOnNoAnswer ?? true ? .notReady(reason: "no answer") : .ready)
+            if callers[call]?.ringing.isEmpty == true {
+                // Not answered (rang out, busy, refused): back to the head of the queue.
+                callers[call]?.waiting.returned = true
             }
         case .onCall:
+            if let call, let c = callers[call], let survey = q?.surveyFlow {
+                // The agent hung up first: the caller goes on to the survey.
+                callers[call] = nil
+                log(call, c.queue, "completed", agent: agent, detail: "survey \(survey)")
+                toFlow(call, survey, ["agent": agent, "queue": c.queue])
+            }
             if let wrap = q?.wrapUpMilliseconds {
                 setState(agent, .wrapUp)
                 if wrap > 0 { after(wrap, .wrapUpOver(agent: agent, serial: agents[agent]?.serial ?? 0)) } else { setState(agent, .ready) }
@@ -445,7 +471,7 @@ public actor ACDService {
         setState(id, .loggedOut)
         agents[id]?.station = nil
         // Callers of queues nobody serves any more go where the queue says.
-        for (call, c) in callers where !c.connected && c.offer == nil {
+        for (call, c) in callers where !c.connected && c.ringing.isEmpty {
             if !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
                 await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
             }
@@ -482,7 +508,7 @@ public actor ACDService {
                 .sorted { $0.value.waiting.precedes($1.value.waiting) }
                 .map { ACDSnapshot.Caller(call: $0.key.value, caller: $0.value.waiting.caller, called: $0.value.waiting.called,
                                           priority: $0.value.waiting.priority, waitedSeconds: t - $0.value.waiting.enteredAt,
-                                          ringing: $0.value.agent) }
+                                          ringing: $0.value.ringing.sorted().joined(separator: ",").nilIfEmpty) }
             let serving = agents.values.filter { $0.record.queues[q.settings.name] != nil }
             return ACDSnapshot.Queue(name: q.settings.name, strategy: q.settings.strategy.rawValue, waiting: waiting,
                                      agentsLoggedIn: serving.filter { $0.state != .loggedOut }.count,
@@ -498,4 +524,8 @@ public actor ACDService {
         report(.queue(QueueLogEntry(call: call.value, queue: queue, event: event, agent: agent, position: position,
                                     waitSeconds: wait, detail: detail)))
     }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -26,6 +26,9 @@ public struct QueueSettings: Sendable, Equatable {
     public var vipNumbers: Set<String>
     /// Tell the caller the agent's number when they connect ("agent number 1001 will take your call").
     public var announceAgent = false
+    /// The IVR flow a caller goes to when the agent hangs up first (a satisfaction survey); the
+    /// flow gets the variables `agent` and `queue`.
+    public var surveyFlow: String?
 
     public init(name: String, strategy: DistributionStrategy = .longestIdle, ringMilliseconds: Int = 15_000,
                 wrapUpMilliseconds: Int? = 5_000, notReadyOnNoAnswer: Bool = true, music: String = "moh/default",

@@ -1,5 +1,7 @@
 /// How a queue chooses among its free agents.
 public enum DistributionStrategy: String, Sendable, Equatable, CaseIterable {
+    /// Ring every free agent (of the best penalty) at once; the first to answer takes the call.
+    case ringAll = "ring-all"
     /// The agent whose last call ended (or who became ready) longest ago.
     case longestIdle = "longest-idle"
     /// The agent who has answered the fewest calls since logging in.
@@ -56,7 +58,7 @@ public enum AgentSelector {
                                   random: () -> Double) -> [AgentCandidate] {
         let byOrder = tier.sorted { $0.order < $1.order }
         switch strategy {
-        case .linear:
+        case .linear, .ringAll:
             return byOrder
         case .longestIdle:
             return tier.sorted { ($0.idleSince, $0.order) < ($1.idleSince, $1.order) }

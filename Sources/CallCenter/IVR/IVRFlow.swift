@@ -42,6 +42,9 @@ public enum IVRAction: Sendable, Equatable {
     case message(IVRMessage)
     /// Play the new messages of a box (marking them heard), then go on.
     case mailbox(box: String, next: String)
+    /// Store a satisfaction score (1-5, may use `{variable}`) against the call, with the
+    /// `agent` and `queue` variables the ACD gives a survey flow.
+    case survey(score: String, next: String)
     case hangup(cause: Int)
     case goto(String)
 }
@@ -144,7 +147,7 @@ extension IVRAction {
         case let .branch(_, cases, otherwise): return Array(cases.values) + [otherwise]
         case let .http(h): return [h.next, h.onError]
         case let .message(m): return [m.next]
-        case let .mailbox(_, next): return [next]
+        case let .mailbox(_, next), let .survey(_, next): return [next]
         case .transfer, .hangup: return []
         case let .goto(target): return [target]
         }

@@ -25,7 +25,7 @@ import Yams
 ///       bye: { hangup: 16 }
 /// ```
 public enum IVRFlowParser {
-    static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "http", "voicemail", "record", "mailbox",
+    static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "http", "voicemail", "record", "mailbox", "survey",
                         "hangup", "goto"]
 
     /// The flows of one file, and every problem found reading them.
@@ -333,6 +333,10 @@ struct NodeReader {
                 .message(IVRMessage(box: box, prompts: greeting, beep: yaml["beep"]?.bool ?? true,
                                     maxMilliseconds: maxMilliseconds, silenceMilliseconds: silence, variable: variable, next: $0))
             }
+        case "survey":
+            allowOnly(["survey", "next"])
+            guard let score = string("survey") ?? yaml["survey"]?.int.map(String.init) else { return nil }
+            return string("next").map { .survey(score: score, next: $0) }
         case "mailbox":
             allowOnly(["mailbox", "next"])
             guard let box = string("mailbox") else { return nil }

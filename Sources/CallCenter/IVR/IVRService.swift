@@ -13,17 +13,20 @@ public final class IVRService: Sendable {
     private let toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?
     private let onStep: @Sendable (IVRStep) -> Void
     private let onProblem: @Sendable (String) -> Void
+    private let onSurvey: @Sendable (SurveyScore) -> Void
 
     public init(flows: [IVRFlow], prompts: PromptLibrary, calls: CallControl, messages: (any IVRMessageStore)? = nil,
                 toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)? = nil,
                 onStep: @escaping @Sendable (IVRStep) -> Void = { _ in },
-                onProblem: @escaping @Sendable (String) -> Void = { _ in }) {
+                onProblem: @escaping @Sendable (String) -> Void = { _ in },
+                onSurvey: @escaping @Sendable (SurveyScore) -> Void = { _ in }) {
         self.calls = calls
         self.messages = messages
         self.toQueue = toQueue
         state = Mutex((Dictionary(flows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), prompts))
         self.onStep = onStep
         self.onProblem = onProblem
+        self.onSurvey = onSurvey
     }
 
     /// Replace the flows and prompts for calls that arrive from now on.
@@ -40,7 +43,8 @@ public final class IVRService: Sendable {
 
     /// Take `call` into flow `name`; false (and the caller is refused) when there is no such flow.
     @discardableResult
-    public func take(_ call: CallID, flow name: String, caller: String?, called: String) -> Bool {
+    public func take(_ call: CallID, flow name: String, caller: String?, called: String,
+                     variables: [String: String] = [:]) -> Bool {
         let (flow, prompts) = state.withLock { ($0.flows[name], $0.prompts) }
         guard let flow else {
             onProblem("\(call): no IVR flow \(name); the call is refused")
@@ -51,7 +55,8 @@ public final class IVRService: Sendable {
         let inbox = CallInbox()
         inboxes.withLock { $0[call] = inbox }
         var session = IVRSession(call: call, flow: flow, prompts: prompts, calls: calls, inbox: inbox,
-                                 messages: messages, toQueue: toQueue, variables: ["caller": caller ?? "", "called": called], onStep: onStep, onProblem: onProblem)
+                                 messages: messages, toQueue: toQueue, variables: variables.merging(["caller": caller ?? "", "called": called]) { _, given in given }, onStep: onStep, onProblem: onProblem)
+        session.onSurvey = onSurvey
         Task {
             await session.run()
             _ = self.inboxes.withLock { $0.removeValue(forKey: call) }

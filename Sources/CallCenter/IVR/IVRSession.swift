@@ -16,6 +16,7 @@ struct IVRSession {
     var variables: [String: String]
     let onStep: @Sendable (IVRStep) -> Void
     let onProblem: @Sendable (String) -> Void
+    var onSurvey: (@Sendable (SurveyScore) -> Void)?
 
     /// Keys pressed and not yet used (type-ahead, and the key that cut a prompt short).
     private var pending: [Character] = []
@@ -129,6 +130,15 @@ struct IVRSession {
             return await recordMessage(node, m)
         case let .mailbox(box, next):
             return await playMailbox(node, box: substitute(box), next: next)
+        case let .survey(scoreText, next):
+            let text = substitute(scoreText)
+            if let score = Int(text), (1...5).contains(score) {
+                onSurvey?(SurveyScore(call: call, flow: flow.name, score: score, agent: variables["agent"], queue: variables["queue"]))
+                step(node, input: String(score))
+            } else {
+                step(node, input: "invalid score \(text)")
+            }
+            return next
         case let .hangup(cause):
             step(node)
             await hangUp(Q850Cause(rawValue: cause) ?? .normalClearing)

@@ -18,3 +18,12 @@ public struct IVRStep: Sendable, Equatable, Codable {
         time = Date().timeIntervalSince1970
     }
 }
+
+/// A satisfaction score a caller gave after a queue call, for the agent's and queue's reports.
+public struct SurveyScore: Sendable, Equatable {
+    public var call: CallID
+    public var flow: String
+    public var score: Int
+    public var agent: String?
+    public var queue: String?
+}

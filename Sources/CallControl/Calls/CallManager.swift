@@ -10,6 +10,12 @@ final class CallManager {
     /// Outbound legs offered to an agent for an answered call: if one ends before it is answered,
     /// the caller stays (the queue offers the call again).
     private var offers: Set<CallID> = []
+    /// An answered call's offers still ringing (ring-all: several agents at once); the first to
+    /// answer is bridged and the others are released.
+    private var ringGroups: [CallID: Set<CallID>] = [:]
+    /// Legs whose end, even after answer, leaves their partner up (an agent hanging up sends the
+    /// caller on to a survey).
+    private var keepsPartner: Set<CallID> = []
     /// Supervisors' legs tapping a bridge -> the agent leg they supervise.
     private var monitors: [CallID: CallID] = [:]
     private var bridges: [CallID: Int32] = [:]
@@ -88,7 +94,18 @@ final class CallManager {
             emit(.progress(id, inbandAudio: inband))
         case let .answered(id):
             guard transition(id, "answered", { leg throws(CallLeg.RefusedTransition) in try leg.answered(at: .now()) }) else { return }
-            offers.remove(id)
+            var losers: [CallID] = []
+            if offers.remove(id) != nil, let caller = partners[id] {
+                // The first agent to answer takes the call; the others stop ringing (once this
+                // answer is reported, so that their ends are seen as answered elsewhere).
+                partners[caller] = id
+                for other in ringGroups.removeValue(forKey: caller) ?? [] where other != id {
+                    partners[other] = nil
+                    offers.remove(other)
+                    losers.append(other)
+                }
+            }
+            defer { for other in losers { release(context, other, cause: .nonSelectedUserClearing) } }
             startMedia(id)
             emit(.answered(id))
             if let partner = partners[id], let other = legs[partner] {
@@ -110,16 +127,29 @@ final class CallManager {
             stopMedia(leg)
             emit(.released(leg))
             monitors[id] = nil
+            let wasOffer = offers.remove(id) != nil
+            let keeps = keepsPartner.remove(id) != nil
             if let partner = partners.removeValue(forKey: id) {
-                partners[partner] = nil
-                for (supervisor, agent) in monitors where agent == id || agent == partner {
-                    monitors[supervisor] = nil
-                    release(context, supervisor, cause: .normalClearing)
+                if wasOffer {
+                    ringGroups[partner]?.remove(id)
+                    if ringGroups[partner]?.isEmpty == true { ringGroups[partner] = nil }
                 }
-                releaseConference(id, partner)
-                if offers.remove(id) == nil { release(context, partner, cause: cause) }
+                if partners[partner] == id {
+                    partners[partner] = nil
+                    for (supervisor, agent) in monitors where agent == id || agent == partner {
+                        monitors[supervisor] = nil
+                        release(context, supervisor, cause: .normalClearing)
+                    }
+                    releaseConference(id, partner)
+                    if !wasOffer, !keeps { release(context, partner, cause: cause) }
+                }
             }
-            offers.remove(id)
+            // A caller who hangs up stops the agents' phones still ringing for it.
+            for out in ringGroups.removeValue(forKey: id) ?? [] {
+                partners[out] = nil
+                offers.remove(out)
+                release(context, out, cause: cause)
+            }
         case let .flash(id):
             emit(.flash(id))
         case let .digit(id, d):
@@ -214,7 +244,7 @@ final class CallManager {
     /// Place a leg on `group` for the answered call `id` and bridge the two when it answers
     /// (an application hands its caller on); either leg's end ends the other.
     func connect(_ context: SignallingContext, _ id: CallID, group: String, setup: CallSetup,
-                 offer: Bool = false) throws(CallControlError) -> CallID {
+                 offer: Bool = false, keepCaller: Bool = false) throws(CallControlError) -> CallID {
         guard let leg = legs[id], leg.state < .releasing else {
             throw CallControlError("connect \(id) to \(group)", "no such call", cause: .invalidCallReference)
         }
@@ -222,9 +252,15 @@ final class CallManager {
             throw CallControlError("connect \(id) to \(group)", "the call is already connected", cause: .messageNotCompatibleWithCallState)
         }
         return try place(context, group: group, setup: setup, for: id) { out in
-            self.partners[id] = out
             self.partners[out] = id
-            if offer { self.offers.insert(out) }
+            if keepCaller { self.keepsPartner.insert(out) }
+            if offer {
+                // Offers ring side by side; the caller's partner is set by the one that answers.
+                self.offers.insert(out)
+                self.ringGroups[id, default: []].insert(out)
+            } else {
+                self.partners[id] = out
+            }
         }
     }
 
@@ -366,6 +402,7 @@ final class CallManager {
         monitors[supervisor] = nil
         partners[agent] = nil
         offers.remove(agent)
+        keepsPartner.remove(agent)
         partners[caller] = supervisor
         partners[supervisor] = caller
         bridges[agent] = nil
