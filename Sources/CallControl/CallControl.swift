@@ -278,6 +278,21 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Hold a bridged call: the two legs stay up but hear each other no more.
+    public func hold(_ call: CallID) async throws(CallControlError) {
+        try await onLoop { _, manager throws(CallControlError) in try manager.hold(call) }
+    }
+
+    /// Bridge a held call again.
+    public func retrieve(_ call: CallID) async throws(CallControlError) {
+        try await onLoop { _, manager throws(CallControlError) in try manager.retrieve(call) }
+    }
+
+    /// Release `call` (an agent's leg) without its partner, which stays up to be handed on.
+    public func detach(_ call: CallID) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in try manager.detach(call, context: context) }
+    }
+
     /// Tap the bridged call of `agent` (an agent's leg) with the answered leg `supervisor` in
     /// `mode`; again with another mode to change it. The tap ends when either call ends.
     public func monitor(_ agent: CallID, supervisor: CallID, mode: MonitorMode) async throws(CallControlError) {

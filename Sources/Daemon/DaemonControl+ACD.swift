@@ -15,6 +15,9 @@ extension DaemonControl {
         "agent.ready": ControlCommand(.operator, "make an agent ready for calls (args: agent)"),
         "agent.pause": ControlCommand(.operator, "make an agent not ready (args: agent, reason)"),
         "agent.logout": ControlCommand(.operator, "log an agent out (args: agent)"),
+        "agent.hold": ControlCommand(.operator, "put the agent's caller on hold with music (args: agent)"),
+        "agent.retrieve": ControlCommand(.operator, "take the agent's caller off hold (args: agent)"),
+        "agent.transfer": ControlCommand(.operator, "blind-transfer the agent's caller to a queue (args: agent, queue)"),
         "queue.log": ControlCommand(.operator, "the queue log (args: queue, agent, from, to, limit = 200)"),
         "agent.log": ControlCommand(.operator, "the agent state log (args: agent, from, limit = 200)"),
         "surveys": ControlCommand(.operator, "satisfaction scores callers gave (args: agent, queue, limit = 200)"),
@@ -62,6 +65,20 @@ extension DaemonControl {
                 if request.command == "agent.ready" { try await service.ready(agent) } else { try await service.logout(agent) }
             } catch { throw refused(error) }
             return .object(["agent": .string(agent), "state": .string(request.command == "agent.ready" ? "ready" : "logged-out")])
+        case "agent.hold", "agent.retrieve", "agent.transfer":
+            let a = try CommandArguments(request, allowed: request.command == "agent.transfer" ? ["agent", "queue"] : ["agent"])
+            let agent = try a.requiredString("agent")
+            let queue = request.command == "agent.transfer" ? try a.requiredString("queue") : ""
+            let service = try acd
+            do throws(ACDService.Refusal) {
+                switch request.command {
+                case "agent.hold": try await service.hold(agent)
+                case "agent.retrieve": try await service.retrieve(agent)
+                default: try await service.transfer(agent, toQueue: queue)
+                }
+            } catch { throw refused(error) }
+            daemon.log.notice("control: \(client) \(request.command) \(agent)\(queue.isEmpty ? "" : " to \(queue)")")
+            return .object(["agent": .string(agent), "done": .string(request.command)])
         case "agent.pause":
             let a = try CommandArguments(request, allowed: ["agent", "reason"])
             let agent = try a.requiredString("agent")

@@ -40,7 +40,39 @@ struct Agents: ParsableCommand {
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "An agent's own commands: login, ready, pause, logout; and the agent log.",
-        subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Log.self])
+        subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Hold.self, Retrieve.self, Transfer.self, Log.self])
+
+    struct Hold: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put the agent's caller on hold with music.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        func run() throws {
+            try reporting { global.show(try global.request("agent.hold", ["agent": .string(agent)])) { _ in "agent \(agent)'s caller on hold" } }
+        }
+    }
+
+    struct Retrieve: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take the agent's caller off hold.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        func run() throws {
+            try reporting { global.show(try global.request("agent.retrieve", ["agent": .string(agent)])) { _ in "agent \(agent)'s caller back" } }
+        }
+    }
+
+    struct Transfer: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Blind-transfer the agent's caller to a queue.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        @Option(help: "The queue.") var queue: String
+        func run() throws {
+            try reporting {
+                global.show(try global.request("agent.transfer", ["agent": .string(agent), "queue": .string(queue)])) { _ in
+                    "agent \(agent)'s caller transferred to \(queue)"
+                }
+            }
+        }
+    }
 
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Log an agent in at an FXS station or an external number.")

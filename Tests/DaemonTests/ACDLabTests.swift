@@ -328,6 +328,51 @@ struct ACDLabTests {
                 && scores.first?["queue"] as? String == "sales", "\(scores)")
     }
 
+    @Test("an agent holds the caller (who hears music), takes them back, and transfers them blind to another queue, where the next agent answers")
+    func holdAndTransfer() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let heard = lab.directory + "/held.wav"
+        let scenario = Self.carrier(hangupAfter: 40) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000011", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 1.5 }, { listen: 6, record: \(heard) }, { wait: 8 }, { hangup: 16 } ] }
+        """
+        let reportPath = lab.directory + "/hold-report.txt"
+        let sim = Thread.detachedResult { () -> Bool in
+            guard let run = try? SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90),
+                  let data = try? JSONSerialization.data(withJSONObject: run.report ?? [:]) else { return false }
+            return FileManager.default.createFile(atPath: reportPath, contents: data)
+        }
+        func logEvents() -> [String] {
+            ((try? Self.json(engine, ["queue-log", "--limit", "500"])) ?? []).map { "\($0["event"] as? String ?? "") \($0["agent"] as? String ?? "")" }
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while !logEvents().contains("connected 1001"), Date() < deadline { usleep(200_000) }
+        sleep(2)
+        let socket = engine.controlSocket
+        #expect(try ControlTool.run(socket: socket, ["agent", "hold", "1001"]).status == 0)
+        sleep(3)
+        #expect(try ControlTool.run(socket: socket, ["agent", "retrieve", "1001"]).status == 0)
+        sleep(2)
+        let transfer = try ControlTool.run(socket: socket, ["agent", "transfer", "1001", "--queue", "short"])
+        #expect(transfer.status == 0, "\(transfer.errors)")
+        #expect(sim.wait() == true, "pstn-sim did not finish")
+        let report = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any]
+        let call = try #require((report?["calls"] as? [[String: Any]])?.first, "no report")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let music = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/moh/default.wav"), in: PromptMatcher.samples(heard))
+        #expect((music?.correlation ?? 0) > 0.8, "the held caller hears music: \(String(describing: music))")
+        let events = logEvents()
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "held 1001", "retrieved 1001", "transferred 1001",
+                                     "entered ", "offered 1002", "connected 1002"]), "\(events)")
+        #expect(try ControlTool.run(socket: socket, ["agent", "hold", "1003"]).status == 1, "an agent who is not on a call has nothing to hold")
+    }
+
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")
     func agentCommands() throws {
         let lab = try LabInstance(lab: Self.lab)

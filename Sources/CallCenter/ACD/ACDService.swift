@@ -440,6 +440,43 @@ public actor ACDService {
         return leg
     }
 
+    // MARK: Call actions
+
+    /// The agent's call in progress: their leg and their caller.
+    private func activeCall(of id: String) throws(Refusal) -> (leg: CallID, caller: CallID) {
+        guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        guard a.state == .onCall, let leg = a.leg, let caller = a.caller else { throw Refusal(description: "agent \(id) is not on a call") }
+        return (leg, caller)
+    }
+
+    /// Put the agent's caller on hold with the queue's music.
+    public func hold(_ id: String) async throws(Refusal) {
+        let (leg, caller) = try activeCall(of: id)
+        do { try await calls.hold(leg) } catch { throw Refusal(description: "hold: \(error)") }
+        if let q = agents[id]?.queue.flatMap({ queues[$0]?.settings }) { await playMusic(caller, q) }
+        log(caller, agents[id]?.queue ?? "", "held", agent: id)
+    }
+
+    /// Take the caller off hold.
+    public func retrieve(_ id: String) async throws(Refusal) {
+        let (leg, caller) = try activeCall(of: id)
+        try? await calls.stopPlayback(caller)
+        do { try await calls.retrieve(leg) } catch { throw Refusal(description: "retrieve: \(error)") }
+        log(caller, agents[id]?.queue ?? "", "retrieved", agent: id)
+    }
+
+    /// Blind transfer: the agent leaves the call and the caller joins `queue` (keeping their priority).
+    public func transfer(_ id: String, toQueue queue: String) async throws(Refusal) {
+        let (leg, caller) = try activeCall(of: id)
+        guard queues[queue] != nil else { throw Refusal(description: "no queue \(queue)") }
+        let entry = callers.removeValue(forKey: caller)
+        agents[id]?.caller = nil
+        log(caller, entry?.queue ?? "", "transferred", agent: id, detail: "to queue \(queue)")
+        do { try await calls.detach(leg) } catch { throw Refusal(description: "transfer: \(error)") }
+        await enter(caller, queue: queue, caller: entry?.waiting.caller, called: entry?.waiting.called ?? "",
+                    priority: entry?.waiting.priority ?? 0)
+    }
+
     /// The agent logged in at `station` (a phone dialling a code), if any.
     public func agent(at station: AgentStation) -> String? {
         agents.values.first { $0.state != .loggedOut && $0.station == station }?.record.id

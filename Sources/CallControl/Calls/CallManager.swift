@@ -360,6 +360,45 @@ final class CallManager {
         freeConferences.append(room)
     }
 
+    // MARK: Hold and transfer
+
+    /// Part a bridged pair without ending either leg (hold): their audio stops flowing; either
+    /// end still ends the other.
+    func hold(_ id: CallID) throws(CallControlError) {
+        guard let partner = partners[id], partners[partner] == id, bridges[id] != nil else {
+            throw CallControlError("hold \(id)", "the call is not bridged", cause: .messageNotCompatibleWithCallState)
+        }
+        if let media, let channel = legs[id]?.channel { media.send(.leave, to: Self.mediaName(channel)) }
+        releaseConference(id, partner)
+    }
+
+    /// Bridge a held pair again.
+    func retrieve(_ id: CallID) throws(CallControlError) {
+        guard let partner = partners[id], partners[partner] == id, bridges[id] == nil,
+              legs[id]?.state == .answered, legs[partner]?.state == .answered else {
+            throw CallControlError("retrieve \(id)", "the call is not held", cause: .messageNotCompatibleWithCallState)
+        }
+        bridge(id, partner)
+    }
+
+    /// Detach `id` from its partner and release it, leaving the partner up (a blind transfer:
+    /// the agent goes, the caller is handed on).
+    func detach(_ id: CallID, context: SignallingContext) throws(CallControlError) {
+        guard let partner = partners[id], partners[partner] == id else {
+            throw CallControlError("transfer from \(id)", "the call has no partner", cause: .messageNotCompatibleWithCallState)
+        }
+        if let media, let channel = legs[id]?.channel { media.send(.leave, to: Self.mediaName(channel)) }
+        releaseConference(id, partner)
+        partners[id] = nil
+        partners[partner] = nil
+        keepsPartner.remove(id)
+        for (supervisor, agent) in monitors where agent == id {
+            monitors[supervisor] = nil
+            release(context, supervisor, cause: .normalClearing)
+        }
+        release(context, id, cause: .normalClearing)
+    }
+
     // MARK: Supervision
 
     /// Tap the bridge of `agent` (an agent's leg, bridged to its caller) with the answered leg
