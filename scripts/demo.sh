@@ -45,6 +45,7 @@ ENGINE=$!
 export PSTN_SOCKET="$LAB/control.sock"
 for _ in $(seq 100); do "$BIN/pstnctl" status >/dev/null 2>&1 && break; sleep 0.1; done
 "$BIN/pstnctl" status
+"$BIN/pstnctl" agent login 1001 && "$BIN/pstnctl" agent login 1002
 echo
 echo "== pstn-sim places calls of every kind from the carrier's side (labs/demo-carrier.yaml)"
 fill labs/demo-carrier.yaml > "$LAB/carrier.yaml"
@@ -67,6 +68,9 @@ echo "== The engine's records of them (pstnctl cdr)"
 echo "== The voicemail left on 95555 (pstnctl voicemail list) and the hotline's recorded calls (pstnctl recordings list)"
 "$BIN/pstnctl" voicemail list
 "$BIN/pstnctl" recordings list --kind call
+echo "== The service queue (95533): the queue log and the agents (pstnctl queue-log, pstnctl agents)"
+"$BIN/pstnctl" queue-log
+"$BIN/pstnctl" agents
 if [ "${1:-}" = "--once" ]; then exit 0; fi
 fill labs/demo-trickle.yaml > "$LAB/trickle.yaml"
 "$BIN/pstn-sim" --scenario "$LAB/trickle.yaml" --report "$LAB/trickle.json" >"$LAB/trickle.log" 2>&1 &

@@ -8,7 +8,8 @@ enum Table {
         guard case let .array(items) = value, !items.isEmpty else { return "(none)" }
         let cells = items.map { item in
             columns.map { column in
-                if column.hasSuffix("_at"), let seconds = item[column]?.numberValue { return time(seconds) }
+                if column == "at" || column.hasSuffix("_at"), let seconds = item[column]?.numberValue { return time(seconds) }
+                if let n = item[column]?.numberValue, n != n.rounded() { return String(format: "%.1f", n) }
                 return text(item[column])
             }
         }
