@@ -288,6 +288,30 @@ public final class CallControl: Sendable {
         try await onLoop { _, manager throws(CallControlError) in try manager.retrieve(call) }
     }
 
+    /// From an agent's leg whose caller is on hold, call `called` on `group` (an FXS port's
+    /// `channel` for another agent) to consult; bridged to the agent when it answers.
+    public func consult(_ agent: CallID, to group: String, called: PartyNumber, channel: Int? = nil) async throws(CallControlError) -> CallID {
+        try await onLoop { context, manager throws(CallControlError) in
+            guard let leg = manager.legs[agent] else {
+                throw CallControlError("consult from \(agent)", "no such call", cause: .invalidCallReference)
+            }
+            var setup = CallSetup(calling: leg.setup.calling, called: called)
+            setup.numberComplete = true
+            if let channel { setup.channel = ChannelSelection(channel: channel, exclusive: true) }
+            return try manager.consult(context, agent, group: group, setup: setup)
+        }
+    }
+
+    /// Complete the attended transfer: the caller goes to the consulted party, the agent leaves.
+    public func completeTransfer(_ agent: CallID) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in try manager.completeTransfer(context, agent) }
+    }
+
+    /// End the consultation; the caller stays on hold with the agent.
+    public func cancelConsult(_ agent: CallID) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in try manager.cancelConsult(context, agent) }
+    }
+
     /// Release `call` (an agent's leg) without its partner, which stays up to be handed on.
     public func detach(_ call: CallID) async throws(CallControlError) {
         try await onLoop { context, manager throws(CallControlError) in try manager.detach(call, context: context) }

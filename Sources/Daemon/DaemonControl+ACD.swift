@@ -18,6 +18,9 @@ extension DaemonControl {
         "agent.hold": ControlCommand(.operator, "put the agent's caller on hold with music (args: agent)"),
         "agent.retrieve": ControlCommand(.operator, "take the agent's caller off hold (args: agent)"),
         "agent.transfer": ControlCommand(.operator, "blind-transfer the agent's caller to a queue (args: agent, queue)"),
+        "agent.consult": ControlCommand(.operator, "hold the agent's caller and ring another agent to consult (args: agent, to)"),
+        "agent.complete": ControlCommand(.operator, "complete an attended transfer to the agent consulted (args: agent)"),
+        "agent.cancel": ControlCommand(.operator, "end a consultation; the caller stays on hold (args: agent)"),
         "queue.log": ControlCommand(.operator, "the queue log (args: queue, agent, from, to, limit = 200)"),
         "agent.log": ControlCommand(.operator, "the agent state log (args: agent, from, limit = 200)"),
         "surveys": ControlCommand(.operator, "satisfaction scores callers gave (args: agent, queue, limit = 200)"),
@@ -65,6 +68,20 @@ extension DaemonControl {
                 if request.command == "agent.ready" { try await service.ready(agent) } else { try await service.logout(agent) }
             } catch { throw refused(error) }
             return .object(["agent": .string(agent), "state": .string(request.command == "agent.ready" ? "ready" : "logged-out")])
+        case "agent.consult", "agent.complete", "agent.cancel":
+            let a = try CommandArguments(request, allowed: request.command == "agent.consult" ? ["agent", "to"] : ["agent"])
+            let agent = try a.requiredString("agent")
+            let target = request.command == "agent.consult" ? try a.requiredString("to") : ""
+            let service = try acd
+            do throws(ACDService.Refusal) {
+                switch request.command {
+                case "agent.consult": try await service.consult(agent, with: target)
+                case "agent.complete": try await service.completeTransfer(agent)
+                default: try await service.cancelConsult(agent)
+                }
+            } catch { throw refused(error) }
+            daemon.log.notice("control: \(client) \(request.command) \(agent)\(target.isEmpty ? "" : " with \(target)")")
+            return .object(["agent": .string(agent), "done": .string(request.command)])
         case "agent.hold", "agent.retrieve", "agent.transfer":
             let a = try CommandArguments(request, allowed: request.command == "agent.transfer" ? ["agent", "queue"] : ["agent"])
             let agent = try a.requiredString("agent")

@@ -40,7 +40,41 @@ struct Agents: ParsableCommand {
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "An agent's own commands: login, ready, pause, logout; and the agent log.",
-        subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Hold.self, Retrieve.self, Transfer.self, Log.self])
+        subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Hold.self, Retrieve.self, Transfer.self,
+                      Consult.self, Complete.self, CancelConsult.self, Log.self])
+
+    struct Consult: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hold the agent's caller and ring another agent to consult.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        @Option(help: "The agent to consult.") var to: String
+        func run() throws {
+            try reporting {
+                global.show(try global.request("agent.consult", ["agent": .string(agent), "to": .string(to)])) { _ in
+                    "agent \(agent) consulting \(to)"
+                }
+            }
+        }
+    }
+
+    struct Complete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Complete the attended transfer to the agent consulted.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        func run() throws {
+            try reporting { global.show(try global.request("agent.complete", ["agent": .string(agent)])) { _ in "transferred" } }
+        }
+    }
+
+    struct CancelConsult: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cancel-consult",
+                                                        abstract: "End the consultation; the caller stays on hold.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        func run() throws {
+            try reporting { global.show(try global.request("agent.cancel", ["agent": .string(agent)])) { _ in "consultation ended" } }
+        }
+    }
 
     struct Hold: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put the agent's caller on hold with music.")

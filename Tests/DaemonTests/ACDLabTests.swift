@@ -373,6 +373,52 @@ struct ACDLabTests {
         #expect(try ControlTool.run(socket: socket, ["agent", "hold", "1003"]).status == 1, "an agent who is not on a call has nothing to hold")
     }
 
+    @Test("attended transfer: the agent holds the caller, consults another agent, and hands the caller over; the caller then talks with the second agent")
+    func attendedTransfer() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let heard = lab.directory + "/second-agent.wav"
+        let scenario = Self.carrier(hangupAfter: 40, extra: "answer_by_trunk: { phone2: { after_ms: 400, hangup_after_s: 40, record: \(heard), record_s: 20 } }") + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000012", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 12 }, { play: \(IVRLabTests.sounds)/en/goodbye.wav }, { wait: 2 }, { hangup: 16 } ] }
+        """
+        let reportPath = lab.directory + "/attended-report.txt"
+        let sim = Thread.detachedResult { () -> Bool in
+            guard let run = try? SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90),
+                  let data = try? JSONSerialization.data(withJSONObject: run.report ?? [:]) else { return false }
+            return FileManager.default.createFile(atPath: reportPath, contents: data)
+        }
+        func logEvents() -> [String] {
+            ((try? Self.json(engine, ["queue-log", "--limit", "500"])) ?? []).map { "\($0["event"] as? String ?? "") \($0["agent"] as? String ?? "")" }
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while !logEvents().contains("connected 1001"), Date() < deadline { usleep(200_000) }
+        sleep(1)
+        let socket = engine.controlSocket
+        let consult = try ControlTool.run(socket: socket, ["agent", "consult", "1001", "--to", "1002"])
+        #expect(consult.status == 0, "\(consult.errors)\n\(engine.log)")
+        sleep(3)
+        let agents = Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") })
+        #expect(agents["1002"] == "on-call", "the consulted agent answered: \(agents)")
+        let complete = try ControlTool.run(socket: socket, ["agent", "complete", "1001"])
+        #expect(complete.status == 0, "\(complete.errors)")
+        #expect(sim.wait() == true, "pstn-sim did not finish")
+        let report = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any]
+        let call = try #require((report?["calls"] as? [[String: Any]])?.first, "no report")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(heard))
+        #expect((spoken?.correlation ?? 0) > 0.8, "after the transfer the second agent hears the caller: \(String(describing: spoken))")
+        let events = logEvents()
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001", "connected 1002"]),
+                "\(events)")
+        #expect(try ControlTool.run(socket: socket, ["agent", "complete", "1002"]).status == 1, "no consultation to complete")
+    }
+
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")
     func agentCommands() throws {
         let lab = try LabInstance(lab: Self.lab)

@@ -75,6 +75,10 @@ public actor ACDService {
     private var callers: [CallID: CallerRuntime] = [:]
     /// Agent legs ringing or connected -> the agent.
     private var agentLegs: [CallID: String] = [:]
+    /// Consultation legs (an agent calling another about the caller on hold) -> the consulting agent.
+    private var consultLegs: [CallID: String] = [:]
+    /// Consulting agent -> the consultation leg and the agent consulted.
+    private var consulting: [String: (leg: CallID, target: String)] = [:]
     private let random: @Sendable () -> Double
 
     /// `toFlow` hands a caller to an IVR flow with variables (an overflow to voicemail, a survey).
@@ -323,7 +327,20 @@ public actor ACDService {
 
     private func handle(_ event: CallEvent) async {
         switch event {
+        case let .answered(leg) where consultLegs[leg] != nil:
+            if let target = consulting[consultLegs[leg] ?? ""]?.target {
+                agents[target]?.callsAnswered += 1
+                setState(target, .onCall)
+            }
         case let .answered(leg):
+            if let target = agentLegs[leg], agents[target]?.state == .ringing, let call = agents[target]?.caller,
+               let c = callers[call], c.connected, c.agent == target {
+                // The consulted agent answered after the transfer was completed.
+                agents[target]?.callsAnswered += 1
+                setState(target, .onCall)
+                log(call, c.queue, "connected", agent: target)
+                return
+            }
             guard let agent = agentLegs[leg], let call = agents[agent]?.caller, let c = callers[call] else { return }
             callers[call]?.connected = true
             callers[call]?.agent = agent
@@ -337,6 +354,16 @@ public actor ACDService {
                 let list = names.compactMap { library["\(q.language)/\($0)"] }
                 try? await calls.play(call, list, id: Self.announcementPlay + 1)
             }
+        case let .released(leg) where consultLegs[leg.id] != nil:
+            // The consultation ended before the transfer: the consulted agent is free again.
+            let consulter = consultLegs.removeValue(forKey: leg.id) ?? ""
+            if let target = consulting.removeValue(forKey: consulter)?.target {
+                agents[target]?.leg = nil
+                agents[target]?.caller = nil
+                setState(target, .ready)
+                if let call = agents[consulter]?.caller { log(call, agents[consulter]?.queue ?? "", "consult-ended", agent: consulter) }
+            }
+            await dispatch()
         case let .released(leg):
             if let agent = agentLegs.removeValue(forKey: leg.id) {
                 await agentLegEnded(agent, leg)
@@ -475,6 +502,56 @@ public actor ACDService {
         do { try await calls.detach(leg) } catch { throw Refusal(description: "transfer: \(error)") }
         await enter(caller, queue: queue, caller: entry?.waiting.caller, called: entry?.waiting.called ?? "",
                     priority: entry?.waiting.priority ?? 0)
+    }
+
+    /// Attended transfer, first step: the caller goes on hold and `target`'s phone rings; the two
+    /// agents talk when it answers.
+    public func consult(_ id: String, with target: String) async throws(Refusal) {
+        let (leg, caller) = try activeCall(of: id)
+        guard consulting[id] == nil else { throw Refusal(description: "agent \(id) is already consulting") }
+        guard let t = agents[target], t.state == .ready, let station = t.station else {
+            throw Refusal(description: "agent \(target) is not ready to be consulted")
+        }
+        do { try await calls.hold(leg) } catch {}
+        if let q = agents[id]?.queue.flatMap({ queues[$0]?.settings }) { await playMusic(caller, q) }
+        let queue = agents[id]?.queue
+        agents[target]?.caller = caller
+        agents[target]?.queue = queue
+        setState(target, .ringing)
+        let consultLeg: CallID
+        do {
+            consultLeg = try await calls.consult(leg, to: station.trunkGroup, called: PartyNumber(station.number), channel: station.channel)
+        } catch {
+            agents[target]?.caller = nil
+            setState(target, .ready)
+            throw Refusal(description: "consult \(target): \(error)")
+        }
+        consultLegs[consultLeg] = id
+        consulting[id] = (consultLeg, target)
+        agents[target]?.leg = consultLeg
+        log(caller, agents[id]?.queue ?? "", "consulting", agent: id, detail: "agent \(target)")
+    }
+
+    /// Attended transfer, second step: the caller goes to the consulted agent; this agent leaves.
+    public func completeTransfer(_ id: String) async throws(Refusal) {
+        let (leg, caller) = try activeCall(of: id)
+        guard let (consultLeg, target) = consulting[id] else { throw Refusal(description: "agent \(id) is not consulting") }
+        consulting[id] = nil
+        consultLegs[consultLeg] = nil
+        agentLegs[consultLeg] = target
+        agents[id]?.caller = nil
+        callers[caller]?.agent = target
+        try? await calls.stopPlayback(caller)
+        log(caller, agents[id]?.queue ?? "", "transferred", agent: id, detail: "attended, to agent \(target)")
+        if agents[target]?.state == .onCall { log(caller, agents[target]?.queue ?? "", "connected", agent: target) }
+        do { try await calls.completeTransfer(leg) } catch { throw Refusal(description: "transfer: \(error)") }
+    }
+
+    /// Give up the consultation; the caller stays on hold with the agent.
+    public func cancelConsult(_ id: String) async throws(Refusal) {
+        let (leg, _) = try activeCall(of: id)
+        guard consulting[id] != nil else { throw Refusal(description: "agent \(id) is not consulting") }
+        do { try await calls.cancelConsult(leg) } catch { throw Refusal(description: "cancel: \(error)") }
     }
 
     /// The agent logged in at `station` (a phone dialling a code), if any.

@@ -16,6 +16,9 @@ final class CallManager {
     /// Legs whose end, even after answer, leaves their partner up (an agent hanging up sends the
     /// caller on to a survey).
     private var keepsPartner: Set<CallID> = []
+    /// An agent's leg -> the consultation leg it placed (the caller on hold meanwhile), and back.
+    private var consults: [CallID: CallID] = [:]
+    private var consultOf: [CallID: CallID] = [:]
     /// Supervisors' legs tapping a bridge -> the agent leg they supervise.
     private var monitors: [CallID: CallID] = [:]
     private var bridges: [CallID: Int32] = [:]
@@ -108,6 +111,9 @@ final class CallManager {
             defer { for other in losers { release(context, other, cause: .nonSelectedUserClearing) } }
             startMedia(id)
             emit(.answered(id))
+            if let agent = consultOf[id] {
+                bridge(agent, id)
+            }
             if let partner = partners[id], let other = legs[partner] {
                 if other.state < .answered, other.direction == .inbound {
                     context.backend(named: other.backend)?.answer(partner)
@@ -127,6 +133,16 @@ final class CallManager {
             stopMedia(leg)
             emit(.released(leg))
             monitors[id] = nil
+            if let agent = consultOf.removeValue(forKey: id) {
+                // The consulted party hung up: the agent stays, the caller still on hold.
+                consults[agent] = nil
+                if bridges[id] != nil { releaseConference(agent, id) }
+            }
+            if consults[id] != nil, let orphan = joinConsult(id) {
+                // The agent hung up while consulting: the caller goes to the consulted party
+                // (or, the caller gone, the consultation ends too).
+                release(context, orphan, cause: cause)
+            }
             let wasOffer = offers.remove(id) != nil
             let keeps = keepsPartner.remove(id) != nil
             if let partner = partners.removeValue(forKey: id) {
@@ -397,6 +413,57 @@ final class CallManager {
             release(context, supervisor, cause: .normalClearing)
         }
         release(context, id, cause: .normalClearing)
+    }
+
+    /// Place a consultation call from the agent's leg `agent` (its caller on hold) to `group`;
+    /// the agent and the consulted party are bridged when it answers.
+    func consult(_ context: SignallingContext, _ agent: CallID, group: String, setup: CallSetup) throws(CallControlError) -> CallID {
+        guard let caller = partners[agent], partners[caller] == agent, bridges[agent] == nil, consults[agent] == nil,
+              legs[agent]?.state == .answered else {
+            throw CallControlError("consult from \(agent)", "the agent's caller is not on hold, or a consultation is already up",
+                                   cause: .messageNotCompatibleWithCallState)
+        }
+        return try place(context, group: group, setup: setup, for: caller) { out in
+            self.consults[agent] = out
+            self.consultOf[out] = agent
+        }
+    }
+
+    /// Complete an attended transfer: the caller is bridged to the consulted party (at once if it
+    /// answered, else when it does) and the agent's leg is released.
+    func completeTransfer(_ context: SignallingContext, _ agent: CallID) throws(CallControlError) {
+        guard consults[agent] != nil else {
+            throw CallControlError("complete the transfer of \(agent)", "no consultation is up", cause: .messageNotCompatibleWithCallState)
+        }
+        if let orphan = joinConsult(agent) { release(context, orphan, cause: .normalClearing) }
+        release(context, agent, cause: .normalClearing)
+    }
+
+    /// Hang up the consultation; the caller stays on hold with the agent.
+    func cancelConsult(_ context: SignallingContext, _ agent: CallID) throws(CallControlError) {
+        guard let consult = consults[agent] else {
+            throw CallControlError("cancel the consultation of \(agent)", "no consultation is up", cause: .messageNotCompatibleWithCallState)
+        }
+        release(context, consult, cause: .normalClearing)
+    }
+
+    /// Hand the agent's caller to the consulted party and cut the agent out of both; returns the
+    /// consultation leg when there is no caller left to hand it (to be released).
+    private func joinConsult(_ agent: CallID) -> CallID? {
+        guard let consult = consults.removeValue(forKey: agent) else { return nil }
+        consultOf[consult] = nil
+        guard let caller = partners[agent], legs[caller] != nil else {
+            if bridges[agent] != nil { releaseConference(agent, consult) }
+            return consult
+        }
+        if bridges[agent] != nil { releaseConference(agent, consult) }
+        if let media, let channel = legs[agent]?.channel { media.send(.leave, to: Self.mediaName(channel)) }
+        partners[agent] = nil
+        keepsPartner.remove(agent)
+        partners[caller] = consult
+        partners[consult] = caller
+        if legs[consult]?.state == .answered, legs[caller]?.state == .answered { bridge(caller, consult) }
+        return nil
     }
 
     // MARK: Supervision
