@@ -105,17 +105,12 @@ extension DaemonControl {
             return .object(["agent": .string(agent), "state": .string("not-ready"), "reason": .string(reason)])
         case "queue.log":
             let a = try CommandArguments(request, allowed: ["queue", "agent", "from", "to", "limit"])
-            guard let store = daemon.store else {
-                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
-            }
+            let store = try store
             let queue = try a.string("queue"), agent = try a.string("agent")
             let from = try a.time("from").map(WallTime.init(secondsSince1970:))
             let before = try a.time("to").map(WallTime.init(secondsSince1970:))
             let limit = try a.int("limit", in: 1...100_000) ?? 200
-            let rows: [QueueLogRecord]
-            do { rows = try store.queueLog(queue: queue, agent: agent, from: from, before: before, limit: limit) } catch {
-                throw ControlFailure(id: .null, code: .failed, message: error.description)
-            }
+            let rows = try stored { () throws(StorageError) in try store.queueLog(queue: queue, agent: agent, from: from, before: before, limit: limit) }
             return .array(rows.map { r in
                 .object(["call": .number(Double(r.call.value)), "queue": .string(r.queue), "event": .string(r.event),
                          "agent": r.agent.map(JSONValue.string) ?? .null, "position": r.position.map { .number(Double($0)) } ?? .null,
@@ -124,16 +119,11 @@ extension DaemonControl {
             })
         case "agent.log":
             let a = try CommandArguments(request, allowed: ["agent", "from", "limit"])
-            guard let store = daemon.store else {
-                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
-            }
+            let store = try store
             let agent = try a.string("agent")
             let from = try a.time("from").map(WallTime.init(secondsSince1970:))
             let limit = try a.int("limit", in: 1...100_000) ?? 200
-            let rows: [AgentLogRecord]
-            do { rows = try store.agentLog(agent: agent, from: from, limit: limit) } catch {
-                throw ControlFailure(id: .null, code: .failed, message: error.description)
-            }
+            let rows = try stored { () throws(StorageError) in try store.agentLog(agent: agent, from: from, limit: limit) }
             return .array(rows.map { r in
                 .object(["agent": .string(r.agent), "group": .string(r.group), "from": .string(r.from), "to": .string(r.to),
                          "reason": r.reason.map(JSONValue.string) ?? .null, "station": r.station.map(JSONValue.string) ?? .null,
@@ -141,15 +131,10 @@ extension DaemonControl {
             })
         case "surveys":
             let a = try CommandArguments(request, allowed: ["agent", "queue", "limit"])
-            guard let store = daemon.store else {
-                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
-            }
+            let store = try store
             let agent = try a.string("agent"), queue = try a.string("queue")
             let limit = try a.int("limit", in: 1...100_000) ?? 200
-            let rows: [SurveyRecord]
-            do { rows = try store.surveys(agent: agent, queue: queue, limit: limit) } catch {
-                throw ControlFailure(id: .null, code: .failed, message: error.description)
-            }
+            let rows = try stored { () throws(StorageError) in try store.surveys(agent: agent, queue: queue, limit: limit) }
             return .array(rows.map { r in
                 .object(["call": .number(Double(r.call.value)), "flow": .string(r.flow), "queue": r.queue.map(JSONValue.string) ?? .null,
                          "agent": r.agent.map(JSONValue.string) ?? .null, "score": .number(Double(r.score)),

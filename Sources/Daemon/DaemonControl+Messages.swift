@@ -24,7 +24,8 @@ extension DaemonControl {
         "ivr.report": ControlCommand(.operator, "how often each IVR node was reached, with each input (args: flow, from, to)"),
     ]
 
-    private var store: CallStore {
+    /// The daemon's store, or `unavailable` when it has none.
+    var store: CallStore {
         get throws(ControlFailure) {
             guard let store = daemon.store else {
                 throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
@@ -33,7 +34,8 @@ extension DaemonControl {
         }
     }
 
-    private func stored<T>(_ body: () throws(StorageError) -> T) throws(ControlFailure) -> T {
+    /// A store read or write, its failure as `failed` with the store's reason.
+    func stored<T>(_ body: () throws(StorageError) -> T) throws(ControlFailure) -> T {
         do { return try body() } catch { throw ControlFailure(id: .null, code: .failed, message: error.description) }
     }
 

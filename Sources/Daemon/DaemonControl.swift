@@ -197,9 +197,7 @@ struct DaemonControl: ControlHandler {
     }
 
     private func cdr(_ a: CommandArguments) throws(ControlFailure) -> JSONValue {
-        guard let store = daemon.store else {
-            throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no store (configure store:)")
-        }
+        let store = try store
         var query = CDRQuery(limit: try a.int("limit", in: 1...100_000) ?? 100)
         query.offeredFrom = try a.time("from").map(WallTime.init(secondsSince1970:))
         query.offeredBefore = try a.time("to").map(WallTime.init(secondsSince1970:))

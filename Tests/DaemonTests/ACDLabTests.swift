@@ -90,6 +90,27 @@ struct ACDLabTests {
         return try #require(r.json as? [[String: Any]], "\(arguments): \(r.output) \(r.errors)")
     }
 
+    /// A pstn-sim run on its own thread (while the test steers the engine), its report kept in `report`.
+    static func simulateInBackground(_ lab: LabInstance, _ scenario: String, report: String) -> BackgroundSimulation {
+        let done = Thread.detachedResult { () -> Bool in
+            guard let run = try? SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90),
+                  let data = try? JSONSerialization.data(withJSONObject: run.report ?? [:]) else { return false }
+            return FileManager.default.createFile(atPath: report, contents: data)
+        }
+        return BackgroundSimulation(done: done, report: report)
+    }
+
+    /// The queue log as "event agent" lines.
+    static func queueEvents(_ engine: EngineProcess) -> [String] {
+        ((try? json(engine, ["queue-log", "--limit", "500"])) ?? []).map { "\($0["event"] as? String ?? "") \($0["agent"] as? String ?? "")" }
+    }
+
+    /// Wait up to 15 s for a queue log line ("event agent").
+    static func waitForQueueEvent(_ engine: EngineProcess, _ line: String) {
+        let deadline = Date().addingTimeInterval(15)
+        while !queueEvents(engine).contains(line), Date() < deadline { usleep(200_000) }
+    }
+
     /// The agent each caller (by calling number) was connected to, in the order of connection.
     static func connections(_ engine: EngineProcess) throws -> [(caller: String, agent: String)] {
         let cdrs = try json(engine, ["cdr", "--limit", "100"])
@@ -342,17 +363,8 @@ struct ACDLabTests {
           - { name: caller, trunk: e1, calling: "13800000011", called: "95501",
               steps: [ { wait_answer: 10 }, { wait: 1.5 }, { listen: 6, record: \(heard) }, { wait: 8 }, { hangup: 16 } ] }
         """
-        let reportPath = lab.directory + "/hold-report.txt"
-        let sim = Thread.detachedResult { () -> Bool in
-            guard let run = try? SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90),
-                  let data = try? JSONSerialization.data(withJSONObject: run.report ?? [:]) else { return false }
-            return FileManager.default.createFile(atPath: reportPath, contents: data)
-        }
-        func logEvents() -> [String] {
-            ((try? Self.json(engine, ["queue-log", "--limit", "500"])) ?? []).map { "\($0["event"] as? String ?? "") \($0["agent"] as? String ?? "")" }
-        }
-        let deadline = Date().addingTimeInterval(15)
-        while !logEvents().contains("connected 1001"), Date() < deadline { usleep(200_000) }
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/hold-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
         sleep(2)
         let socket = engine.controlSocket
         #expect(try ControlTool.run(socket: socket, ["agent", "hold", "1001"]).status == 0)
@@ -361,13 +373,11 @@ struct ACDLabTests {
         sleep(2)
         let transfer = try ControlTool.run(socket: socket, ["agent", "transfer", "1001", "--queue", "short"])
         #expect(transfer.status == 0, "\(transfer.errors)")
-        #expect(sim.wait() == true, "pstn-sim did not finish")
-        let report = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any]
-        let call = try #require((report?["calls"] as? [[String: Any]])?.first, "no report")
+        let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
         let music = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/moh/default.wav"), in: PromptMatcher.samples(heard))
         #expect((music?.correlation ?? 0) > 0.8, "the held caller hears music: \(String(describing: music))")
-        let events = logEvents()
+        let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "held 1001", "retrieved 1001", "transferred 1001",
                                      "entered ", "offered 1002", "connected 1002"]), "\(events)")
         #expect(try ControlTool.run(socket: socket, ["agent", "hold", "1003"]).status == 1, "an agent who is not on a call has nothing to hold")
@@ -387,17 +397,8 @@ struct ACDLabTests {
           - { name: caller, trunk: e1, calling: "13800000012", called: "95501",
               steps: [ { wait_answer: 10 }, { wait: 12 }, { play: \(IVRLabTests.sounds)/en/goodbye.wav }, { wait: 2 }, { hangup: 16 } ] }
         """
-        let reportPath = lab.directory + "/attended-report.txt"
-        let sim = Thread.detachedResult { () -> Bool in
-            guard let run = try? SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90),
-                  let data = try? JSONSerialization.data(withJSONObject: run.report ?? [:]) else { return false }
-            return FileManager.default.createFile(atPath: reportPath, contents: data)
-        }
-        func logEvents() -> [String] {
-            ((try? Self.json(engine, ["queue-log", "--limit", "500"])) ?? []).map { "\($0["event"] as? String ?? "") \($0["agent"] as? String ?? "")" }
-        }
-        let deadline = Date().addingTimeInterval(15)
-        while !logEvents().contains("connected 1001"), Date() < deadline { usleep(200_000) }
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/attended-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
         sleep(1)
         let socket = engine.controlSocket
         let consult = try ControlTool.run(socket: socket, ["agent", "consult", "1001", "--to", "1002"])
@@ -407,13 +408,11 @@ struct ACDLabTests {
         #expect(agents["1002"] == "on-call", "the consulted agent answered: \(agents)")
         let complete = try ControlTool.run(socket: socket, ["agent", "complete", "1001"])
         #expect(complete.status == 0, "\(complete.errors)")
-        #expect(sim.wait() == true, "pstn-sim did not finish")
-        let report = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any]
-        let call = try #require((report?["calls"] as? [[String: Any]])?.first, "no report")
+        let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
         let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(heard))
         #expect((spoken?.correlation ?? 0) > 0.8, "after the transfer the second agent hears the caller: \(String(describing: spoken))")
-        let events = logEvents()
+        let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001", "connected 1002"]),
                 "\(events)")
         #expect(try ControlTool.run(socket: socket, ["agent", "complete", "1002"]).status == 1, "no consultation to complete")
@@ -441,5 +440,18 @@ struct ACDLabTests {
         #expect(queues.map { $0["name"] as? String ?? "" } == ["sales", "short", "support", "tiny"])
         let request = try ControlTool.run(socket: socket, ["request", "agent.login", "{\"agent\": 5}"])
         #expect(request.status == 1, "a malformed argument is refused: \(request.output) \(request.errors)")
+    }
+}
+
+/// A pstn-sim run in the background: wait for it and read its calls.
+struct BackgroundSimulation {
+    let done: DetachedResult<Bool>
+    let report: String
+
+    /// The scripted calls' reports once the run is over; nil when it failed.
+    func calls() -> [[String: Any]]? {
+        guard done.wait() == true, let data = FileManager.default.contents(atPath: report),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["calls"] as? [[String: Any]]
     }
 }
