@@ -100,6 +100,41 @@ struct DaemonConfigurationTests {
         }
     }
 
+    @Test("queues, agents and the agent application are checked, each problem where it is written")
+    func acdSettings() {
+        let bad = """
+        trunks:
+          - { name: desks, type: fxs, channels: "1-2", numbers: ["8001", "8002"] }
+        routes:
+          - { called: "1", to: { app: queue, arg: nowhere } }
+          - { called: "2", to: { app: agent, arg: dance } }
+        acd:
+          queues:
+            - { name: sales, strategy: fastest, ring_s: 0, max_callers: 0, on_full: { queue: sales }, on_max_wait: { flow: none } }
+            - { name: sales, on_no_agents: { hangup: 300 }, survey_flow: missing }
+          agents:
+            - { id: "10a", name: A, group: "", queues: { sales: 12, support: 1 }, station: "9999" }
+            - { id: "1002", name: B, group: g, type: boss, queues: { sales: { level: 3, penalty: -1 } }, station: "8001" }
+            - { id: "1003", name: C, group: g, queues: {}, station: "8001" }
+        """
+        do {
+            _ = try DaemonConfiguration.parse(bad, file: "a.yaml")
+            Issue.record("a broken configuration was accepted")
+        } catch {
+            let text = error.description
+            for fragment in ["no ACD queue nowhere", "the agent application needs acd:", "two queues have the same name",
+                             "strategy fastest is not one of", "ring_s must be a positive number", "max_callers must be at least 1",
+                             "on_full sends callers back to the same queue", "on_max_wait: no IVR flow none",
+                             "on_no_agents: 300 is not a Q.850 cause", "survey_flow: no IVR flow missing",
+                             "an agent's id is digits", "belongs to exactly one group", "level 12 in sales is not 0-9", "no queue support",
+                             "station 9999 is not the number of an FXS port", "type is agent or supervisor",
+                             "penalty in sales must not be negative", "station 8001 is also agent 1002's"] {
+                #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
+            }
+            #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("a.yaml:") })
+        }
+    }
+
     @Test("a value of the wrong type is reported where it is written")
     func typeErrorLocated() {
         let bad = """
