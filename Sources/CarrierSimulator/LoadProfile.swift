@@ -2,6 +2,7 @@
 /// a time drawn from a distribution, for a number of seconds.
 public struct LoadProfile: Sendable, Codable, Equatable {
     public var trunk: String
+    /// The number called, or several separated by commas, called in turn.
     public var called: String
     public var calling: String?
     /// Call attempts per second.
@@ -20,8 +21,17 @@ public struct LoadProfile: Sendable, Codable, Equatable {
         self.hold = hold
     }
 
+    /// The number the `k`th attempt calls.
+    func calledNumber(attempt k: Int) -> String {
+        let numbers = called.split(separator: ",").map { $0.filter { !$0.isWhitespace } }
+        return numbers.isEmpty ? called : numbers[k % numbers.count]
+    }
+
     func problems() -> [String] {
         var out: [String] = []
+        if called.split(separator: ",", omittingEmptySubsequences: false).contains(where: { $0.allSatisfy(\.isWhitespace) }) {
+            out.append("load: called has an empty number")
+        }
         if !(rate > 0 && rate <= 1000) { out.append("load: rate must be between 0 and 1000 calls per second") }
         if concurrent < 1 { out.append("load: concurrent must be at least 1") }
         if !(seconds > 0) { out.append("load: seconds must be positive") }

@@ -67,7 +67,7 @@ struct LoadRunner {
     }
 
     private func attempt(number k: Int, tally: Tally, group: String) async {
-        var setup = CallSetup(calling: profile.calling.map { PartyNumber($0) }, called: PartyNumber(profile.called))
+        var setup = CallSetup(calling: profile.calling.map { PartyNumber($0) }, called: PartyNumber(profile.calledNumber(attempt: k)))
         setup.numberComplete = true
         let placed = ContinuousClock.now
         let id: CallID

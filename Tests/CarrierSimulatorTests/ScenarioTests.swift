@@ -39,7 +39,7 @@ struct ScenarioTests {
           - { name: t, type: pri, side: sideways }
         calls:
           - { trunk: nowhere, called: "12a", steps: [ { hangup: 200 }, { wait: 1, send_dtmf: "x" } ] }
-        load: { trunk: t, called: "1", rate: 0, concurrent: 0, seconds: 1, hold: { min_s: 3 } }
+        load: { trunk: t, called: "1,,2", rate: 0, concurrent: 0, seconds: 1, hold: { min_s: 3 } }
         """
         do {
             _ = try Scenario.parse(bad, file: "bad.yaml")
@@ -48,7 +48,7 @@ struct ScenarioTests {
             let text = error.description
             for fragment in ["needs 'dchannel'", "side must be user or network", "unknown trunk nowhere",
                              "\"12a\" is not digits", "200 is not a Q.850 cause", "exactly one action",
-                             "rate must be", "concurrent must be", "min_s and max_s go together"] {
+                             "rate must be", "concurrent must be", "called has an empty number", "min_s and max_s go together"] {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }
             #expect(text.hasPrefix("bad.yaml: "))
@@ -58,6 +58,13 @@ struct ScenarioTests {
     @Test("YAML that is not a scenario is refused with a reason", arguments: ["", "trunks: 3", ": : :", "trunks: [ { name: x } ]"])
     func malformed(_ text: String) {
         #expect(throws: ScenarioError.self) { try Scenario.parse(text) }
+    }
+
+    @Test("a load's called numbers are used in turn")
+    func calledInTurn() {
+        let profile = LoadProfile(trunk: "t", called: "95500, 95501,95502", rate: 1, concurrent: 1, seconds: 1)
+        #expect((0..<4).map { profile.calledNumber(attempt: $0) } == ["95500", "95501", "95502", "95500"])
+        #expect(LoadProfile(trunk: "t", called: "2000", rate: 1, concurrent: 1, seconds: 1).calledNumber(attempt: 7) == "2000")
     }
 
     @Test("hold times: fixed, uniform, exponential")
