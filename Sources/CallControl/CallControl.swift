@@ -147,6 +147,20 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Flash the hook on an answered call of an analog line (a phone asking its exchange for
+    /// hold, transfer or three-way calling).
+    public func flash(_ call: CallID) async throws(CallControlError) {
+        try await onLoop { context, manager throws(CallControlError) in
+            guard let leg = manager.legs[call] else {
+                throw CallControlError("flash on \(call)", "no such call", cause: .invalidCallReference)
+            }
+            guard let line = context.backend(named: leg.backend) as? AnalogPhone else {
+                throw CallControlError("flash on \(call)", "\(leg.backend) is not an analog line", cause: .facilityNotImplemented)
+            }
+            try line.flash(call)
+        }
+    }
+
     /// Replace the routing table (reload); calls in progress keep their routes.
     public func setRouting(_ table: RoutingTable, trunkGroups: [TrunkGroup]? = nil) async throws(CallControlError) {
         try await onLoop { _, manager in

@@ -81,6 +81,10 @@ public struct Scenario: Sendable, Codable, Equatable {
         for trunk in (answer_by_trunk ?? [:]).keys.sorted() where !names.contains(trunk) {
             out.append("answer_by_trunk: unknown trunk \(trunk)")
         }
+        out += ScriptedCall.Step.problems(answer?.steps ?? [], label: "answer")
+        for (trunk, policy) in (answer_by_trunk ?? [:]).sorted(by: { $0.key < $1.key }) {
+            out += ScriptedCall.Step.problems(policy.steps ?? [], label: "answer_by_trunk \(trunk)")
+        }
         if let load {
             if !names.contains(load.trunk) { out.append("load: unknown trunk \(load.trunk)") }
             out += load.problems()
@@ -109,6 +113,9 @@ public struct AnswerPolicy: Sendable, Codable, Equatable {
     /// for `record_s` seconds (20 by default).
     public var record: String?
     public var record_s: Double?
+    /// What the phone does once it has answered (flash, dial codes, hang up...), as a scripted
+    /// call's steps.
+    public var steps: [ScriptedCall.Step]?
 }
 
 /// A number in a scenario: just digits, or digits with type and presentation.

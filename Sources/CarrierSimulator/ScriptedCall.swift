@@ -42,9 +42,11 @@ public struct ScriptedCall: Sendable, Codable, Equatable {
         public var hangup: Int?
         /// Wait up to this many seconds for the engine to hang up.
         public var wait_release: Double?
+        /// Flash the hook (an analog phone asking the engine to hold or transfer).
+        public var flash: Bool?
 
         public init(wait_answer: Double? = nil, listen: Double? = nil, record: String? = nil, send_dtmf: String? = nil,
-                    play: String? = nil, wait: Double? = nil, hangup: Int? = nil, wait_release: Double? = nil) {
+                    play: String? = nil, wait: Double? = nil, hangup: Int? = nil, wait_release: Double? = nil, flash: Bool? = nil) {
             self.wait_answer = wait_answer
             self.listen = listen
             self.record = record
@@ -53,6 +55,7 @@ public struct ScriptedCall: Sendable, Codable, Equatable {
             self.wait = wait
             self.hangup = hangup
             self.wait_release = wait_release
+            self.flash = flash
         }
     }
 
@@ -63,9 +66,17 @@ public struct ScriptedCall: Sendable, Codable, Equatable {
         if called.isEmpty || !called.allSatisfy({ "0123456789*#".contains($0) }) {
             out.append("\(label): called number \"\(called)\" is not digits")
         }
-        for (i, step) in (steps ?? []).enumerated() {
+        return out + Step.problems(steps ?? [], label: label)
+    }
+}
+
+extension ScriptedCall.Step {
+    /// What is wrong with a list of steps, each problem naming `label` and the step.
+    static func problems(_ steps: [Self], label: String) -> [String] {
+        var out: [String] = []
+        for (i, step) in steps.enumerated() {
             let actions = [step.wait_answer != nil, step.listen != nil, step.send_dtmf != nil, step.play != nil,
-                           step.wait != nil, step.hangup != nil, step.wait_release != nil].filter { $0 }.count
+                           step.wait != nil, step.hangup != nil, step.wait_release != nil, step.flash == true].filter { $0 }.count
             if actions != 1 { out.append("\(label) step \(i + 1): exactly one action per step (found \(actions))") }
             if step.record != nil, step.listen == nil { out.append("\(label) step \(i + 1): record goes with listen") }
             if let c = step.hangup, Q850Cause(rawValue: c) == nil { out.append("\(label) step \(i + 1): \(c) is not a Q.850 cause") }

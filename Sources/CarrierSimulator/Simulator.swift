@@ -108,6 +108,15 @@ public final class Simulator: Sendable {
                 media.send(.stopRecording, to: name)
             }
         }
+        if let steps = policy.steps {
+            var report = CallReport(name: "answered \(id.value)", called: "")
+            for (i, step) in steps.enumerated() {
+                if let failure = await perform(step, on: id, report: &report, placedAt: .now) {
+                    FileHandle.standardError.write(Data("pstn-sim: answered call \(id.value), step \(i + 1): \(failure)\n".utf8))
+                    break
+                }
+            }
+        }
         if let hold = policy.hangup_after_s {
             if await tracker.wait(for: .release, of: id, timeout: .milliseconds(Int(hold * 1000))) { return }
             try? await calls.release(id, cause: Q850Cause(rawValue: policy.cause ?? 16) ?? .normalClearing)
@@ -190,6 +199,10 @@ public final class Simulator: Sendable {
         }
         if let limit = step.wait_release {
             return await tracker.wait(for: .release, of: id, timeout: seconds(limit)) ? nil : "the engine did not hang up within \(limit) s"
+        }
+        if step.flash == true {
+            do { try await calls.flash(id) } catch { return error.description }
+            return nil
         }
         guard let channel = try? await calls.calls().first(where: { $0.id == id })?.channel, let media else {
             return "the call has no channel or the simulator no media engine"

@@ -44,6 +44,14 @@ extension Daemon {
                     ivr.take(call, flow: flow, caller: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "",
                              variables: variables)
                 }
+            },
+            dialTone: resolved.zone.prompt(.dialRecall, seconds: 30) ?? resolved.zone.prompt(.dial, seconds: 30),
+            queueOfNumber: { [weak self] number, trunkGroup in
+                let decision = self?.routing.withLock {
+                    $0.decide(trunkGroup: trunkGroup, called: number, calling: nil, complete: true, at: .now())
+                }
+                guard case let .route(.application(name: "queue", argument), _) = decision else { return nil }
+                return Self.queueTarget(argument).queue
             })
         log.info("ACD: \(options.queues.count) queues, \(options.agents?.count ?? 0) agents")
         return service

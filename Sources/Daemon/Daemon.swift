@@ -33,6 +33,8 @@ public final class Daemon: Sendable {
     private let ivrService = Mutex<IVRService?>(nil)
     /// The ACD, once running; nil without `acd:`.
     let acdService = Mutex<ACDService?>(nil)
+    /// The routes in force (replaced on reload), for numbers agents dial from their phones.
+    let routing: Mutex<RoutingTable>
     /// Supervisors' taps in progress, by the supervisor's call.
     let supervisions = Mutex<[CallID: Supervision]>([:])
     /// The IVR's prompts (every language), loaded at start and on reload; nil without `ivr:`.
@@ -52,6 +54,7 @@ public final class Daemon: Sendable {
                 logger: Logger = Logger(label: "pstnd")) throws {
         self.resolved = resolved
         self.configPath = configPath
+        routing = Mutex(resolved.routing)
         applications = Mutex(resolved.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration())
         if resolved.configuration.ivr != nil {
             let library = try PromptLibrary(root: resolved.sounds)
@@ -285,6 +288,7 @@ public final class Daemon: Sendable {
             let fresh = try DaemonConfiguration.load(path: path)
             let trunksBefore = Set(resolved.configuration.trunks)
             try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
+            routing.withLock { $0 = fresh.routing }
             applications.withLock { $0 = fresh.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration() }
             if fresh.configuration.ivr != nil, let service = ivrService.withLock({ $0 }) {
                 let library = try PromptLibrary(root: fresh.sounds)

@@ -418,6 +418,70 @@ struct ACDLabTests {
         #expect(try ControlTool.run(socket: socket, ["agent", "complete", "1002"]).status == 1, "no consultation to complete")
     }
 
+    @Test("from the phone: the agent flashes (the caller hears music), takes the caller back with #, flashes and dials another agent, and hangs up to hand the caller over")
+    func phoneAttendedTransfer() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let held = lab.directory + "/held.wav", second = lab.directory + "/second-agent.wav"
+        let agentSteps = """
+        [ { wait: 2 }, { flash: true }, { wait: 2.5 }, { send_dtmf: "#" }, { wait: 1.5 }, { flash: true }, { wait: 1 },
+          { send_dtmf: "1002#" }, { wait: 4 }, { hangup: 16 } ]
+        """
+        let scenario = Self.carrier(hangupAfter: 40, extra: """
+        answer_by_trunk:
+          phone1: { after_ms: 400, steps: \(agentSteps) }
+          phone2: { after_ms: 400, hangup_after_s: 40, record: \(second), record_s: 20 }
+        """) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000013", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 3.2 }, { listen: 2.5, record: \(held) }, { wait: 9 },
+                       { play: \(IVRLabTests.sounds)/en/goodbye.wav }, { wait: 2 }, { hangup: 16 } ] }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)\n\(engine.log)")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let music = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/moh/default.wav"), in: PromptMatcher.samples(held))
+        #expect((music?.correlation ?? 0) > 0.8, "the held caller hears music: \(String(describing: music))")
+        let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(second))
+        #expect((spoken?.correlation ?? 0) > 0.8, "after the hand-over the second agent hears the caller: \(String(describing: spoken))")
+        let events = Self.queueEvents(engine)
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "held 1001", "retrieved 1001", "held 1001",
+                                     "consulting 1001", "transferred 1001", "connected 1002"]), "\(events)\n\(engine.log)")
+    }
+
+    @Test("from the phone: * marks the caller as a prospect; a flash and a queue's number transfer the caller blind to that queue; a wrong number is refused")
+    func phoneBlindTransfer() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1003"])
+        let agentSteps = """
+        [ { wait: 1.5 }, { send_dtmf: "*" }, { wait: 1 }, { flash: true }, { wait: 1 }, { send_dtmf: "777#" }, { wait: 3 },
+          { send_dtmf: "95502#" }, { wait: 2 }, { hangup: 16 } ]
+        """
+        let scenario = Self.carrier(hangupAfter: 40, extra: "answer_by_trunk: { phone1: { after_ms: 400, steps: \(agentSteps) } }") + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000014", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 16 }, { hangup: 16 } ] }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)\n\(engine.log)")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let events = Self.queueEvents(engine)
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "prospect 1001", "held 1001", "phone-refused 1001",
+                                     "transferred 1001", "entered ", "offered 1003", "connected 1003"]), "\(events)\n\(engine.log)")
+        let log = try Self.json(engine, ["queue-log", "--limit", "50"])
+        let prospect = log.first { $0["event"] as? String == "prospect" }
+        #expect(prospect?["detail"] as? String == "caller 13800000014", "\(String(describing: prospect))")
+        #expect(log.contains { $0["event"] as? String == "entered" && $0["queue"] as? String == "support" })
+    }
+
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")
     func agentCommands() throws {
         let lab = try LabInstance(lab: Self.lab)

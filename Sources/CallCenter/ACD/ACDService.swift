@@ -23,6 +23,8 @@ public actor ACDService {
         case enter(CallID, queue: String, caller: String?, called: String, priority: Int)
         case ringTimeout(leg: CallID)
         case wrapUpOver(agent: String, serial: Int)
+        /// The agent dialling after a hook flash paused long enough: act on the digits.
+        case dialled(agent: String, serial: Int)
         case maxWait(CallID, serial: Int)
         case announce(CallID, serial: Int)
     }
@@ -63,33 +65,45 @@ public actor ACDService {
         var lastOffered: Int?
     }
 
-    private let calls: CallControl
-    private let prompts: @Sendable () -> PromptLibrary?
+    let calls: CallControl
+    let prompts: @Sendable () -> PromptLibrary?
     private let report: @Sendable (Report) -> Void
     private let toFlow: @Sendable (CallID, String, [String: String]) -> Void
+    /// The queue a number dialled from an agent's phone (on a trunk group) leads to, if any.
+    let queueOfNumber: @Sendable (String, String) -> String?
     private let clockOrigin = ContinuousClock.now
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
-    private var queues: [String: QueueRuntime]
-    private var agents: [String: AgentRuntime]
-    private var callers: [CallID: CallerRuntime] = [:]
+    var queues: [String: QueueRuntime]
+    var agents: [String: AgentRuntime]
+    var callers: [CallID: CallerRuntime] = [:]
     /// Agent legs ringing or connected -> the agent.
-    private var agentLegs: [CallID: String] = [:]
+    var agentLegs: [CallID: String] = [:]
     /// Consultation legs (an agent calling another about the caller on hold) -> the consulting agent.
-    private var consultLegs: [CallID: String] = [:]
+    var consultLegs: [CallID: String] = [:]
     /// Consulting agent -> the consultation leg and the agent consulted.
-    private var consulting: [String: (leg: CallID, target: String)] = [:]
+    var consulting: [String: (leg: CallID, target: String)] = [:]
     private let random: @Sendable () -> Double
+    /// Agents dialling after a hook flash (their caller on hold): the digits so far.
+    var dialling: [String: PhoneDialling] = [:]
+    var nextDialSerial = 0
+    /// Agents who flashed during a consultation: their caller comes back when it has ended.
+    var returningToCaller: Set<String> = []
+    /// The zone's dial tone, played to an agent who flashed.
+    let dialTone: Prompt?
 
     /// `toFlow` hands a caller to an IVR flow with variables (an overflow to voicemail, a survey).
     public init(queues: [QueueSettings], agents: [AgentRecord], calls: CallControl,
                 prompts: @escaping @Sendable () -> PromptLibrary?, report: @escaping @Sendable (Report) -> Void,
                 toFlow: @escaping @Sendable (CallID, String, [String: String]) -> Void,
+                dialTone: Prompt? = nil, queueOfNumber: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.calls = calls
         self.prompts = prompts
         self.report = report
         self.toFlow = toFlow
+        self.dialTone = dialTone
+        self.queueOfNumber = queueOfNumber
         self.random = random
         self.queues = Dictionary(queues.map { ($0.name, QueueRuntime(settings: $0)) }, uniquingKeysWith: { a, _ in a })
         self.agents = Dictionary(agents.enumerated().map { ($1.id, AgentRuntime(record: $1, order: $0)) },
@@ -102,7 +116,7 @@ public actor ACDService {
     /// Hand over a call event (from the daemon's event loop; never waits).
     public nonisolated func deliver(_ event: CallEvent) {
         switch event {
-        case .answered, .released, .playFinished, .dtmf: continuation.yield(.event(event))
+        case .answered, .released, .playFinished, .dtmf, .flash: continuation.yield(.event(event))
         default: break
         }
     }
@@ -124,7 +138,7 @@ public actor ACDService {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    private func after(_ milliseconds: Int, _ input: Input) {
+    func after(_ milliseconds: Int, _ input: Input) {
         let continuation = self.continuation
         Task {
             try? await Task.sleep(for: .milliseconds(milliseconds))
@@ -142,6 +156,8 @@ public actor ACDService {
             if let agent = agentLegs[leg], agents[agent]?.state == .ringing {
                 try? await calls.release(leg, cause: .noAnswer)
             }
+        case let .dialled(agent, serial):
+            if dialling[agent]?.serial == serial { await dialled(agent) }
         case let .wrapUpOver(agent, serial):
             if let a = agents[agent], a.serial == serial, a.state == .wrapUp {
                 setState(agent, .ready)
@@ -198,7 +214,7 @@ public actor ACDService {
         return ahead.count + 1
     }
 
-    private func playMusic(_ call: CallID, _ q: QueueSettings) async {
+    func playMusic(_ call: CallID, _ q: QueueSettings) async {
         guard let music = prompts()?[q.music] else { return }
         try? await calls.play(call, [music], id: Self.musicPlay, loop: true)
     }
@@ -249,7 +265,7 @@ public actor ACDService {
     // MARK: Distribution
 
     /// Offer waiting callers to free agents until no more can be matched.
-    private func dispatch() async {
+    func dispatch() async {
         while let (call, chosen) = nextMatch() {
             await offer(call, to: chosen)
         }
@@ -363,8 +379,14 @@ public actor ACDService {
                 setState(target, .ready)
                 if let call = agents[consulter]?.caller { log(call, agents[consulter]?.queue ?? "", "consult-ended", agent: consulter) }
             }
+            if returningToCaller.remove(consulter) != nil { try? await retrieve(consulter) }
             await dispatch()
         case let .released(leg):
+            if let agent = agentLegs[leg.id], consulting[agent] != nil, let caller = agents[agent]?.caller {
+                // The agent hung up while consulting: call control handed the caller over.
+                await handOver(from: agent, caller: caller)
+            }
+            dialling[agentLegs[leg.id] ?? ""] = nil
             if let agent = agentLegs.removeValue(forKey: leg.id) {
                 await agentLegEnded(agent, leg)
             } else if let c = callers.removeValue(forKey: leg.id) {
@@ -374,6 +396,10 @@ public actor ACDService {
                     log(leg.id, c.queue, "abandoned", agent: nil, position: nil, wait: now - c.waiting.enteredAt)
                 }
             }
+        case let .flash(leg):
+            if let agent = agentLegs[leg] { await flashed(agent) }
+        case let .dtmf(leg, digit, _):
+            if let agent = agentLegs[leg] { await pressed(digit, agent: agent) }
         case let .playFinished(call, id, _) where id == Self.announcementPlay:
             guard let c = callers[call], !c.connected, let q = queues[c.queue]?.settings else { return }
             callers[call]?.announcing = false
@@ -470,7 +496,7 @@ public actor ACDService {
     // MARK: Call actions
 
     /// The agent's call in progress: their leg and their caller.
-    private func activeCall(of id: String) throws(Refusal) -> (leg: CallID, caller: CallID) {
+    func activeCall(of id: String) throws(Refusal) -> (leg: CallID, caller: CallID) {
         guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
         guard a.state == .onCall, let leg = a.leg, let caller = a.caller else { throw Refusal(description: "agent \(id) is not on a call") }
         return (leg, caller)
@@ -535,8 +561,15 @@ public actor ACDService {
     /// Attended transfer, second step: the caller goes to the consulted agent; this agent leaves.
     public func completeTransfer(_ id: String) async throws(Refusal) {
         let (leg, caller) = try activeCall(of: id)
-        guard let (consultLeg, target) = consulting[id] else { throw Refusal(description: "agent \(id) is not consulting") }
-        consulting[id] = nil
+        guard consulting[id] != nil else { throw Refusal(description: "agent \(id) is not consulting") }
+        await handOver(from: id, caller: caller)
+        do { try await calls.completeTransfer(leg) } catch { throw Refusal(description: "transfer: \(error)") }
+    }
+
+    /// The bookkeeping of an attended transfer: the consulted agent now has the caller. Call
+    /// control joins the two when asked to complete, or by itself when the agent hangs up.
+    func handOver(from id: String, caller: CallID) async {
+        guard let (consultLeg, target) = consulting.removeValue(forKey: id) else { return }
         consultLegs[consultLeg] = nil
         agentLegs[consultLeg] = target
         agents[id]?.caller = nil
@@ -544,7 +577,6 @@ public actor ACDService {
         try? await calls.stopPlayback(caller)
         log(caller, agents[id]?.queue ?? "", "transferred", agent: id, detail: "attended, to agent \(target)")
         if agents[target]?.state == .onCall { log(caller, agents[target]?.queue ?? "", "connected", agent: target) }
-        do { try await calls.completeTransfer(leg) } catch { throw Refusal(description: "transfer: \(error)") }
     }
 
     /// Give up the consultation; the caller stays on hold with the agent.
@@ -633,7 +665,7 @@ public actor ACDService {
 
     public var queueNames: [String] { queues.keys.sorted() }
 
-    private func log(_ call: CallID, _ queue: String, _ event: String, agent: String? = nil, position: Int? = nil,
+    func log(_ call: CallID, _ queue: String, _ event: String, agent: String? = nil, position: Int? = nil,
                      wait: Double? = nil, detail: String? = nil) {
         report(.queue(QueueLogEntry(call: call.value, queue: queue, event: event, agent: agent, position: position,
                                     waitSeconds: wait, detail: detail)))
