@@ -173,13 +173,13 @@ _pstnctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|whoami|commands|request|help)
+    status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|whoami|commands|request|help)
         # Offer subcommand argument completions
         "_pstnctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status spans channels calls block unblock reset maintenance capture reload cdr events top metrics whoami commands request help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status spans channels calls block unblock reset maintenance capture reload cdr events top metrics blocked recordings voicemail prompt ivr queues agents agent supervise queue-log surveys whoami commands request help' -- "${cur}"))
         ;;
     esac
 }
@@ -244,13 +244,13 @@ _pstnctl_calls() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|hangup|originate)
+    list|show|hangup|originate|record)
         # Offer subcommand argument completions
         "_pstnctl_calls_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show hangup originate' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show hangup originate record' -- "${cur}"))
         ;;
     esac
 }
@@ -328,6 +328,21 @@ _pstnctl_calls_originate() {
         return
         ;;
     '--channel')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_calls_record() {
+    repeating_flags=()
+    non_repeating_flags=(--json --stop --mono -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
         return
         ;;
     esac
@@ -570,6 +585,800 @@ _pstnctl_metrics() {
     # Offer option value completions
     case "${prev}" in
     '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_blocked() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|add|remove)
+        # Offer subcommand argument completions
+        "_pstnctl_blocked_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list add remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_blocked_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_blocked_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --action --note)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--action')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_blocked_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_recordings() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|export|delete)
+        # Offer subcommand argument completions
+        "_pstnctl_recordings_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show export delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_recordings_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --from --to --number --kind --call --limit)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--number')
+        return
+        ;;
+    '--kind')
+        return
+        ;;
+    '--call')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_recordings_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_recordings_export() {
+    repeating_flags=()
+    non_repeating_flags=(--json --force -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_recordings_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_voicemail() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|play|export|delete|mark-heard)
+        # Offer subcommand argument completions
+        "_pstnctl_voicemail_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list play export delete mark-heard' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_voicemail_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --new -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --box --limit)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--box')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_voicemail_play() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --call)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--call')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_voicemail_export() {
+    repeating_flags=()
+    non_repeating_flags=(--json --force -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_voicemail_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_voicemail_mark-heard() {
+    repeating_flags=()
+    non_repeating_flags=(--json --new -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_prompt() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add)
+        # Offer subcommand argument completions
+        "_pstnctl_prompt_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_prompt_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_ivr() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    report)
+        # Offer subcommand argument completions
+        "_pstnctl_ivr_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'report' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_ivr_report() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --flow --from --to)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--flow')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_queues() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agents() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    login|ready|pause|logout|hold|retrieve|transfer|consult|complete|cancel-consult|log)
+        # Offer subcommand argument completions
+        "_pstnctl_agent_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'login ready pause logout hold retrieve transfer consult complete cancel-consult log' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_agent_login() {
+    repeating_flags=()
+    non_repeating_flags=(--json --not-ready -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --station --number --trunk-group)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--station')
+        return
+        ;;
+    '--number')
+        return
+        ;;
+    '--trunk-group')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_ready() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --reason)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_logout() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_hold() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_retrieve() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_transfer() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --queue --to --flow --number --trunk-group)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--queue')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--flow')
+        return
+        ;;
+    '--number')
+        return
+        ;;
+    '--trunk-group')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_consult() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --to)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_complete() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_cancel-consult() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_log() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --agent --from --limit)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--agent')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_supervise() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    listen|whisper|barge|takeover|force)
+        # Offer subcommand argument completions
+        "_pstnctl_supervise_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'listen whisper barge takeover force' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_supervise_listen() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --supervisor)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--supervisor')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_supervise_whisper() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --supervisor)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--supervisor')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_supervise_barge() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --supervisor)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--supervisor')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_supervise_takeover() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --supervisor)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--supervisor')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_supervise_force() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --supervisor --reason)
+    __pstnctl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--supervisor')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_queue-log() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --queue --agent --from --to --limit)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--queue')
+        return
+        ;;
+    '--agent')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_surveys() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --agent --queue --limit)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--agent')
+        return
+        ;;
+    '--queue')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac

@@ -63,6 +63,17 @@ _pstnctl() {
             'events:Watch the daemon'\''s events.'
             'top:A live view of spans, channels and calls, refreshed every second.'
             'metrics:Every figure in Prometheus text format.'
+            'blocked:Blocked calling numbers: list, add, remove.'
+            'recordings:Recordings: list, show, export, delete.'
+            'voicemail:Voicemail: list, play, export, delete, mark-heard.'
+            'prompt:IVR prompts.'
+            'ivr:IVR reports.'
+            'queues:ACD queues: callers waiting, agents logged in and ready.'
+            'agents:ACD agents: state, time in state, station, calls answered.'
+            'agent:An agent'\''s own commands: login, ready, pause, logout; and the agent log.'
+            'supervise:Supervisor actions: listen, whisper, barge, take over an agent'\''s call; force an agent'\''s state.'
+            'queue-log:The queue log, oldest first.'
+            'surveys:Satisfaction scores (1-5) callers gave, oldest first.'
             'whoami:Your user and role on this daemon.'
             'commands:The daemon'\''s protocol commands and the role each needs.'
             'request:Send any protocol command with JSON arguments; prints the result.'
@@ -72,7 +83,7 @@ _pstnctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|whoami|commands|request|help)
+        status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|whoami|commands|request|help)
             "_pstnctl_${words[1]}" && ret=0
             ;;
         esac
@@ -135,12 +146,13 @@ _pstnctl_calls() {
             'show:One call, in progress or from its CDR.'
             'hangup:Release a call with a Q.850 cause (admin).'
             'originate:Place a call on a trunk group (admin).'
+            'record:Start or stop recording a call in progress (supervisor).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list|show|hangup|originate)
+        list|show|hangup|originate|record)
             "_pstnctl_calls_${words[1]}" && ret=0
             ;;
         esac
@@ -199,6 +211,21 @@ _pstnctl_calls_originate() {
         '--from[The calling number.]:from:'
         '--hangup-after[Release it this many seconds after answer.]:hangup-after:'
         '--channel[Seize exactly this DAHDI channel.]:channel:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_calls_record() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':call:'
+        '--stop[Stop recording it.]'
+        '--mono[One channel with both sides mixed, not stereo.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
@@ -386,6 +413,701 @@ _pstnctl_metrics() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
         '--json[Print the daemon'\''s JSON instead of tables.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_blocked() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:The blocked numbers.'
+            'add:Block a calling number (supervisor).'
+            'remove:Unblock a calling number (supervisor).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|add|remove)
+            "_pstnctl_blocked_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_blocked_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_blocked_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':number:'
+        '--action[reject (cause 21, never answered) or message (told, then released).]:action:'
+        '--note[Why, for the other operators.]:note:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_blocked_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':number:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_recordings() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:Recordings, oldest first.'
+            'show:One recording.'
+            'export:Copy a recording'\''s file.'
+            'delete:Delete a recording and its file (admin).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|show|export|delete)
+            "_pstnctl_recordings_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_recordings_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--from[Started from this time (ISO 8601, or a date).]:from:'
+        '--to[Started before this time.]:to:'
+        '--number[Calling or called number starting with these digits.]:number:'
+        '--kind[call, voicemail or message.]:kind:'
+        '--call[The CDR'\''s id.]:call:'
+        '--limit[At most this many.]:limit:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_recordings_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_recordings_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        ':file:'
+        '--force[Replace the file if it exists.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_recordings_delete() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_voicemail() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:Messages, oldest first.'
+            'play:Play a message into an answered call (an agent'\''s, a supervisor'\''s).'
+            'export:Copy a message'\''s audio file.'
+            'delete:Delete a message and its file (supervisor).'
+            'mark-heard:Mark a message heard (or --new again).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|play|export|delete|mark-heard)
+            "_pstnctl_voicemail_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_voicemail_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--box[Only this box.]:box:'
+        '--new[Only messages not yet heard.]'
+        '--limit[At most this many.]:limit:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_voicemail_play() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '--call[The call to play it to.]:call:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_voicemail_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        ':file:'
+        '--force[Replace the file if it exists.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_voicemail_delete() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_voicemail_mark-heard() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '--new[Mark it new again.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_prompt() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Add or replace a prompt from a WAV, FLAC, MP3 or other audio file of any rate (admin).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add)
+            "_pstnctl_prompt_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_prompt_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':name:'
+        ':file:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_ivr() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'report:How often each node was reached, with each input.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        report)
+            "_pstnctl_ivr_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_ivr_report() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--flow[Only this flow.]:flow:'
+        '--from[From this time (ISO 8601, or a date).]:from:'
+        '--to[Before this time.]:to:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_queues() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agents() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'login:Log an agent in at an FXS station or an external number.'
+            'ready:Make an agent ready for calls.'
+            'pause:Make an agent not ready, with a reason.'
+            'logout:Log an agent out.'
+            'hold:Put the agent'\''s caller on hold with music.'
+            'retrieve:Take the agent'\''s caller off hold.'
+            'transfer:Blind-transfer the agent'\''s caller to a queue, another agent, an IVR flow or an external number.'
+            'consult:Hold the agent'\''s caller and ring another agent to consult.'
+            'complete:Complete the attended transfer to the agent consulted.'
+            'cancel-consult:End the consultation; the caller stays on hold.'
+            'log:The agent state log, oldest first.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        login|ready|pause|logout|hold|retrieve|transfer|consult|complete|cancel-consult|log)
+            "_pstnctl_agent_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_agent_login() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--station[The FXS port'\''s number (default\: the agent'\''s configured station).]:station:'
+        '--number[An external number (remote agent), with --trunk-group.]:number:'
+        '--trunk-group[Where the external number is called.]:trunk-group:'
+        '--not-ready[Log in not ready.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_ready() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_pause() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--reason[Why (lunch, training...).]:reason:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_logout() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_hold() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_retrieve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_transfer() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--queue[A queue.]:queue:'
+        '--to[Another agent (the caller hears music until they answer).]:to:'
+        '--flow[An IVR flow.]:flow:'
+        '--number[An external number, with --trunk-group.]:number:'
+        '--trunk-group[Where the external number is called.]:trunk-group:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_consult() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--to[The agent to consult.]:to:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_complete() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_cancel-consult() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_log() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--agent[Only this agent.]:agent:'
+        '--from[From this time (ISO 8601, or a date).]:from:'
+        '--limit[At most this many.]:limit:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_supervise() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'listen:Hear the agent'\''s call; neither party hears the supervisor.'
+            'whisper:Speak to the agent only; the caller does not hear.'
+            'barge:Join the call; both parties hear the supervisor.'
+            'takeover:Take the call: the agent leaves, the caller stays with the supervisor.'
+            'force:Set an agent ready, not ready or logged out.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        listen|whisper|barge|takeover|force)
+            "_pstnctl_supervise_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_supervise_listen() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--supervisor[The supervisor'\''s id.]:supervisor:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_supervise_whisper() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--supervisor[The supervisor'\''s id.]:supervisor:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_supervise_barge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--supervisor[The supervisor'\''s id.]:supervisor:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_supervise_takeover() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--supervisor[The supervisor'\''s id.]:supervisor:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_supervise_force() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        ':state:'
+        '--supervisor[The supervisor'\''s id.]:supervisor:'
+        '--reason[The not-ready reason.]:reason:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_queue-log() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--queue[Only this queue.]:queue:'
+        '--agent[Only this agent.]:agent:'
+        '--from[From this time (ISO 8601, or a date).]:from:'
+        '--to[Before this time.]:to:'
+        '--limit[At most this many.]:limit:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_surveys() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--agent[Only this agent.]:agent:'
+        '--queue[Only this queue.]:queue:'
+        '--limit[At most this many.]:limit:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

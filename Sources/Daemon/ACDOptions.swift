@@ -76,6 +76,14 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         public var type: String?
         public var station: String?
         public var queues: [String: Membership]
+        /// A supervisor's scope beyond their own group: `{ groups: [...], queues: [...] }`.
+        public var supervises: Scope?
+    }
+
+    /// Groups and queues a supervisor watches.
+    public struct Scope: Sendable, Codable, Equatable {
+        public var groups: [String]?
+        public var queues: [String]?
     }
 
     /// A level, or a level and a penalty.
@@ -117,7 +125,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
             AgentRecord(id: a.id, name: a.name, group: a.group, location: a.location,
                         kind: a.type == "supervisor" ? .supervisor : .agent,
                         queues: a.queues.mapValues { AgentRecord.Membership(level: $0.level, penalty: $0.penalty ?? 0) },
-                        station: a.station)
+                        station: a.station,
+                        supervises: SupervisorScope(groups: Set(a.supervises?.groups ?? []), queues: Set(a.supervises?.queues ?? [])))
         }
     }
 
@@ -164,6 +173,10 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                 if !names.contains(queue) { out.append("\(at): no queue \(queue)") }
                 if !(0...9).contains(m.level) { out.append("\(at): level \(m.level) in \(queue) is not 0-9") }
                 if let p = m.penalty, p < 0 { out.append("\(at): penalty in \(queue) must not be negative") }
+            }
+            if let scope = a.supervises {
+                if a.type != "supervisor" { out.append("\(at): only a supervisor has supervises:") }
+                for q in scope.queues ?? [] where !names.contains(q) { out.append("\(at): supervises: no queue \(q)") }
             }
             if let s = a.station {
                 if Self.station(s, trunks: trunks) == nil { out.append("\(at): station \(s) is not the number of an FXS port") }

@@ -46,12 +46,17 @@ extension Daemon {
                 }
             },
             dialTone: resolved.zone.prompt(.dialRecall, seconds: 30) ?? resolved.zone.prompt(.dial, seconds: 30),
-            queueOfNumber: { [weak self] number, trunkGroup in
+            destinationOfNumber: { [weak self] number, trunkGroup in
                 let decision = self?.routing.withLock {
                     $0.decide(trunkGroup: trunkGroup, called: number, calling: nil, complete: true, at: .now())
                 }
-                guard case let .route(.application(name: "queue", argument), _) = decision else { return nil }
-                return Self.queueTarget(argument).queue
+                guard case let .route(destination, _) = decision else { return nil }
+                switch destination {
+                case let .application("queue", argument): return .queue(Self.queueTarget(argument).queue)
+                case let .application("ivr", flow?): return .flow(flow)
+                case let .trunkGroup(group, rewrite): return .number(trunkGroup: group, number: rewrite.apply(to: PartyNumber(number)).digits)
+                default: return nil
+                }
             })
         log.info("ACD: \(options.queues.count) queues, \(options.agents?.count ?? 0) agents")
         return service
@@ -152,14 +157,55 @@ extension Daemon {
     /// A supervisor pressed a key on a tapped call: 1 listen, 2 whisper, 3 barge, 4 take over.
     func supervisionKey(_ call: CallID, _ digit: Character) async {
         guard let session = supervisions.withLock({ $0[call] }) else { return }
-        let mode: MonitorMode?
         switch digit {
-        case "1": mode = .listen
-        case "2": mode = .whisper
-        case "3": mode = .barge
-        case "4": mode = nil
+        case "1": await changeTap(call, session, to: .listen)
+        case "2": await changeTap(call, session, to: .whisper)
+        case "3": await changeTap(call, session, to: .barge)
+        case "4": await changeTap(call, session, to: nil)
         default: return
         }
+    }
+
+    /// A supervisor at a desktop taps an agent's call (`mode` nil: take it over). The first time
+    /// the engine rings the supervisor's phone and taps when it answers; afterwards it changes
+    /// the tap in place. Returns the supervisor's call.
+    func supervise(_ agent: String, by supervisor: String, mode: MonitorMode?) async throws(ACDService.Refusal) -> CallID {
+        guard let acd = acdService.withLock({ $0 }) else { throw ACDService.Refusal(description: "no ACD") }
+        if let (call, session) = supervisions.withLock({ $0.first { $0.value.supervisor == supervisor && $0.value.agent == agent } }) {
+            await changeTap(call, session, to: mode)
+            return call
+        }
+        let agentLeg = try await acd.supervisedLeg(of: agent, by: supervisor)
+        let station = try await acd.supervisorStation(supervisor)
+        var setup = CallSetup(calling: nil, called: PartyNumber(station.number))
+        setup.numberComplete = true
+        if let channel = station.channel { setup.channel = ChannelSelection(channel: channel, exclusive: true) }
+        let call: CallID
+        do { call = try await calls.place(trunkGroup: station.trunkGroup, setup: setup) } catch {
+            throw ACDService.Refusal(description: "cannot ring supervisor \(supervisor) at \(station): \(error)")
+        }
+        pendingTaps.withLock { $0[call] = PendingTap(agentLeg: agentLeg, supervisor: supervisor, agent: agent, mode: mode) }
+        log.notice("supervisor \(supervisor): ringing \(station) to tap agent \(agent)'s call")
+        return call
+    }
+
+    /// The supervisor's phone answered: tap the agent's call as asked.
+    func startTap(_ call: CallID, _ tap: PendingTap) async {
+        do {
+            try await calls.monitor(tap.agentLeg, supervisor: call, mode: .listen)
+        } catch {
+            log.warning("supervisor \(tap.supervisor): agent \(tap.agent)'s call cannot be tapped any more: \(error)")
+            try? await calls.release(call, cause: .normalClearing)
+            return
+        }
+        let session = Supervision(agentLeg: tap.agentLeg, supervisor: tap.supervisor, agent: tap.agent)
+        supervisions.withLock { $0[call] = session }
+        log.notice("supervisor \(tap.supervisor) listens to agent \(tap.agent)")
+        if tap.mode != .listen { await changeTap(call, session, to: tap.mode) }
+    }
+
+    /// Change a tap: listen, whisper, barge, or (nil) take the call over.
+    private func changeTap(_ call: CallID, _ session: Supervision, to mode: MonitorMode?) async {
         do {
             if let mode {
                 try await calls.monitor(session.agentLeg, supervisor: call, mode: mode)
@@ -173,6 +219,14 @@ extension Daemon {
             log.warning("supervisor \(session.supervisor) on agent \(session.agent): \(error)")
         }
     }
+}
+
+/// A tap asked from a desktop, until the supervisor's phone answers; `mode` nil is a take-over.
+struct PendingTap: Sendable {
+    let agentLeg: CallID
+    let supervisor: String
+    let agent: String
+    let mode: MonitorMode?
 }
 
 /// A supervisor's tap on an agent's call, for the keys that change it.

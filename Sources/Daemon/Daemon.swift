@@ -37,6 +37,8 @@ public final class Daemon: Sendable {
     let routing: Mutex<RoutingTable>
     /// Supervisors' taps in progress, by the supervisor's call.
     let supervisions = Mutex<[CallID: Supervision]>([:])
+    /// Taps asked from a desktop, waiting for the supervisor's phone to answer, by its call.
+    let pendingTaps = Mutex<[CallID: PendingTap]>([:])
     /// The IVR's prompts (every language), loaded at start and on reload; nil without `ivr:`.
     private let prompts: Mutex<PromptLibrary?>
     /// The applications' settings; a reload replaces them for calls that arrive afterwards.
@@ -227,6 +229,9 @@ public final class Daemon: Sendable {
             case let .placed(leg, parent):
                 messages?.placed(leg.id, for: parent)
             case let .answered(id):
+                if let tap = pendingTaps.withLock({ $0.removeValue(forKey: id) }) {
+                    Task { await self.startTap(id, tap) }
+                }
                 if let messages, let leg = try? await calls.calls().first(where: { $0.id == id }) {
                     Task { await messages.answered(leg) }
                 }
@@ -235,6 +240,7 @@ public final class Daemon: Sendable {
             case let .released(leg):
                 await released.add(leg.id)
                 supervisions.withLock { $0[leg.id] = nil }
+                pendingTaps.withLock { $0[leg.id] = nil }
             default:
                 break
             }

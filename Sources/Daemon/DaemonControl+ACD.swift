@@ -17,10 +17,15 @@ extension DaemonControl {
         "agent.logout": ControlCommand(.operator, "log an agent out (args: agent)"),
         "agent.hold": ControlCommand(.operator, "put the agent's caller on hold with music (args: agent)"),
         "agent.retrieve": ControlCommand(.operator, "take the agent's caller off hold (args: agent)"),
-        "agent.transfer": ControlCommand(.operator, "blind-transfer the agent's caller to a queue (args: agent, queue)"),
+        "agent.transfer": ControlCommand(.operator,
+            "blind-transfer the agent's caller (args: agent, and one of queue, to = another agent, flow, number with trunk_group)"),
         "agent.consult": ControlCommand(.operator, "hold the agent's caller and ring another agent to consult (args: agent, to)"),
         "agent.complete": ControlCommand(.operator, "complete an attended transfer to the agent consulted (args: agent)"),
         "agent.cancel": ControlCommand(.operator, "end a consultation; the caller stays on hold (args: agent)"),
+        "supervise": ControlCommand(.operator,
+            "a supervisor taps an agent's call, ringing the supervisor's phone first (args: supervisor, agent, mode = listen|whisper|barge|takeover)"),
+        "supervise.force": ControlCommand(.operator,
+            "a supervisor sets an agent in their scope ready, not ready or logged out (args: supervisor, agent, state = ready|not-ready|logged-out, reason)"),
         "queue.log": ControlCommand(.operator, "the queue log (args: queue, agent, from, to, limit = 200)"),
         "agent.log": ControlCommand(.operator, "the agent state log (args: agent, from, limit = 200)"),
         "surveys": ControlCommand(.operator, "satisfaction scores callers gave (args: agent, queue, limit = 200)"),
@@ -33,6 +38,29 @@ extension DaemonControl {
             }
             return acd
         }
+    }
+
+    /// Where `agent.transfer` sends the caller: exactly one of queue, to (an agent), flow, or
+    /// number with trunk_group.
+    private func transferTarget(_ a: CommandArguments) throws(ControlFailure) -> ACDService.TransferTarget {
+        let queue = try a.string("queue"), agent = try a.string("to"), flow = try a.string("flow")
+        let number = try a.string("number"), group = try a.string("trunk_group")
+        guard [queue, agent, flow, number].compactMap({ $0 }).count == 1 else {
+            throw a.failure("agent.transfer: give exactly one of queue, to, flow, number")
+        }
+        if let queue { return .queue(queue) }
+        if let agent { return .agent(agent) }
+        if let flow {
+            guard daemon.currentIVR?.flowNames.contains(flow) == true else { throw a.failure("agent.transfer: no IVR flow \(flow)") }
+            return .flow(flow)
+        }
+        guard let number, !number.isEmpty, number.allSatisfy({ "0123456789*#".contains($0) }) else {
+            throw a.failure("agent.transfer: the number must be digits")
+        }
+        guard let group, daemon.resolved.trunkGroups.contains(where: { $0.name == group }) else {
+            throw a.failure("agent.transfer: a number needs the trunk_group of a configured trunk")
+        }
+        return .number(trunkGroup: group, number: number)
     }
 
     private func refused(_ r: ACDService.Refusal) -> ControlFailure {
@@ -82,20 +110,23 @@ extension DaemonControl {
             } catch { throw refused(error) }
             daemon.log.notice("control: \(client) \(request.command) \(agent)\(target.isEmpty ? "" : " with \(target)")")
             return .object(["agent": .string(agent), "done": .string(request.command)])
-        case "agent.hold", "agent.retrieve", "agent.transfer":
-            let a = try CommandArguments(request, allowed: request.command == "agent.transfer" ? ["agent", "queue"] : ["agent"])
+        case "agent.hold", "agent.retrieve":
+            let a = try CommandArguments(request, allowed: ["agent"])
             let agent = try a.requiredString("agent")
-            let queue = request.command == "agent.transfer" ? try a.requiredString("queue") : ""
             let service = try acd
             do throws(ACDService.Refusal) {
-                switch request.command {
-                case "agent.hold": try await service.hold(agent)
-                case "agent.retrieve": try await service.retrieve(agent)
-                default: try await service.transfer(agent, toQueue: queue)
-                }
+                if request.command == "agent.hold" { try await service.hold(agent) } else { try await service.retrieve(agent) }
             } catch { throw refused(error) }
-            daemon.log.notice("control: \(client) \(request.command) \(agent)\(queue.isEmpty ? "" : " to \(queue)")")
+            daemon.log.notice("control: \(client) \(request.command) \(agent)")
             return .object(["agent": .string(agent), "done": .string(request.command)])
+        case "agent.transfer":
+            let a = try CommandArguments(request, allowed: ["agent", "queue", "to", "flow", "number", "trunk_group"])
+            let agent = try a.requiredString("agent")
+            let target = try transferTarget(a)
+            let service = try acd
+            do throws(ACDService.Refusal) { try await service.transfer(agent, to: target) } catch { throw refused(error) }
+            daemon.log.notice("control: \(client) transferred agent \(agent)'s caller to \(target)")
+            return .object(["agent": .string(agent), "done": .string(request.command), "to": .string(target.description)])
         case "agent.pause":
             let a = try CommandArguments(request, allowed: ["agent", "reason"])
             let agent = try a.requiredString("agent")
@@ -103,6 +134,36 @@ extension DaemonControl {
             let service = try acd
             do throws(ACDService.Refusal) { try await service.pause(agent, reason: reason) } catch { throw refused(error) }
             return .object(["agent": .string(agent), "state": .string("not-ready"), "reason": .string(reason)])
+        case "supervise":
+            let a = try CommandArguments(request, allowed: ["supervisor", "agent", "mode"])
+            let supervisor = try a.requiredString("supervisor"), agent = try a.requiredString("agent")
+            let name = try a.string("mode") ?? "listen"
+            guard name == "takeover" || MonitorMode(rawValue: name) != nil else {
+                throw a.failure("supervise: mode is listen, whisper, barge or takeover, not \(name)")
+            }
+            _ = try acd
+            let call: CallID
+            do throws(ACDService.Refusal) { call = try await daemon.supervise(agent, by: supervisor, mode: MonitorMode(rawValue: name)) } catch {
+                throw refused(error)
+            }
+            daemon.log.notice("control: \(client) supervisor \(supervisor) \(name) on agent \(agent)")
+            return .object(["supervisor": .string(supervisor), "agent": .string(agent), "mode": .string(name),
+                            "call": .number(Double(call.value))])
+        case "supervise.force":
+            let a = try CommandArguments(request, allowed: ["supervisor", "agent", "state", "reason"])
+            let supervisor = try a.requiredString("supervisor"), agent = try a.requiredString("agent")
+            let stateName = try a.requiredString("state")
+            let state: ACDService.ForcedState
+            switch stateName {
+            case "ready": state = .ready
+            case "not-ready": state = .notReady(reason: try a.string("reason") ?? "supervisor")
+            case "logged-out": state = .loggedOut
+            default: throw a.failure("supervise.force: state is ready, not-ready or logged-out, not \(stateName)")
+            }
+            let service = try acd
+            do throws(ACDService.Refusal) { try await service.force(agent, to: state, by: supervisor) } catch { throw refused(error) }
+            daemon.log.notice("control: \(client) supervisor \(supervisor) forced agent \(agent) \(stateName)")
+            return .object(["supervisor": .string(supervisor), "agent": .string(agent), "state": .string(stateName)])
         case "queue.log":
             let a = try CommandArguments(request, allowed: ["queue", "agent", "from", "to", "limit"])
             let store = try store

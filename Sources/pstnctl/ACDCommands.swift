@@ -95,15 +95,23 @@ struct AgentCommand: ParsableCommand {
     }
 
     struct Transfer: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Blind-transfer the agent's caller to a queue.")
+        static let configuration = CommandConfiguration(
+            abstract: "Blind-transfer the agent's caller to a queue, another agent, an IVR flow or an external number.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The agent's id.") var agent: String
-        @Option(help: "The queue.") var queue: String
+        @Option(help: "A queue.") var queue: String?
+        @Option(help: "Another agent (the caller hears music until they answer).") var to: String?
+        @Option(help: "An IVR flow.") var flow: String?
+        @Option(help: "An external number, with --trunk-group.") var number: String?
+        @Option(name: .customLong("trunk-group"), help: "Where the external number is called.") var trunkGroup: String?
         func run() throws {
             try reporting {
-                global.show(try global.request("agent.transfer", ["agent": .string(agent), "queue": .string(queue)])) { _ in
-                    "agent \(agent)'s caller transferred to \(queue)"
+                var args: [String: JSONValue] = ["agent": .string(agent)]
+                for (key, value) in [("queue", queue), ("to", to), ("flow", flow), ("number", number), ("trunk_group", trunkGroup)] {
+                    if let value { args[key] = .string(value) }
                 }
+                let r = try global.request("agent.transfer", args)
+                global.show(r) { _ in "agent \(agent)'s caller transferred to \(Table.text(r["to"]))" }
             }
         }
     }

@@ -49,7 +49,8 @@ struct ACDLabTests {
             - { id: "1001", name: Li Wei, group: team-a, station: "8001", queues: { sales: 5, short: 5 } }
             - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5, tiny: 5 } }
             - { id: "1003", name: Zhang Min, group: team-b, station: "8003", queues: { sales: 5, support: 5 } }
-            - { id: "1009", name: Chen Jie, group: team-a, type: supervisor, queues: {} }
+            - { id: "1004", name: Zhao Lei, group: team-c, queues: { tiny: 5 } }
+            - { id: "1009", name: Chen Jie, group: team-a, type: supervisor, queues: {}, supervises: { queues: [support] } }
         routes:
           - { called: "_*11XXXX", trunk_groups: [desks], to: { app: agent, arg: "login,3" } }
           - { called: "*12", trunk_groups: [desks], to: { app: agent, arg: logout } }
@@ -480,6 +481,94 @@ struct ACDLabTests {
         let prospect = log.first { $0["event"] as? String == "prospect" }
         #expect(prospect?["detail"] as? String == "caller 13800000014", "\(String(describing: prospect))")
         #expect(log.contains { $0["event"] as? String == "entered" && $0["queue"] as? String == "support" })
+    }
+
+    @Test("a supervisor at a desktop: the engine rings their phone and taps the call (listen, then whisper); forcing states stays within their group and queues")
+    func deskSupervisor() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let socket = engine.controlSocket
+        #expect(try ControlTool.run(socket: socket, ["agent", "login", "1009", "--station", "8003"]).status == 0)
+        let sounds = IVRLabTests.sounds + "/en"
+        let supervisorHeard = lab.directory + "/supervisor.wav", agentHeard = lab.directory + "/agent.wav"
+        let scenario = Self.carrier(hangupAfter: 40, extra: """
+        answer_by_trunk:
+          phone1: { after_ms: 400, hangup_after_s: 40, record: \(agentHeard), record_s: 20 }
+          phone3: { after_ms: 400, hangup_after_s: 40, record: \(supervisorHeard), record_s: 16,
+                    steps: [ { wait: 6 }, { play: \(sounds)/goodbye.wav } ] }
+        """) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000015", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 5 }, { play: \(sounds)/welcome.wav }, { wait: 8 }, { hangup: 16 } ] }
+        """
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/desk-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
+        let outside = try ControlTool.run(socket: socket, ["supervise", "listen", "1004", "--supervisor", "1009"])
+        #expect(outside.status == 1 && outside.errors.contains("scope"), "\(outside.errors)")
+        let listen = try ControlTool.run(socket: socket, ["supervise", "listen", "1001", "--supervisor", "1009"])
+        #expect(listen.status == 0, "\(listen.errors)\n\(engine.log)")
+        sleep(5)
+        #expect(try ControlTool.run(socket: socket, ["supervise", "whisper", "1001", "--supervisor", "1009"]).status == 0)
+        let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        func correlation(_ prompt: String, in path: String) -> Double {
+            PromptMatcher.find(PromptMatcher.samples("\(sounds)/\(prompt).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
+        }
+        #expect(correlation("welcome", in: supervisorHeard) > 0.8, "the supervisor hears the caller")
+        #expect(correlation("goodbye", in: agentHeard) > 0.8, "the agent hears the whisper")
+        #expect(engine.log.contains("supervisor 1009 whispers on agent 1001's call"), "\(engine.log)")
+
+        // Forcing: 1002 is in the supervisor's group, 1003 serves a queue they supervise, 1004 neither.
+        #expect(try ControlTool.run(socket: socket, ["supervise", "force", "1002", "not-ready", "--supervisor", "1009", "--reason", "coaching"]).status == 0)
+        #expect(try ControlTool.run(socket: socket, ["agent", "login", "1003", "--number", "5551003", "--trunk-group", "carrier", "--not-ready"]).status == 0,
+                "1003's desk is where the supervisor sits; they work remotely")
+        #expect(try ControlTool.run(socket: socket, ["supervise", "force", "1003", "ready", "--supervisor", "1009"]).status == 0)
+        #expect(try ControlTool.run(socket: socket, ["supervise", "force", "1004", "ready", "--supervisor", "1009"]).status == 1)
+        #expect(try ControlTool.run(socket: socket, ["supervise", "force", "1002", "ready", "--supervisor", "1001"]).status == 1,
+                "an agent is not a supervisor")
+        #expect(try ControlTool.run(socket: socket, ["supervise", "force", "1002", "asleep", "--supervisor", "1009"]).status == 1)
+        let agents = Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0) })
+        #expect(agents["1002"]?["state"] as? String == "not-ready" && agents["1002"]?["reason"] as? String == "coaching")
+        #expect(agents["1003"]?["state"] as? String == "ready")
+        #expect(agents["1004"]?["state"] as? String == "logged-out")
+    }
+
+    @Test("an agent transfers the caller blind to another agent (music until they answer); malformed transfers are refused")
+    func transferToAgent() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let heard = lab.directory + "/second-agent.wav"
+        let scenario = Self.carrier(hangupAfter: 40, extra: "answer_by_trunk: { phone2: { after_ms: 1500, hangup_after_s: 40, record: \(heard), record_s: 14 } }") + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000016", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 8 }, { play: \(IVRLabTests.sounds)/en/goodbye.wav }, { wait: 2 }, { hangup: 16 } ] }
+        """
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/blind-agent-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
+        sleep(1)
+        let socket = engine.controlSocket
+        for bad in [["--queue", "support", "--to", "1002"], ["--number", "12345"], ["--number", "12a", "--trunk-group", "carrier"],
+                    ["--flow", "nowhere"], []] {
+            let r = try ControlTool.run(socket: socket, ["agent", "transfer", "1001"] + bad)
+            #expect(r.status == 1, "refused: \(bad): \(r.output)")
+        }
+        let transfer = try ControlTool.run(socket: socket, ["agent", "transfer", "1001", "--to", "1002"])
+        #expect(transfer.status == 0, "\(transfer.errors)\n\(engine.log)")
+        let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(heard))
+        #expect((spoken?.correlation ?? 0) > 0.8, "the second agent hears the caller: \(String(describing: spoken))")
+        let events = Self.queueEvents(engine)
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001", "connected 1002"]),
+                "\(events)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

@@ -115,7 +115,8 @@ struct DaemonConfigurationTests {
           agents:
             - { id: "10a", name: A, group: "", queues: { sales: 12, support: 1 }, station: "9999" }
             - { id: "1002", name: B, group: g, type: boss, queues: { sales: { level: 3, penalty: -1 } }, station: "8001" }
-            - { id: "1003", name: C, group: g, queues: {}, station: "8001" }
+            - { id: "1003", name: C, group: g, queues: {}, station: "8001", supervises: { groups: [g] } }
+            - { id: "1004", name: D, group: g, type: supervisor, queues: {}, supervises: { queues: [billing] } }
         """
         do {
             _ = try DaemonConfiguration.parse(bad, file: "a.yaml")
@@ -128,7 +129,8 @@ struct DaemonConfigurationTests {
                              "on_no_agents: 300 is not a Q.850 cause", "survey_flow: no IVR flow missing",
                              "an agent's id is digits", "belongs to exactly one group", "level 12 in sales is not 0-9", "no queue support",
                              "station 9999 is not the number of an FXS port", "type is agent or supervisor",
-                             "penalty in sales must not be negative", "station 8001 is also agent 1002's"] {
+                             "penalty in sales must not be negative", "station 8001 is also agent 1002's",
+                             "only a supervisor has supervises:", "supervises: no queue billing"] {
                 #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
             }
             #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("a.yaml:") })

@@ -13,7 +13,8 @@ struct PhoneDialling: Sendable {
 ///   - `#` (or another flash) takes the caller back;
 ///   - another agent's id consults that agent; hanging up then completes the attended (or, while
 ///     it still rings, blind) transfer; a flash drops the consultation and takes the caller back;
-///   - a number that routes to a queue transfers the caller blind to that queue;
+///   - a number that routes to a queue, an IVR flow or out over a trunk transfers the caller
+///     blind there;
 /// - `*` during the conversation marks the caller as a prospect.
 extension ACDService {
     static let dialTonePlay: Int32 = 0x7AC_0002
@@ -65,10 +66,10 @@ extension ACDService {
         do throws(Refusal) {
             if agents[d.digits] != nil {
                 try await consult(agent, with: d.digits)
-            } else if let queue = queueOfNumber(d.digits, agents[agent]?.station?.trunkGroup ?? "") {
-                try await transfer(agent, toQueue: queue)
+            } else if let target = destinationOfNumber(d.digits, agents[agent]?.station?.trunkGroup ?? "") {
+                try await transfer(agent, to: target)
             } else {
-                throw Refusal(description: "\(d.digits) is neither an agent nor a queue's number")
+                throw Refusal(description: "\(d.digits) leads to no agent, queue, IVR flow or trunk")
             }
         } catch {
             log(agents[agent]?.caller ?? leg, agents[agent]?.queue ?? "", "phone-refused", agent: agent, detail: error.description)

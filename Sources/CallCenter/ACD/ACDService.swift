@@ -69,8 +69,9 @@ public actor ACDService {
     let prompts: @Sendable () -> PromptLibrary?
     private let report: @Sendable (Report) -> Void
     private let toFlow: @Sendable (CallID, String, [String: String]) -> Void
-    /// The queue a number dialled from an agent's phone (on a trunk group) leads to, if any.
-    let queueOfNumber: @Sendable (String, String) -> String?
+    /// Where a number dialled from an agent's phone (on a trunk group) leads, if anywhere an
+    /// agent may transfer a caller.
+    let destinationOfNumber: @Sendable (String, String) -> TransferTarget?
     private let clockOrigin = ContinuousClock.now
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
@@ -96,14 +97,14 @@ public actor ACDService {
     public init(queues: [QueueSettings], agents: [AgentRecord], calls: CallControl,
                 prompts: @escaping @Sendable () -> PromptLibrary?, report: @escaping @Sendable (Report) -> Void,
                 toFlow: @escaping @Sendable (CallID, String, [String: String]) -> Void,
-                dialTone: Prompt? = nil, queueOfNumber: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
+                dialTone: Prompt? = nil, destinationOfNumber: @escaping @Sendable (String, String) -> TransferTarget? = { _, _ in nil },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.calls = calls
         self.prompts = prompts
         self.report = report
         self.toFlow = toFlow
         self.dialTone = dialTone
-        self.queueOfNumber = queueOfNumber
+        self.destinationOfNumber = destinationOfNumber
         self.random = random
         self.queues = Dictionary(queues.map { ($0.name, QueueRuntime(settings: $0)) }, uniquingKeysWith: { a, _ in a })
         self.agents = Dictionary(agents.enumerated().map { ($1.id, AgentRuntime(record: $1, order: $0)) },
@@ -354,6 +355,7 @@ public actor ACDService {
                 // The consulted agent answered after the transfer was completed.
                 agents[target]?.callsAnswered += 1
                 setState(target, .onCall)
+                try? await calls.stopPlayback(call)
                 log(call, c.queue, "connected", agent: target)
                 return
             }
@@ -479,16 +481,51 @@ public actor ACDService {
         await dispatch()
     }
 
-    /// The call leg a supervisor may tap: `agent`'s call in progress, when `supervisor` is a
-    /// supervisor of the same group.
+    /// The agent `id`, when supervisor `s` may watch them; otherwise why not.
+    private func scoped(_ id: String, by s: AgentRuntime) throws(Refusal) -> AgentRuntime {
+        guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        guard s.record.supervises.covers(a.record, supervisorGroup: s.record.group) else {
+            throw Refusal(description: "agent \(id) (group \(a.record.group)) is outside supervisor \(s.record.id)'s scope")
+        }
+        return a
+    }
+
+    /// A supervisor sets an agent in their scope ready, not ready (with a reason) or logged out.
+    public func force(_ agent: String, to state: ForcedState, by supervisor: String) async throws(Refusal) {
+        guard let s = agents[supervisor], s.record.kind == .supervisor, s.state != .loggedOut else {
+            throw Refusal(description: "\(supervisor) is not a supervisor who is logged in")
+        }
+        _ = try scoped(agent, by: s)
+        switch state {
+        case .ready: try await ready(agent)
+        case let .notReady(reason): try pause(agent, reason: reason)
+        case .loggedOut: try await logout(agent)
+        }
+    }
+
+    /// What a supervisor may force an agent into.
+    public enum ForcedState: Sendable, Equatable {
+        case ready
+        case notReady(reason: String)
+        case loggedOut
+    }
+
+    /// Where supervisor `id` is logged in, to ring them for a tap asked from a desktop.
+    public func supervisorStation(_ id: String) throws(Refusal) -> AgentStation {
+        guard let s = agents[id], s.record.kind == .supervisor else { throw Refusal(description: "\(id) is not a supervisor") }
+        guard s.state != .loggedOut, let station = s.station else {
+            throw Refusal(description: "supervisor \(id) is not logged in at a phone")
+        }
+        return station
+    }
+
+    /// The call leg a supervisor may tap: `agent`'s call in progress, when the agent is in the
+    /// supervisor's scope (their group, the groups and queues they supervise).
     public func supervisedLeg(of agent: String, by supervisor: String) throws(Refusal) -> CallID {
         guard let s = agents[supervisor], s.record.kind == .supervisor else {
             throw Refusal(description: "\(supervisor) is not a supervisor")
         }
-        guard let a = agents[agent] else { throw Refusal(description: "no agent \(agent)") }
-        guard a.record.group == s.record.group else {
-            throw Refusal(description: "agent \(agent) is in group \(a.record.group), outside supervisor \(supervisor)'s \(s.record.group)")
-        }
+        let a = try scoped(agent, by: s)
         guard a.state == .onCall, let leg = a.leg else { throw Refusal(description: "agent \(agent) is not on a call") }
         return leg
     }
@@ -516,6 +553,56 @@ public actor ACDService {
         try? await calls.stopPlayback(caller)
         do { try await calls.retrieve(leg) } catch { throw Refusal(description: "retrieve: \(error)") }
         log(caller, agents[id]?.queue ?? "", "retrieved", agent: id)
+    }
+
+    /// Where a blind transfer sends the caller.
+    public enum TransferTarget: Sendable, Equatable, CustomStringConvertible {
+        case queue(String)
+        case agent(String)
+        /// An IVR flow (its first node).
+        case flow(String)
+        /// An external number over a trunk group.
+        case number(trunkGroup: String, number: String)
+
+        public var description: String {
+            switch self {
+            case let .queue(q): "queue \(q)"
+            case let .agent(a): "agent \(a)"
+            case let .flow(f): "flow \(f)"
+            case let .number(g, n): "\(n) on \(g)"
+            }
+        }
+    }
+
+    /// Blind transfer: the agent leaves and the caller goes to `target`. To another agent, the
+    /// caller hears music until that agent answers.
+    public func transfer(_ id: String, to target: TransferTarget) async throws(Refusal) {
+        switch target {
+        case let .queue(queue):
+            try await transfer(id, toQueue: queue)
+        case let .agent(other):
+            try await consult(id, with: other)
+            try await completeTransfer(id)
+        case let .flow(flow):
+            let (caller, queue) = try await leave(id, detail: "to flow \(flow)")
+            toFlow(caller, flow, ["queue": queue, "agent": id])
+        case let .number(group, number):
+            let (caller, _) = try await leave(id, detail: "to \(number) on \(group)")
+            do { _ = try await calls.connect(caller, to: group, called: PartyNumber(number)) } catch {
+                try? await calls.release(caller, cause: error.cause)
+            }
+        }
+    }
+
+    /// The agent leaves their caller, who is no longer this ACD's; returns the caller and queue.
+    private func leave(_ id: String, detail: String) async throws(Refusal) -> (caller: CallID, queue: String) {
+        let (leg, caller) = try activeCall(of: id)
+        let entry = callers.removeValue(forKey: caller)
+        agents[id]?.caller = nil
+        log(caller, entry?.queue ?? "", "transferred", agent: id, detail: detail)
+        do { try await calls.detach(leg) } catch { throw Refusal(description: "transfer: \(error)") }
+        try? await calls.stopPlayback(caller)
+        return (caller, entry?.queue ?? "")
     }
 
     /// Blind transfer: the agent leaves the call and the caller joins `queue` (keeping their priority).
@@ -574,9 +661,11 @@ public actor ACDService {
         agentLegs[consultLeg] = target
         agents[id]?.caller = nil
         callers[caller]?.agent = target
-        try? await calls.stopPlayback(caller)
         log(caller, agents[id]?.queue ?? "", "transferred", agent: id, detail: "attended, to agent \(target)")
-        if agents[target]?.state == .onCall { log(caller, agents[target]?.queue ?? "", "connected", agent: target) }
+        if agents[target]?.state == .onCall {
+            try? await calls.stopPlayback(caller)
+            log(caller, agents[target]?.queue ?? "", "connected", agent: target)
+        }
     }
 
     /// Give up the consultation; the caller stays on hold with the agent.

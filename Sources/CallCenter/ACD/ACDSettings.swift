@@ -89,6 +89,8 @@ public struct AgentRecord: Sendable, Equatable {
     public var queues: [String: Membership]
     /// The station they usually log in at (an FXS number).
     public var station: String?
+    /// For a supervisor: groups and queues watched beyond their own group.
+    public var supervises: SupervisorScope
 
     /// An agent's place in one queue.
     public struct Membership: Sendable, Equatable {
@@ -101,14 +103,32 @@ public struct AgentRecord: Sendable, Equatable {
     }
 
     public init(id: String, name: String, group: String, location: String? = nil, kind: Kind = .agent,
-                queues: [String: Membership], station: String? = nil) {
+                queues: [String: Membership], station: String? = nil, supervises: SupervisorScope = SupervisorScope()) {
         self.id = id
+        self.supervises = supervises
         self.name = name
         self.group = group
         self.location = location
         self.kind = kind
         self.queues = queues
         self.station = station
+    }
+}
+
+/// What a supervisor may watch and steer: agents of their own group, of `groups`, and agents
+/// serving any of `queues`.
+public struct SupervisorScope: Sendable, Equatable {
+    public var groups: Set<String>
+    public var queues: Set<String>
+
+    public init(groups: Set<String> = [], queues: Set<String> = []) {
+        self.groups = groups
+        self.queues = queues
+    }
+
+    /// Whether a supervisor of `group` with this scope may watch `agent`.
+    public func covers(_ agent: AgentRecord, supervisorGroup group: String) -> Bool {
+        agent.group == group || groups.contains(agent.group) || !queues.isDisjoint(with: agent.queues.keys)
     }
 }
 
