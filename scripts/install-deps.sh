@@ -13,6 +13,7 @@ PACKAGES=(
   espeak-ng espeak-ng-data   # DTMF talk-off tests: English and Mandarin (cmn) speech corpus
   sox            # DTMF talk-off tests: synthesised music corpus, 8 kHz WAV conversion
   tshark         # D-channel capture tests: decode the engine's LAPD/Q.931 pcaps
+  python3        # the lab's loopback HTTP services (IVR lookups, CRM); the demo's event filter
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

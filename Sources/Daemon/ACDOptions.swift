@@ -11,16 +11,20 @@ import CallControl
 /// ```yaml
 /// acd:
 ///   vip: ["13800000001"]                  # callers first in every queue
+///   crm: { url: "http://crm.local/caller/{caller}", timeout_s: 1 }   # {"priority": 5, "account_manager": "1002"}
 ///   queues:
 ///     - { name: sales, strategy: longest-idle, ring_s: 15, wrapup_s: 10, music: moh/default,
 ///         announce_every_s: 30, language: zh, max_wait_s: 300, on_max_wait: { flow: sales-voicemail },
-///         max_callers: 40, on_full: { queue: overflow }, on_no_agents: { hangup: 34 }, vip: ["13900000002"] }
+///         max_callers: 40, on_full: { queue: overflow }, on_no_agents: { hangup: 34 }, vip: ["13900000002"],
+///         prefer: [account-manager, last-agent, same-location], announce_wait: true, on_leave_message: { flow: sales-vm } }
 ///   agents:
-///     - { id: "1001", name: Li Wei, group: team-a, location: "021", station: "8001", queues: { sales: 7 } }
+///     - { id: "1001", name: Li Wei, group: team-a, location: "021", station: "8001", queues: { sales: 7 },
+///         customers: ["02155550001"] }
 ///     - { id: "1002", name: Anna, group: team-a, queues: { sales: { level: 5, penalty: 1 } } }
 /// ```
 public struct ACDOptions: Sendable, Codable, Equatable {
     public var vip: [String]?
+    public var crm: CRM?
     /// The language of what agents hear when they dial a code (`zh` by default).
     public var language: String?
     public var queues: [Queue]
@@ -48,6 +52,20 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         public var announce_agent: Bool?
         /// The IVR flow (a satisfaction survey) callers go to when the agent hangs up first.
         public var survey_flow: String?
+        /// Secondary preferences before the strategy: same-location, higher-level, last-agent, account-manager.
+        public var prefer: [String]?
+        /// Announcements also say the estimated wait.
+        public var announce_wait: Bool?
+        /// Where a waiting caller who presses 1 goes (a voicemail flow); announcements offer it.
+        public var on_leave_message: Overflow?
+    }
+
+    /// The customer's CRM, asked about each caller entering a queue.
+    public struct CRM: Sendable, Codable, Equatable {
+        /// `{caller}` is replaced by the caller's number; the answer is JSON with `priority`
+        /// (or `vip: true`) and `account_manager`.
+        public var url: String
+        public var timeout_s: Double?
     }
 
     /// Where callers go on a limit; exactly one field.
@@ -78,6 +96,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         public var queues: [String: Membership]
         /// A supervisor's scope beyond their own group: `{ groups: [...], queues: [...] }`.
         public var supervises: Scope?
+        /// Callers (numbers) this agent is the account manager of.
+        public var customers: [String]?
     }
 
     /// Groups and queues a supervisor watches.
@@ -116,17 +136,22 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                           vipNumbers: Set((q.vip ?? []) + (vip ?? [])))
             settings.announceAgent = q.announce_agent ?? false
             settings.surveyFlow = q.survey_flow
+            settings.preferences = (q.prefer ?? []).compactMap(SecondaryPreference.init(rawValue:))
+            settings.announceWait = q.announce_wait ?? false
+            settings.onLeaveMessage = q.on_leave_message?.action
             return settings
         }
     }
 
     var agentRecords: [AgentRecord] {
         (agents ?? []).map { a in
-            AgentRecord(id: a.id, name: a.name, group: a.group, location: a.location,
+            var record = AgentRecord(id: a.id, name: a.name, group: a.group, location: a.location,
                         kind: a.type == "supervisor" ? .supervisor : .agent,
                         queues: a.queues.mapValues { AgentRecord.Membership(level: $0.level, penalty: $0.penalty ?? 0) },
                         station: a.station,
                         supervises: SupervisorScope(groups: Set(a.supervises?.groups ?? []), queues: Set(a.supervises?.queues ?? [])))
+            record.customers = a.customers ?? []
+            return record
         }
     }
 
@@ -149,7 +174,11 @@ public struct ACDOptions: Sendable, Codable, Equatable {
             }
             if let m = q.max_callers, m < 1 { out.append("\(at): max_callers must be at least 1") }
             if let flow = q.survey_flow, !flows.contains(flow) { out.append("\(at): survey_flow: no IVR flow \(flow)") }
-            for (key, o) in [("on_max_wait", q.on_max_wait), ("on_full", q.on_full), ("on_no_agents", q.on_no_agents)] {
+            for p in q.prefer ?? [] where SecondaryPreference(rawValue: p) == nil {
+                out.append("\(at): prefer: \(p) is not one of \(SecondaryPreference.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for (key, o) in [("on_max_wait", q.on_max_wait), ("on_full", q.on_full), ("on_no_agents", q.on_no_agents),
+                             ("on_leave_message", q.on_leave_message)] {
                 guard let o else { continue }
                 let set = [o.queue != nil, o.flow != nil, o.trunk_group != nil, o.hangup != nil].filter { $0 }.count
                 if set != 1 { out.append("\(at): \(key) needs exactly one of queue, flow, trunk_group (with number), hangup") }
@@ -160,6 +189,10 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                 if o.trunk_group != nil, o.number == nil { out.append("\(at): \(key): a trunk group needs a number") }
                 if let c = o.hangup, Q850Cause(rawValue: c) == nil { out.append("\(at): \(key): \(c) is not a Q.850 cause") }
             }
+        }
+        if let crm {
+            if !(crm.url.hasPrefix("http://") || crm.url.hasPrefix("https://")) { out.append("acd.crm: url must be http:// or https://") }
+            if let t = crm.timeout_s, !(t > 0 && t <= 30) { out.append("acd.crm: timeout_s must be between 0 and 30 seconds") }
         }
         var ids: Set<String> = []
         var stations: [String: String] = [:]

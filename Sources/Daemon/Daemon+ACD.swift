@@ -57,7 +57,8 @@ extension Daemon {
                 case let .trunkGroup(group, rewrite): return .number(trunkGroup: group, number: rewrite.apply(to: PartyNumber(number)).digits)
                 default: return nil
                 }
-            })
+            },
+            crm: options.crm.map { CRMLookup(url: $0.url, timeoutMilliseconds: Int(($0.timeout_s ?? 1) * 1000)) })
         log.info("ACD: \(options.queues.count) queues, \(options.agents?.count ?? 0) agents")
         return service
     }

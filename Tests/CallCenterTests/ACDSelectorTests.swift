@@ -66,4 +66,50 @@ struct ACDSelectorTests {
         let sorted = [late, vip, returned, early].sorted { $0.precedes($1) }.map(\.call)
         #expect(sorted == [4, 3, 1, 2])
     }
+
+    @Test("secondary preferences come before the strategy, in the order given, and fall back to it")
+    func preferences() {
+        var located = agents
+        located[0].location = "021"
+        located[2].location = "010"
+        func order(_ preferences: [SecondaryPreference], _ caller: CallerContext, strategy: DistributionStrategy = .linear) -> String {
+            AgentSelector.order(located, by: strategy, lastOffered: nil, preferences: preferences, caller: caller).map(\.id).joined()
+        }
+        let beijing = CallerContext(number: "01088886666")
+        #expect(order([.sameLocation], beijing) == "cab", "the Beijing agent first, then linear")
+        #expect(order([.sameLocation], CallerContext(number: "1088886666")) == "cab", "a number without the trunk prefix 0")
+        #expect(order([.sameLocation], CallerContext(number: "13800000000")) == "abc", "nobody local: the strategy alone")
+        #expect(order([.higherLevel], beijing) == "bca", "levels 9, 5, 2")
+        #expect(order([.lastAgent], CallerContext(number: "1", lastAgent: "b")) == "bac")
+        #expect(order([.accountManager, .lastAgent], CallerContext(number: "1", lastAgent: "b", accountManager: "c")) == "cba")
+        #expect(order([.accountManager, .lastAgent], CallerContext(number: "1", lastAgent: "b", accountManager: "z")) == "bac",
+                "the account manager is not free: the next preference decides")
+        #expect(order([.sameLocation, .higherLevel], CallerContext(number: "02155550000"), strategy: .longestIdle) == "abc",
+                "local first, then the higher level among the rest")
+        var penalised = located
+        penalised[2].penalty = 1
+        #expect(AgentSelector.order(penalised, by: .linear, lastOffered: nil, preferences: [.sameLocation], caller: beijing).map(\.id) == ["a", "b", "c"],
+                "a preference does not overrule the penalty tiers")
+        let ringAll = AgentSelector.order(located, by: .ringAll, lastOffered: nil, preferences: [.sameLocation], caller: beijing)
+        #expect(AgentSelector.ringAllGroup(ringAll, preferences: [.sameLocation], caller: beijing).map(\.id) == ["c"])
+        #expect(AgentSelector.ringAllGroup(ringAll, preferences: [], caller: beijing).count == 3)
+    }
+
+    @Test("the estimated wait: callers ahead and this one, shared among the agents, in whole minutes rounded up")
+    func estimatedWait() {
+        #expect(EstimatedWait.seconds(position: 3, averageHandleSeconds: 120, agents: 2) == 180)
+        #expect(EstimatedWait.seconds(position: 1, averageHandleSeconds: 120, agents: 0) == 120, "no agent counts as one")
+        #expect(EstimatedWait.minutes(180) == 3)
+        #expect(EstimatedWait.minutes(181) == 4)
+        #expect(EstimatedWait.minutes(0) == 1 && EstimatedWait.minutes(.nan) == 1 && EstimatedWait.minutes(.infinity) == 1)
+    }
+
+    @Test("a CRM answer gives a priority (or vip) and an account manager; anything else is ignored")
+    func crmAnswer() {
+        #expect(CRMLookup.Answer(["priority": "7", "account_manager": "1002"]) == CRMLookup.Answer(priority: 7, accountManager: "1002"))
+        #expect(CRMLookup.Answer(["vip": "true"]).priority == 5)
+        #expect(CRMLookup.Answer(["vip": "1"]).priority == 5)
+        #expect(CRMLookup.Answer(["priority": "high", "account_manager": ""]) == CRMLookup.Answer())
+        #expect(CRMLookup.Answer([:]) == CRMLookup.Answer())
+    }
 }

@@ -27,7 +27,7 @@ struct ACDLabTests {
       - { name: desk3, a: engine-analog/port3, b: phones/port3 }
     """
 
-    static func engine(strategy: String, queueExtras: String = "") -> String {
+    static func engine(strategy: String, queueExtras: String = "", acdExtras: String = "") -> String {
         """
         dahdi: DAHDI
         events: EVENTS
@@ -39,7 +39,7 @@ struct ACDLabTests {
           - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
           - { name: desks, type: fxs, group: desks, channels: "63-65", numbers: ["8001", "8002", "8003"], callerid: v23 }
         acd:
-          language: en
+          language: en\(acdExtras)
           queues:
             - { name: sales, strategy: \(strategy), ring_s: 3, wrapup_s: 1, language: en\(queueExtras) }
             - { name: support, strategy: linear, on_no_agents: { hangup: 34 } }
@@ -47,7 +47,7 @@ struct ACDLabTests {
             - { name: tiny, strategy: linear, max_callers: 1, on_full: { hangup: 42 } }
           agents:
             - { id: "1001", name: Li Wei, group: team-a, station: "8001", queues: { sales: 5, short: 5 } }
-            - { id: "1002", name: Wang Fang, group: team-a, station: "8002", queues: { sales: 5, short: 5, tiny: 5 } }
+            - { id: "1002", name: Wang Fang, group: team-a, location: "021", station: "8002", queues: { sales: 5, short: 5, tiny: 5 } }
             - { id: "1003", name: Zhang Min, group: team-b, station: "8003", queues: { sales: 5, support: 5 } }
             - { id: "1004", name: Zhao Lei, group: team-c, queues: { tiny: 5 } }
             - { id: "1009", name: Chen Jie, group: team-a, type: supervisor, queues: {}, supervises: { queues: [support] } }
@@ -569,6 +569,68 @@ struct ACDLabTests {
         let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001", "connected 1002"]),
                 "\(events)")
+    }
+
+    @Test("secondary preferences: the CRM names a caller's account manager, a Shanghai caller goes to the Shanghai agent, others by the strategy")
+    func preferencesAndCRM() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let crm = try LoopbackHTTPService(directory: lab.directory, answers: [
+            "/caller/13800000021": #"{"priority": 3, "account_manager": "1003"}"#,
+        ])
+        let engine = try EngineProcess(lab: lab, config: Self.engine(
+            strategy: "linear", queueExtras: ", prefer: [account-manager, same-location]",
+            acdExtras: "\n  crm: { url: \"http://127.0.0.1:\(crm.port)/caller/{caller}\", timeout_s: 1 }"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002", "1003"])
+        func caller(_ number: String, at: Double) -> String {
+            """
+              - { name: "\(number)", trunk: e1, calling: "\(number)", called: "95501", at_s: \(at),
+                  steps: [ { wait_answer: 10 }, { wait_release: 20 } ] }
+            """
+        }
+        let run = try SimulatorRun.run(lab: lab, scenario: Self.carrier(hangupAfter: 2) + "\ncalls:\n"
+                                       + [caller("13800000021", at: 0), caller("02155550001", at: 5), caller("13800000023", at: 10)]
+                                       .joined(separator: "\n"), timeout: 90)
+        let calls = try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)\n\(engine.log)")
+        for c in calls { #expect(c["failure"] == nil, "\(c)\n\(engine.log)") }
+        let byCaller = Dictionary(try Self.connections(engine).map { ($0.caller, $0.agent) }, uniquingKeysWith: { a, _ in a })
+        #expect(byCaller["13800000021"] == "1003", "the CRM's account manager: \(byCaller)")
+        #expect(byCaller["02155550001"] == "1002", "the agent in 021: \(byCaller)")
+        #expect(byCaller["13800000023"] == "1001", "nobody preferred: linear: \(byCaller)")
+        let log = try Self.json(engine, ["queue-log", "--limit", "100"])
+        #expect(log.contains { $0["event"] as? String == "crm" && $0["detail"] as? String == "priority 3, account manager 1003" }, "\(log)")
+        #expect(log.filter { $0["event"] as? String == "crm-failed" }.count == 2, "the CRM knows the other two callers not (404)")
+    }
+
+    @Test("a waiting caller hears the estimated wait and the offer to leave a message, and pressing 1 takes it")
+    func estimatedWaitAndLeaveMessage() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(
+            strategy: "linear", queueExtras: ", announce_every_s: 2, announce_wait: true, on_leave_message: { hangup: 31 }"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001"])
+        let heard = lab.directory + "/waiting.wav"
+        let scenario = Self.carrier(hangupAfter: 30) + """
+
+        calls:
+          - { name: first, trunk: e1, calling: "13800000031", called: "95501", at_s: 0,
+              steps: [ { wait_answer: 10 }, { wait: 20 }, { hangup: 16 } ] }
+          - { name: second, trunk: e1, calling: "13800000032", called: "95501", at_s: 2,
+              steps: [ { wait_answer: 10 }, { listen: 12, record: \(heard) }, { send_dtmf: "1" }, { wait_release: 5 } ] }
+        """
+        let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90)
+        let calls = Dictionary(uniqueKeysWithValues: try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+            .map { ($0["name"] as? String ?? "", $0) })
+        #expect(calls["second"]?["failure"] == nil, "\(calls["second"] ?? [:])\n\(engine.log)")
+        #expect(calls["second"]?["cause"] as? Int == 31, "pressing 1 took the leave-a-message action: \(calls["second"] ?? [:])")
+        for prompt in ["estimated-wait", "queue-leave-message"] {
+            let found = PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/\(prompt).wav"), in: PromptMatcher.samples(heard))
+            #expect((found?.correlation ?? 0) > 0.8, "the waiting caller hears \(prompt): \(String(describing: found))")
+        }
+        let log = try Self.json(engine, ["queue-log", "--limit", "100"])
+        #expect(log.contains { $0["event"] as? String == "overflow" && ($0["detail"] as? String ?? "").contains("leave a message") }, "\(log)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

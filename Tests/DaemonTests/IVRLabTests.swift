@@ -217,60 +217,13 @@ struct IVRLabTests {
         #expect(demoCheck.status == 0, "\(demoCheck.output)")
     }
 
-    /// A bank's balance service on loopback: `/balance?account=1234` answers `{"balance": "1234.56"}`,
-    /// any other account 404.
-    final class BalanceService {
-        let process = Process()
-        let port: Int
-
-        init(directory: String) throws {
-            let portFile = directory + "/balance.port"
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", """
-            import http.server, json, urllib.parse
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
-                    if q.get("account") == ["1234"]:
-                        body = json.dumps({"balance": "1234.56", "owner": {"name": "Li"}}).encode()
-                        self.send_response(200)
-                    else:
-                        body = b'{"error": "no such account"}'
-                        self.send_response(404)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                def log_message(self, *a): pass
-            s = http.server.HTTPServer(("127.0.0.1", 0), H)
-            open("\(portFile)", "w").write(str(s.server_port))
-            s.serve_forever()
-            """]
-            try process.run()
-            let deadline = Date().addingTimeInterval(10)
-            var found: Int?
-            while found == nil, Date() < deadline {
-                found = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
-                usleep(50_000)
-            }
-            guard let found else {
-                kill(process.processIdentifier, SIGKILL)
-                throw LabError("the test balance service did not start (python3 is needed)")
-            }
-            port = found
-        }
-
-        deinit {
-            // SIGKILL: children of the test runner may start with SIGTERM blocked.
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-    }
-
     @Test("a collected account number is looked up over HTTP and the balance is said in Mandarin and in English; a failed lookup is told")
     func lookup() throws {
         let lab = try LabInstance(lab: ControlLabTests.lab)
-        let service = try BalanceService(directory: lab.directory)
+        // A bank's balance service: account 1234 has a balance, any other is not found (404).
+        let service = try LoopbackHTTPService(directory: lab.directory, answers: [
+            "/balance?account=1234": #"{"balance": "1234.56", "owner": {"name": "Li"}}"#,
+        ])
         func flow(_ name: String, _ language: String) -> String {
             """
               - name: \(name)

@@ -54,6 +54,8 @@ public struct ACDSnapshot: Sendable, Equatable, Codable {
         public var called: String
         public var priority: Int
         public var waitedSeconds: Double
+        /// What the caller may expect to wait from now.
+        public var estimatedWaitSeconds: Double?
         /// The agent whose phone is ringing for this caller.
         public var ringing: String?
     }

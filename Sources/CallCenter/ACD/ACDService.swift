@@ -23,6 +23,8 @@ public actor ACDService {
         case enter(CallID, queue: String, caller: String?, called: String, priority: Int)
         case ringTimeout(leg: CallID)
         case wrapUpOver(agent: String, serial: Int)
+        /// The CRM answered about a waiting caller.
+        case crm(CallID, CRMLookup.Answer)
         /// The agent dialling after a hook flash paused long enough: act on the digits.
         case dialled(agent: String, serial: Int)
         case maxWait(CallID, serial: Int)
@@ -58,12 +60,22 @@ public actor ACDService {
         var connected = false
         var serial = 0
         var announcing = false
+        /// The caller's dedicated agent, from the CRM or the agents' customer lists.
+        var accountManager: String?
+        var connectedAt: Double?
+        /// Not offered to agents until the CRM has answered (or failed, or timed out).
+        var awaitingCRM = false
     }
 
     struct QueueRuntime {
         var settings: QueueSettings
         var lastOffered: Int?
+        /// Talk plus wrap-up time of recent calls (an exponential average), for the estimated wait.
+        var averageHandleSeconds = ACDService.assumedHandleSeconds
     }
+
+    /// The handle time assumed for the estimated wait until calls have been measured.
+    static let assumedHandleSeconds = 120.0
 
     let calls: CallControl
     let prompts: @Sendable () -> PromptLibrary?
@@ -85,6 +97,11 @@ public actor ACDService {
     /// Consulting agent -> the consultation leg and the agent consulted.
     var consulting: [String: (leg: CallID, target: String)] = [:]
     private let random: @Sendable () -> Double
+    private let crm: CRMLookup?
+    /// Caller number -> the agent who last served them (the `last-agent` preference).
+    var lastAgentOf: [String: String] = [:]
+    /// Caller number -> their account manager, from the agents' customer lists.
+    private let accountManagers: [String: String]
     /// Agents dialling after a hook flash (their caller on hold): the digits so far.
     var dialling: [String: PhoneDialling] = [:]
     var nextDialSerial = 0
@@ -98,7 +115,10 @@ public actor ACDService {
                 prompts: @escaping @Sendable () -> PromptLibrary?, report: @escaping @Sendable (Report) -> Void,
                 toFlow: @escaping @Sendable (CallID, String, [String: String]) -> Void,
                 dialTone: Prompt? = nil, destinationOfNumber: @escaping @Sendable (String, String) -> TransferTarget? = { _, _ in nil },
+                crm: CRMLookup? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.crm = crm
+        self.accountManagers = Dictionary(agents.flatMap { a in a.customers.map { ($0, a.id) } }, uniquingKeysWith: { a, _ in a })
         self.calls = calls
         self.prompts = prompts
         self.report = report
@@ -157,6 +177,16 @@ public actor ACDService {
             if let agent = agentLegs[leg], agents[agent]?.state == .ringing {
                 try? await calls.release(leg, cause: .noAnswer)
             }
+        case let .crm(call, answer):
+            guard var c = callers[call], !c.connected else { return }
+            c.awaitingCRM = false
+            if let p = answer.priority, p > c.waiting.priority { c.waiting.priority = p }
+            if let manager = answer.accountManager { c.accountManager = manager }
+            callers[call] = c
+            if answer != CRMLookup.Answer() {
+                log(call, c.queue, "crm", detail: "priority \(c.waiting.priority)\(c.accountManager.map { ", account manager \($0)" } ?? "")")
+            }
+            await dispatch()
         case let .dialled(agent, serial):
             if dialling[agent]?.serial == serial { await dialled(agent) }
         case let .wrapUpOver(agent, serial):
@@ -189,7 +219,22 @@ public actor ACDService {
         if isNew {
             do { try await calls.answer(call) } catch { return }
         }
-        callers[call] = CallerRuntime(waiting: entry, queue: name, serial: (callers[call]?.serial ?? 0) + 1)
+        let manager = callers[call]?.accountManager ?? caller.flatMap { accountManagers[$0] }
+        callers[call] = CallerRuntime(waiting: entry, queue: name, serial: (callers[call]?.serial ?? 0) + 1, accountManager: manager)
+        if isNew, let crm, let caller {
+            callers[call]?.awaitingCRM = true
+            let continuation = self.continuation
+            let report = self.report
+            Task {
+                switch await crm.lookup(caller: caller) {
+                case let .success(answer): continuation.yield(.crm(call, answer))
+                case let .failure(error):
+                    report(.queue(QueueLogEntry(call: call.value, queue: name, event: "crm-failed", agent: nil, position: nil,
+                                                waitSeconds: nil, detail: error.description)))
+                    continuation.yield(.crm(call, CRMLookup.Answer()))
+                }
+            }
+        }
         log(call, name, "entered", position: position(of: call), detail: entry.priority > 0 ? "priority \(entry.priority)" : nil)
         if let max = q.maxCallers, waitingCount >= max {
             await overflow(call, q.onFull, reason: "queue full")
@@ -204,6 +249,21 @@ public actor ACDService {
         if let wait = q.maxWaitMilliseconds { after(wait, .maxWait(call, serial: serial)) }
         if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: serial)) }
         await dispatch()
+    }
+
+    /// Fold one call's talk time (plus the queue's wrap-up) into the queue's average handle time.
+    private func measureHandle(_ queue: String, talkSeconds: Double) {
+        guard let q = queues[queue] else { return }
+        let handle = talkSeconds + Double(q.settings.wrapUpMilliseconds ?? 0) / 1000
+        queues[queue]?.averageHandleSeconds = 0.8 * q.averageHandleSeconds + 0.2 * handle
+    }
+
+    /// Seconds the caller may expect to wait: callers ahead and this one, served by the agents
+    /// logged in to the queue at its average handle time.
+    func estimatedWait(of call: CallID) -> Double? {
+        guard let c = callers[call], !c.connected, let q = queues[c.queue], let place = position(of: call) else { return nil }
+        let serving = agents.values.filter { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }.count
+        return EstimatedWait.seconds(position: place, averageHandleSeconds: q.averageHandleSeconds, agents: serving)
     }
 
     /// 1-based place among the callers waiting in the call's queue.
@@ -228,12 +288,19 @@ public actor ACDService {
               let library = prompts(), let place = position(of: call) else { return }
         // English says the place ("your position is 2"), Mandarin how many are ahead ("1 ahead of you").
         let spoken = q.language == "zh" ? place - 1 : place
-        let names = ["queue-position"] + (SayPhrases.number(String(spoken), language: q.language) ?? []) + ["queue-position-end"]
+        var names = ["queue-position"] + (SayPhrases.number(String(spoken), language: q.language) ?? []) + ["queue-position-end"]
+        if q.announceWait, let wait = estimatedWait(of: call) {
+            let minutes = EstimatedWait.minutes(wait)
+            names += ["estimated-wait"] + (SayPhrases.number(minutes, language: q.language) ?? []) + [minutes == 1 ? "time/minute" : "time/minutes"]
+        }
+        if q.onLeaveMessage != nil { names.append("queue-leave-message") }
         let list = names.compactMap { library["\(q.language)/\($0)"] }
         if c.ringing.isEmpty, !list.isEmpty {
             callers[call]?.announcing = true
             try? await calls.play(call, list, id: Self.announcementPlay)
             log(call, c.queue, "announced", position: place, detail: nil)
+            // The next one is counted from the end of this one (`playFinished`).
+            return
         }
         if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: serial)) }
     }
@@ -275,7 +342,7 @@ public actor ACDService {
     /// The best waiting caller that has a free agent, and the agents to ring (all of them for
     /// ring-all, else the one the strategy chooses).
     private func nextMatch() -> (CallID, [String])? {
-        let waiting = callers.filter { !$0.value.connected && $0.value.ringing.isEmpty }
+        let waiting = callers.filter { !$0.value.connected && $0.value.ringing.isEmpty && !$0.value.awaitingCRM }
             .sorted { $0.value.waiting.precedes($1.value.waiting) }
         for (call, c) in waiting {
             guard let q = queues[c.queue] else { continue }
@@ -283,12 +350,16 @@ public actor ACDService {
             let candidates = free.map { a in
                 AgentCandidate(id: a.record.id, order: a.order, level: a.record.queues[c.queue]?.level ?? 5,
                                penalty: a.record.queues[c.queue]?.penalty ?? 0, idleSince: a.idleSince,
-                               loggedInAt: a.loggedInAt, callsAnswered: a.callsAnswered)
+                               loggedInAt: a.loggedInAt, callsAnswered: a.callsAnswered, location: a.record.location)
             }
-            let ordered = AgentSelector.order(candidates, by: q.settings.strategy, lastOffered: q.lastOffered, random: random)
+            let context = CallerContext(number: c.waiting.caller, lastAgent: c.waiting.caller.flatMap { lastAgentOf[$0] },
+                                        accountManager: c.accountManager)
+            let preferences = q.settings.preferences
+            let ordered = AgentSelector.order(candidates, by: q.settings.strategy, lastOffered: q.lastOffered,
+                                              preferences: preferences, caller: context, random: random)
             guard let first = ordered.first else { continue }
             if q.settings.strategy == .ringAll {
-                return (call, ordered.filter { $0.penalty == first.penalty }.map(\.id))
+                return (call, AgentSelector.ringAllGroup(ordered, preferences: preferences, caller: context).map(\.id))
             }
             return (call, [first.id])
         }
@@ -362,6 +433,8 @@ public actor ACDService {
             guard let agent = agentLegs[leg], let call = agents[agent]?.caller, let c = callers[call] else { return }
             callers[call]?.connected = true
             callers[call]?.agent = agent
+            callers[call]?.connectedAt = now
+            if let number = c.waiting.caller { lastAgentOf[number] = agent }
             callers[call]?.offers[leg] = nil
             agents[agent]?.callsAnswered += 1
             setState(agent, .onCall)
@@ -392,6 +465,7 @@ public actor ACDService {
             if let agent = agentLegs.removeValue(forKey: leg.id) {
                 await agentLegEnded(agent, leg)
             } else if let c = callers.removeValue(forKey: leg.id) {
+                if let at = c.connectedAt { measureHandle(c.queue, talkSeconds: now - at) }
                 if c.connected {
                     log(leg.id, c.queue, "completed", agent: c.agent, detail: nil)
                 } else {
@@ -401,11 +475,17 @@ public actor ACDService {
         case let .flash(leg):
             if let agent = agentLegs[leg] { await flashed(agent) }
         case let .dtmf(leg, digit, _):
-            if let agent = agentLegs[leg] { await pressed(digit, agent: agent) }
+            if let agent = agentLegs[leg] {
+                await pressed(digit, agent: agent)
+            } else if digit == "1", let c = callers[leg], !c.connected, c.ringing.isEmpty,
+                      let action = queues[c.queue]?.settings.onLeaveMessage {
+                await overflow(leg, action, reason: "the caller chose to leave a message")
+            }
         case let .playFinished(call, id, _) where id == Self.announcementPlay:
             guard let c = callers[call], !c.connected, let q = queues[c.queue]?.settings else { return }
             callers[call]?.announcing = false
             await playMusic(call, q)
+            if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: c.serial)) }
         default:
             break
         }
@@ -743,6 +823,7 @@ public actor ACDService {
                 .sorted { $0.value.waiting.precedes($1.value.waiting) }
                 .map { ACDSnapshot.Caller(call: $0.key.value, caller: $0.value.waiting.caller, called: $0.value.waiting.called,
                                           priority: $0.value.waiting.priority, waitedSeconds: t - $0.value.waiting.enteredAt,
+                                          estimatedWaitSeconds: estimatedWait(of: $0.key),
                                           ringing: $0.value.ringing.sorted().joined(separator: ",").nilIfEmpty) }
             let serving = agents.values.filter { $0.record.queues[q.settings.name] != nil }
             return ACDSnapshot.Queue(name: q.settings.name, strategy: q.settings.strategy.rawValue, waiting: waiting,

@@ -29,6 +29,12 @@ public struct QueueSettings: Sendable, Equatable {
     /// The IVR flow a caller goes to when the agent hangs up first (a satisfaction survey); the
     /// flow gets the variables `agent` and `queue`.
     public var surveyFlow: String?
+    /// Preferences applied before the strategy, most important first.
+    public var preferences: [SecondaryPreference] = []
+    /// Announcements also tell the estimated wait.
+    public var announceWait = false
+    /// Where a waiting caller goes who presses 1 (a voicemail flow); announcements offer it.
+    public var onLeaveMessage: OverflowAction?
 
     public init(name: String, strategy: DistributionStrategy = .longestIdle, ringMilliseconds: Int = 15_000,
                 wrapUpMilliseconds: Int? = 5_000, notReadyOnNoAnswer: Bool = true, music: String = "moh/default",
@@ -91,6 +97,8 @@ public struct AgentRecord: Sendable, Equatable {
     public var station: String?
     /// For a supervisor: groups and queues watched beyond their own group.
     public var supervises: SupervisorScope
+    /// The callers (numbers) whose account manager this agent is.
+    public var customers: [String] = []
 
     /// An agent's place in one queue.
     public struct Membership: Sendable, Equatable {
