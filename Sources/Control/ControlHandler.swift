@@ -6,6 +6,12 @@ public protocol ControlHandler: Sendable {
     var commands: [String: ControlCommand] { get }
     /// Answer `request` for `client`; a failure's id is set by the server.
     func handle(_ request: ControlRequest, from client: ControlPeer) async -> Result<JSONValue, ControlFailure>
+    /// `client`'s connection closed (an agent's desktop may be gone).
+    func disconnected(_ client: ControlPeer) async
+}
+
+extension ControlHandler {
+    public func disconnected(_ client: ControlPeer) async {}
 }
 
 /// One command of the protocol: who may use it and what it does, for `help` and the docs.
@@ -26,8 +32,11 @@ public struct ControlPeer: Sendable, Equatable, CustomStringConvertible {
     public var gid: UInt32
     public var user: String?
     public var role: Role
+    /// This connection's number, unique while the server runs.
+    public var connection: Int
 
-    public init(pid: Int32, uid: UInt32, gid: UInt32, user: String?, role: Role) {
+    public init(pid: Int32, uid: UInt32, gid: UInt32, user: String?, role: Role, connection: Int = 0) {
+        self.connection = connection
         self.pid = pid
         self.uid = uid
         self.gid = gid

@@ -136,8 +136,9 @@ public final class ControlServer: Sendable {
             let user = UnixAccounts.userName(credentials.uid)
             let role = configuration.roles.role(uid: credentials.uid, userName: user,
                                                 groupNames: UnixAccounts.groupNames(user: user, gid: credentials.gid))
+            let id = nextSession.wrappingAdd(1, ordering: .relaxed).oldValue
             let peer = ControlPeer(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, user: user,
-                                   role: role ?? .operator)
+                                   role: role ?? .operator, connection: id)
             let refusal: ControlFailure?
             if role == nil {
                 refusal = ControlFailure(id: .null, code: .forbidden, message: "user \(user ?? String(credentials.uid)) has no role on this daemon")
@@ -148,7 +149,6 @@ public final class ControlServer: Sendable {
             }
             do {
                 let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
-                let id = nextSession.wrappingAdd(1, ordering: .relaxed).oldValue
                 let session = ControlSession(id: id, peer: peer, channel: child, limit: configuration.maxQueuedBytes) { [log] in
                     log("control: dropped \(peer): it left more than \(configuration.maxQueuedBytes) bytes unread")
                 }
@@ -196,7 +196,11 @@ public final class ControlServer: Sendable {
     }
 
     private func serve(_ session: ControlSession, _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        defer { _ = sessions.withLock { $0.removeValue(forKey: session.id) } }
+        defer {
+            _ = sessions.withLock { $0.removeValue(forKey: session.id) }
+            let handler = self.handler
+            Task { await handler.disconnected(session.peer) }
+        }
         try? await connection.executeThenClose { inbound, outbound in
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask {

@@ -25,6 +25,8 @@ import CallControl
 public struct ACDOptions: Sendable, Codable, Equatable {
     public var vip: [String]?
     public var crm: CRM?
+    /// How long an agent's desktop may be disconnected before the agent is made not ready (60 s).
+    public var desktop_grace_s: Double?
     /// The language of what agents hear when they dial a code (`zh` by default).
     public var language: String?
     public var queues: [Queue]
@@ -190,6 +192,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                 if let c = o.hangup, Q850Cause(rawValue: c) == nil { out.append("\(at): \(key): \(c) is not a Q.850 cause") }
             }
         }
+        if let g = desktop_grace_s, !(g >= 0 && g <= 3600) { out.append("acd.desktop_grace_s must be between 0 and 3600 seconds") }
         if let crm {
             if !(crm.url.hasPrefix("http://") || crm.url.hasPrefix("https://")) { out.append("acd.crm: url must be http:// or https://") }
             if let t = crm.timeout_s, !(t > 0 && t <= 30) { out.append("acd.crm: timeout_s must be between 0 and 30 seconds") }

@@ -63,6 +63,36 @@ extension Daemon {
         return service
     }
 
+    /// The control connection `connection` is agent `agent`'s desktop from now on.
+    func attachDesktop(_ agent: String, connection: Int) {
+        desktops.withLock { $0[agent] = connection }
+    }
+
+    /// A control connection closed: the agents whose desktop it was keep their state for
+    /// `desktop_grace_s`; an agent whose desktop has not come back by then (`agent.attach` or a
+    /// login with `desktop`) is made not ready ("desktop lost"), so calls stop going to a desk
+    /// nobody watches. A call in progress goes on.
+    func desktopClosed(connection: Int) {
+        let orphans = desktops.withLock { $0.filter { $0.value == connection }.map(\.key) }
+        guard !orphans.isEmpty, let acd = acdService.withLock({ $0 }) else { return }
+        let grace = resolved.configuration.acd?.desktop_grace_s ?? 60
+        log.notice("control: the desktop of agent(s) \(orphans.sorted().joined(separator: ", ")) disconnected; \(grace) s to come back")
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(grace * 1000)))
+            guard let self else { return }
+            for agent in orphans {
+                let lost = self.desktops.withLock { desks -> Bool in
+                    guard desks[agent] == connection else { return false }
+                    desks[agent] = nil
+                    return true
+                }
+                if lost, await acd.desktopLost(agent) {
+                    self.log.warning("agent \(agent): desktop gone for \(grace) s; not ready")
+                }
+            }
+        }
+    }
+
     /// A route's `arg` for the queue application: `QUEUE` or `QUEUE,PRIORITY`.
     static func queueTarget(_ argument: String?) -> (queue: String, priority: Int) {
         let parts = (argument ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

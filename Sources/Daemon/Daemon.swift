@@ -37,6 +37,8 @@ public final class Daemon: Sendable {
     let routing: Mutex<RoutingTable>
     /// Supervisors' taps in progress, by the supervisor's call.
     let supervisions = Mutex<[CallID: Supervision]>([:])
+    /// Agents' desktops: the agent -> the control connection that is their desktop.
+    let desktops = Mutex<[String: Int]>([:])
     /// Taps asked from a desktop, waiting for the supervisor's phone to answer, by its call.
     let pendingTaps = Mutex<[CallID: PendingTap]>([:])
     /// The IVR's prompts (every language), loaded at start and on reload; nil without `ivr:`.

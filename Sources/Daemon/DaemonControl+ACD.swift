@@ -11,7 +11,9 @@ extension DaemonControl {
         "queues": ControlCommand(.operator, "every queue with its waiting callers and agents logged in and ready"),
         "agents": ControlCommand(.operator, "every agent with state, time in state, station and calls answered"),
         "agent.login": ControlCommand(.operator,
-            "log an agent in at a station (args: agent, station = an FXS number, or number + trunk_group; ready = true)"),
+            "log an agent in at a station (args: agent, station = an FXS number, or number + trunk_group; ready = true; desktop = false: this connection is the agent's desktop)"),
+        "agent.attach": ControlCommand(.operator,
+            "this connection is now the agent's desktop again (after a reconnection), keeping their state (args: agent)"),
         "agent.ready": ControlCommand(.operator, "make an agent ready for calls (args: agent)"),
         "agent.pause": ControlCommand(.operator, "make an agent not ready (args: agent, reason)"),
         "agent.logout": ControlCommand(.operator, "log an agent out (args: agent)"),
@@ -76,7 +78,7 @@ extension DaemonControl {
             _ = try CommandArguments(request, allowed: [])
             return JSONValue(encoding: await (try acd).snapshot().agents)
         case "agent.login":
-            let a = try CommandArguments(request, allowed: ["agent", "station", "number", "trunk_group", "ready"])
+            let a = try CommandArguments(request, allowed: ["agent", "station", "number", "trunk_group", "ready", "desktop"])
             let agent = try a.requiredString("agent")
             let group = try a.string("trunk_group")
             let number = try group == nil ? a.string("station") ?? configuredStation(agent) : a.requiredString("number")
@@ -85,9 +87,19 @@ extension DaemonControl {
             }
             let service = try acd
             let ready = try a.bool("ready") ?? true
+            let desktop = try a.bool("desktop") ?? false
             do throws(ACDService.Refusal) { try await service.login(agent, at: station, ready: ready) } catch { throw refused(error) }
-            daemon.log.notice("control: \(client) logged agent \(agent) in at \(station)")
+            if desktop { daemon.attachDesktop(agent, connection: client.connection) }
+            daemon.log.notice("control: \(client) logged agent \(agent) in at \(station)\(desktop ? " (its desktop)" : "")")
             return .object(["agent": .string(agent), "station": .string(station.number)])
+        case "agent.attach":
+            let a = try CommandArguments(request, allowed: ["agent"])
+            let agent = try a.requiredString("agent")
+            let state = await (try acd).snapshot().agents.first { $0.id == agent }?.state
+            guard let state else { throw ControlFailure(id: .null, code: .notFound, message: "no agent \(agent)") }
+            guard state != "logged-out" else { throw a.failure("agent.attach: agent \(agent) is logged out; log in instead") }
+            daemon.attachDesktop(agent, connection: client.connection)
+            return .object(["agent": .string(agent), "state": .string(state)])
         case "agent.ready", "agent.logout":
             let a = try CommandArguments(request, allowed: ["agent"])
             let agent = try a.requiredString("agent")

@@ -10,6 +10,10 @@ import Storage
 struct DaemonControl: ControlHandler {
     let daemon: Daemon
 
+    func disconnected(_ client: ControlPeer) async {
+        daemon.desktopClosed(connection: client.connection)
+    }
+
     var commands: [String: ControlCommand] {
         Self.coreCommands.merging(Self.messageCommands) { a, _ in a }.merging(Self.acdCommands) { a, _ in a }
     }

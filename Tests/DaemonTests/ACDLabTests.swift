@@ -1,3 +1,4 @@
+import Control
 import Foundation
 import Glibc
 import LabTestSupport
@@ -631,6 +632,36 @@ struct ACDLabTests {
         }
         let log = try Self.json(engine, ["queue-log", "--limit", "100"])
         #expect(log.contains { $0["event"] as? String == "overflow" && ($0["detail"] as? String ?? "").contains("leave a message") }, "\(log)")
+    }
+
+    @Test("an agent's state survives a brief loss of their desktop's connection; a desktop gone for longer leaves the agent not ready")
+    func desktopConnection() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear", acdExtras: "\n  desktop_grace_s: 2"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1002"])
+        func states() throws -> [String: String] {
+            Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map {
+                ($0["id"] as? String ?? "", "\($0["state"] as? String ?? "")\(($0["reason"] as? String).map { " (\($0))" } ?? "")")
+            })
+        }
+        var desk: ControlClient? = try ControlClient(path: engine.controlSocket)
+        _ = try desk?.request("agent.login", ["agent": .string("1001"), "desktop": .bool(true)])
+        desk = nil
+        usleep(800_000)
+        desk = try ControlClient(path: engine.controlSocket)
+        let attached = try desk?.request("agent.attach", ["agent": .string("1001")])
+        #expect(attached?["state"] == .string("ready"), "\(String(describing: attached))")
+        sleep(3)
+        #expect(try states()["1001"] == "ready", "a brief loss keeps the state")
+        desk = nil
+        sleep(3)
+        let after = try states()
+        #expect(after["1001"] == "not-ready (desktop lost)", "\(after)\n\(engine.log)")
+        #expect(after["1002"] == "ready", "an agent logged in without a desktop is not affected")
+        let refused = try ControlTool.run(socket: engine.controlSocket, ["request", "agent.attach", "{\"agent\": \"1003\"}"])
+        #expect(refused.status == 1, "a logged-out agent cannot be attached: \(refused.output)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

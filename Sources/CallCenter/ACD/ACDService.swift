@@ -583,6 +583,14 @@ public actor ACDService {
         }
     }
 
+    /// The agent's desktop is gone: a ready (or wrapping-up) agent is made not ready. Returns
+    /// whether the state changed.
+    public func desktopLost(_ id: String) -> Bool {
+        guard let a = agents[id], a.state == .ready || a.state == .wrapUp else { return false }
+        setState(id, .notReady(reason: "desktop lost"))
+        return true
+    }
+
     /// What a supervisor may force an agent into.
     public enum ForcedState: Sendable, Equatable {
         case ready
