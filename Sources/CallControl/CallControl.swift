@@ -147,6 +147,12 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Loop an answered call's audio back to it (a line test: the caller hears themselves), or
+    /// end the loop.
+    public func loopback(_ call: CallID, on: Bool) async throws(CallControlError) {
+        try await onLoop { _, manager throws(CallControlError) in try manager.loopback(call, on: on) }
+    }
+
     /// Flash the hook on an answered call of an analog line (a phone asking its exchange for
     /// hold, transfer or three-way calling).
     public func flash(_ call: CallID) async throws(CallControlError) {

@@ -31,8 +31,11 @@ public struct ScriptedCall: Sendable, Codable, Equatable {
         public var wait_answer: Double?
         /// Listen this many seconds: DTMF digits and tones heard are reported.
         public var listen: Double?
-        /// Record what is heard during `listen` to this WAV file; its level is reported.
+        /// Record what is heard during `listen` to this WAV file; its level is reported. Without
+        /// `listen`, recording goes on in the background for `record_s` while the next steps run,
+        /// in stereo: left what is heard, right what the call sends.
         public var record: String?
+        public var record_s: Double?
         public var send_dtmf: String?
         /// Play a WAV file to the engine.
         public var play: String?
@@ -75,10 +78,13 @@ extension ScriptedCall.Step {
     static func problems(_ steps: [Self], label: String) -> [String] {
         var out: [String] = []
         for (i, step) in steps.enumerated() {
+            let background = step.record != nil && step.listen == nil
             let actions = [step.wait_answer != nil, step.listen != nil, step.send_dtmf != nil, step.play != nil,
-                           step.wait != nil, step.hangup != nil, step.wait_release != nil, step.flash == true].filter { $0 }.count
+                           step.wait != nil, step.hangup != nil, step.wait_release != nil, step.flash == true, background]
+                .filter { $0 }.count
             if actions != 1 { out.append("\(label) step \(i + 1): exactly one action per step (found \(actions))") }
-            if step.record != nil, step.listen == nil { out.append("\(label) step \(i + 1): record goes with listen") }
+            if background, !((step.record_s ?? 0) > 0) { out.append("\(label) step \(i + 1): record without listen needs record_s") }
+            if step.record_s != nil, step.listen != nil { out.append("\(label) step \(i + 1): record_s is for a background recording") }
             if let c = step.hangup, Q850Cause(rawValue: c) == nil { out.append("\(label) step \(i + 1): \(c) is not a Q.850 cause") }
             if let d = step.send_dtmf, !d.allSatisfy({ "0123456789*#ABCD".contains($0) }) {
                 out.append("\(label) step \(i + 1): \"\(d)\" is not DTMF digits")

@@ -224,6 +224,20 @@ public final class Simulator: Sendable {
             }
             return nil
         }
+        if let path = step.record, step.listen == nil {
+            do {
+                _ = try media.record(name, id: Int(id.value), path: path, format: .wavPCM16, layout: .stereo)
+            } catch {
+                return "cannot record to \(path): \(error)"
+            }
+            let media = self.media
+            let seconds = step.record_s ?? 1
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                media?.send(.stopRecording, to: name)
+            }
+            return nil
+        }
         if let digits = step.send_dtmf {
             guard let d = DigitString(digits) else { return "\"\(digits)\" is not DTMF" }
             media.send(.sendDigits(d), to: name)

@@ -118,6 +118,8 @@ extension Daemon {
         /// A supervisor taps the call of the agent whose id follows the first `strip` digits;
         /// keys then change the mode: 1 listen, 2 whisper, 3 barge, 4 take over.
         case supervise(strip: Int)
+        /// The phone hears a beep, then itself for this many seconds (a line and headset test).
+        case loopback(seconds: Int)
 
         init?(_ argument: String?) {
             let parts = (argument ?? "").split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -131,6 +133,9 @@ extension Daemon {
             case "supervise":
                 guard let strip = Int(parts.count > 1 ? parts[1] : "0"), strip >= 0 else { return nil }
                 self = .supervise(strip: strip)
+            case "loopback":
+                guard let seconds = Int(parts.count > 1 ? parts[1] : "15"), (1...600).contains(seconds) else { return nil }
+                self = .loopback(seconds: seconds)
             default: return nil
             }
         }
@@ -139,6 +144,10 @@ extension Daemon {
     /// A phone dialled an agent code: log in (the agent's id in the dialled digits), log out, ready,
     /// pause, for the agent at that phone's station; the phone hears whether it worked.
     func agentCode(_ call: CallID, _ argument: String?) async {
+        if case let .loopback(seconds) = AgentCode(argument) {
+            await loopbackTest(call, seconds: seconds)
+            return
+        }
         let leg = try? await calls.calls().first { $0.id == call }
         let language = resolved.configuration.acd?.language ?? "zh"
         var outcome = "agent-refused"
@@ -163,6 +172,8 @@ extension Daemon {
                     supervisions.withLock { $0[call] = Supervision(agentLeg: agentLeg, supervisor: me, agent: target) }
                     log.notice("supervisor \(me) listens to agent \(target)")
                     return
+                case .loopback:
+                    return
                 case .logout, .ready, .pause:
                     guard let id = await acd.agent(at: station) else { throw ACDService.Refusal(description: "no agent at \(station)") }
                     switch code {
@@ -182,6 +193,22 @@ extension Daemon {
             try? await calls.play(call, [prompt], id: 1)
             try? await Task.sleep(for: .milliseconds(prompt.milliseconds + 300))
         }
+        try? await calls.release(call, cause: .normalClearing)
+    }
+
+    /// A phone's line test: a beep, then the phone hears itself for `seconds`, then the call ends.
+    func loopbackTest(_ call: CallID, seconds: Int) async {
+        try? await calls.answer(call)
+        try? await Task.sleep(for: .milliseconds(500))
+        if let beep = currentPrompts?["tones/beep"] {
+            try? await calls.play(call, [beep], id: 1)
+            try? await Task.sleep(for: .milliseconds(beep.milliseconds + 100))
+        }
+        do { try await calls.loopback(call, on: true) } catch {
+            log.warning("loopback test on \(call): \(error)")
+        }
+        log.notice("loopback test on \(call) for \(seconds) s")
+        try? await Task.sleep(for: .seconds(seconds))
         try? await calls.release(call, cause: .normalClearing)
     }
 

@@ -56,6 +56,7 @@ struct ACDLabTests {
           - { called: "_*11XXXX", trunk_groups: [desks], to: { app: agent, arg: "login,3" } }
           - { called: "*12", trunk_groups: [desks], to: { app: agent, arg: logout } }
           - { called: "_*31XXXX", trunk_groups: [desks], to: { app: agent, arg: "supervise,3" } }
+          - { called: "*19", trunk_groups: [desks], to: { app: agent, arg: "loopback,6" } }
           - { called: "95501", to: { app: queue, arg: sales } }
           - { called: "95509", to: { app: queue, arg: "sales,9" } }
           - { called: "95502", to: { app: queue, arg: support } }
@@ -662,6 +663,33 @@ struct ACDLabTests {
         #expect(after["1002"] == "ready", "an agent logged in without a desktop is not affected")
         let refused = try ControlTool.run(socket: engine.controlSocket, ["request", "agent.attach", "{\"agent\": \"1003\"}"])
         #expect(refused.status == 1, "a logged-out agent cannot be attached: \(refused.output)")
+    }
+
+    @Test("a phone's loopback test: after a beep the phone hears itself, then the engine hangs up")
+    func loopbackTest() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let heard = lab.directory + "/loop.wav"
+        let sounds = IVRLabTests.sounds
+        let run = try SimulatorRun.run(lab: lab, scenario: Self.carrier(hangupAfter: 10) + """
+
+        calls:
+          - { name: loop, trunk: phone1, called: "*19#",
+              steps: [ { wait_answer: 15 }, { record: \(heard), record_s: 5 }, { wait: 1 }, { play: \(sounds)/en/goodbye.wav },
+                       { wait_release: 10 } ] }
+        """, timeout: 60)
+        let calls = try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+        for c in calls { #expect(c["failure"] == nil, "\(c)\n\(engine.log)") }
+        #expect(engine.log.contains("loopback test on"), "\(engine.log)")
+        let received = AudioFile.read(heard)?.channels.first ?? []
+        let beep = PromptMatcher.find(PromptMatcher.samples(sounds + "/tones/beep.wav"), in: received)
+        #expect((beep?.correlation ?? 0) > 0.8, "the phone hears the beep first: \(String(describing: beep))")
+        let echo = PromptMatcher.find(PromptMatcher.samples(sounds + "/en/goodbye.wav"), in: received)
+        #expect((echo?.correlation ?? 0) > 0.8, "then hears what it says: \(String(describing: echo))")
+        let call = try #require(calls.first)
+        #expect(call["releasedBy"] as? String != "local", "the engine ended the test: \(call)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

@@ -28,6 +28,18 @@ struct ConferenceMixerTests {
         #expect(heard(mixer, agent) == 1000)
     }
 
+    @Test("an echo party hears only itself and is heard by no one (a line loopback)")
+    func echo() throws {
+        let mixer = ConferenceMixer(capacity: 2, chunk: 160)
+        let line = try #require(mixer.join(as: .echo))
+        let other = try #require(mixer.join(as: .participant))
+        say(mixer, line, 1234)
+        say(mixer, other, -50)
+        mixer.mix()
+        #expect(heard(mixer, line) == 1234)
+        #expect(heard(mixer, other) == 0)
+    }
+
     @Test("32 parties each hear the sum of the other 31")
     func conference() throws {
         let mixer = ConferenceMixer(capacity: 32, chunk: 8)

@@ -22,6 +22,8 @@ final class CallManager {
     /// Supervisors' legs tapping a bridge -> the agent leg they supervise.
     private var monitors: [CallID: CallID] = [:]
     private var bridges: [CallID: Int32] = [:]
+    /// Legs looped back to themselves (a line test), with their conference.
+    private var loops: [CallID: Int32] = [:]
     private var digitTimers: [CallID: Int] = [:]
     private var huntPosition: [String: Int] = [:]
     private var freeConferences: [Int32]
@@ -131,6 +133,7 @@ final class CallManager {
             legs[id] = nil
             if let t = digitTimers.removeValue(forKey: id) { context.cancelTimer(t) }
             stopMedia(leg)
+            if let room = loops.removeValue(forKey: id) { freeConferences.append(room) }
             emit(.released(leg))
             monitors[id] = nil
             if let agent = consultOf.removeValue(forKey: id) {
@@ -360,6 +363,9 @@ final class CallManager {
     }
 
     private func bridge(_ a: CallID, _ b: CallID) {
+        for looped in [a, b] {
+            if let room = loops.removeValue(forKey: looped) { freeConferences.append(room) }
+        }
         guard bridges[a] == nil, let media, let ca = legs[a]?.channel, let cb = legs[b]?.channel,
               let room = freeConferences.popLast() else { return }
         bridges[a] = room
@@ -374,6 +380,25 @@ final class CallManager {
         bridges[b] = nil
         if let media, let cb = legs[b]?.channel { media.send(.leave, to: Self.mediaName(cb)) }
         freeConferences.append(room)
+    }
+
+    /// Loop an answered, unbridged leg's audio back to it (the far end hears itself), or end
+    /// the loop; a loop ends by itself when the leg is bridged or released.
+    func loopback(_ id: CallID, on: Bool) throws(CallControlError) {
+        guard let media, let leg = legs[id], leg.state == .answered, let channel = leg.channel else {
+            throw CallControlError("loopback on \(id)", "no answered call with a channel", cause: .invalidCallReference)
+        }
+        if on {
+            guard bridges[id] == nil, loops[id] == nil, let room = freeConferences.popLast() else {
+                throw CallControlError("loopback on \(id)", "the call is bridged, or no conference is free",
+                                       cause: .messageNotCompatibleWithCallState)
+            }
+            loops[id] = room
+            media.send(.join(conference: room, role: .echo), to: Self.mediaName(channel))
+        } else if let room = loops.removeValue(forKey: id) {
+            media.send(.leave, to: Self.mediaName(channel))
+            freeConferences.append(room)
+        }
     }
 
     // MARK: Hold and transfer

@@ -6,6 +6,8 @@ public enum ConferenceRole: Sendable, Equatable {
     case listener
     /// Hears everyone; heard only by the party in slot `target` (a supervisor coaching an agent).
     case whisperer(target: Int)
+    /// Hears only itself, heard by no one (a loopback test of a phone line).
+    case echo
 }
 
 /// Mixes one chunk at a time for up to `capacity` parties: each party hears the sum of the
@@ -79,6 +81,10 @@ public final class ConferenceMixer {
             guard let role = roles[slot] else { continue }
             let own = inputs + slot * chunk
             let out = outputs + slot * chunk
+            if role == .echo {
+                out.update(from: own, count: chunk)
+                continue
+            }
             let heardSelf = role == .participant
             for i in 0..<chunk {
                 out[i] = Int16(clamping: sum[i] - (heardSelf ? Int32(own[i]) : 0))

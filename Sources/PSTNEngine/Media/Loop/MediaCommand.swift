@@ -36,6 +36,8 @@ public enum MediaRole: BitwiseCopyable, Sendable, Equatable {
     case listener
     /// Hears everyone, heard only by the channel in slot `target` (a supervisor coaching an agent).
     case whisperer(target: Int32)
+    /// Hears only itself, heard by no one (a loopback test of a phone line).
+    case echo
 }
 
 /// An instruction to a media group about one of its channels. Other layers never touch audio:

@@ -92,6 +92,7 @@ extension MediaGroup {
         switch role {
         case .participant: return .participant
         case .listener: return .listener
+        case .echo: return .echo
         case let .whisperer(target):
             let t = Int(target)
             guard channels.indices.contains(t), channels[t].conference == Int32(conference) else { return .listener }
