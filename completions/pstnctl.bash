@@ -999,13 +999,13 @@ _pstnctl_agent() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    login|ready|pause|logout|hold|retrieve|transfer|consult|complete|cancel-consult|log)
+    login|ready|pause|logout|dial|hold|retrieve|transfer|consult|complete|cancel-consult|log)
         # Offer subcommand argument completions
         "_pstnctl_agent_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'login ready pause logout hold retrieve transfer consult complete cancel-consult log' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'login ready pause logout dial hold retrieve transfer consult complete cancel-consult log' -- "${cur}"))
         ;;
     esac
 }
@@ -1077,6 +1077,30 @@ _pstnctl_agent_logout() {
     # Offer option value completions
     case "${prev}" in
     '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_dial() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --to --number --trunk-group)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--number')
+        return
+        ;;
+    '--trunk-group')
         return
         ;;
     esac

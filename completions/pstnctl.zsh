@@ -802,6 +802,7 @@ _pstnctl_agent() {
             'ready:Make an agent ready for calls.'
             'pause:Make an agent not ready, with a reason.'
             'logout:Log an agent out.'
+            'dial:Click-to-dial: ring the agent'\''s phone, then call another agent or a number.'
             'hold:Put the agent'\''s caller on hold with music.'
             'retrieve:Take the agent'\''s caller off hold.'
             'transfer:Blind-transfer the agent'\''s caller to a queue, another agent, an IVR flow or an external number.'
@@ -814,7 +815,7 @@ _pstnctl_agent() {
         ;;
     arg)
         case "${words[1]}" in
-        login|ready|pause|logout|hold|retrieve|transfer|consult|complete|cancel-consult|log)
+        login|ready|pause|logout|dial|hold|retrieve|transfer|consult|complete|cancel-consult|log)
             "_pstnctl_agent_${words[1]}" && ret=0
             ;;
         esac
@@ -874,6 +875,22 @@ _pstnctl_agent_logout() {
         '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
         '--json[Print the daemon'\''s JSON instead of tables.]'
         ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_dial() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '--to[Another agent (an internal call).]:to:'
+        '--number[A number to call out, with --trunk-group.]:number:'
+        '--trunk-group[Where the number is called.]:trunk-group:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

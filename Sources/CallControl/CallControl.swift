@@ -357,14 +357,15 @@ public final class CallControl: Sendable {
     /// phone). An `offer` (a queue ringing an agent) that ends before it is answered leaves the
     /// caller up; several offers may ring at once, and the first to answer takes the call.
     /// `keepCaller`: the caller stays up when the new leg ends even after answer (a survey
-    /// follows). Returns the new leg.
+    /// follows). `calling` replaces the caller's number (an agent's click-to-dial shows their
+    /// own). Returns the new leg.
     public func connect(_ call: CallID, to group: String, called: PartyNumber, channel: Int? = nil,
-                        offer: Bool = false, keepCaller: Bool = false) async throws(CallControlError) -> CallID {
+                        offer: Bool = false, keepCaller: Bool = false, calling: PartyNumber? = nil) async throws(CallControlError) -> CallID {
         try await onLoop { context, manager throws(CallControlError) in
             guard let leg = manager.legs[call] else {
                 throw CallControlError("connect \(call) to \(group)", "no such call", cause: .invalidCallReference)
             }
-            var setup = CallSetup(calling: leg.setup.calling, called: called, callingName: leg.setup.callingName)
+            var setup = CallSetup(calling: calling ?? leg.setup.calling, called: called, callingName: leg.setup.callingName)
             setup.numberComplete = true
             if let channel { setup.channel = ChannelSelection(channel: channel, exclusive: true) }
             return try manager.connect(context, call, group: group, setup: setup, offer: offer, keepCaller: keepCaller)

@@ -60,6 +60,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         public var announce_wait: Bool?
         /// Where a waiting caller who presses 1 goes (a voicemail flow); announcements offer it.
         public var on_leave_message: Overflow?
+        /// Ready agents kept for inbound callers (agents' outbound calls may not take them).
+        public var reserve_idle: Int?
     }
 
     /// The customer's CRM, asked about each caller entering a queue.
@@ -141,6 +143,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
             settings.preferences = (q.prefer ?? []).compactMap(SecondaryPreference.init(rawValue:))
             settings.announceWait = q.announce_wait ?? false
             settings.onLeaveMessage = q.on_leave_message?.action
+            settings.reserveIdle = q.reserve_idle ?? 0
             return settings
         }
     }
@@ -175,6 +178,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                 }
             }
             if let m = q.max_callers, m < 1 { out.append("\(at): max_callers must be at least 1") }
+            if let r = q.reserve_idle, r < 0 { out.append("\(at): reserve_idle must not be negative") }
             if let flow = q.survey_flow, !flows.contains(flow) { out.append("\(at): survey_flow: no IVR flow \(flow)") }
             for p in q.prefer ?? [] where SecondaryPreference(rawValue: p) == nil {
                 out.append("\(at): prefer: \(p) is not one of \(SecondaryPreference.allCases.map(\.rawValue).joined(separator: ", "))")

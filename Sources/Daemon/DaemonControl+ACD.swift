@@ -24,6 +24,8 @@ extension DaemonControl {
         "agent.consult": ControlCommand(.operator, "hold the agent's caller and ring another agent to consult (args: agent, to)"),
         "agent.complete": ControlCommand(.operator, "complete an attended transfer to the agent consulted (args: agent)"),
         "agent.cancel": ControlCommand(.operator, "end a consultation; the caller stays on hold (args: agent)"),
+        "agent.dial": ControlCommand(.operator,
+            "click-to-dial: ring the agent's phone, then call another agent (to) or a number on a trunk group (args: agent, to | number + trunk_group)"),
         "supervise": ControlCommand(.operator,
             "a supervisor taps an agent's call, ringing the supervisor's phone first (args: supervisor, agent, mode = listen|whisper|barge|takeover)"),
         "supervise.force": ControlCommand(.operator,
@@ -146,6 +148,27 @@ extension DaemonControl {
             let service = try acd
             do throws(ACDService.Refusal) { try await service.pause(agent, reason: reason) } catch { throw refused(error) }
             return .object(["agent": .string(agent), "state": .string("not-ready"), "reason": .string(reason)])
+        case "agent.dial":
+            let a = try CommandArguments(request, allowed: ["agent", "to", "number", "trunk_group"])
+            let agent = try a.requiredString("agent")
+            let target: ACDService.DialTarget
+            switch (try a.string("to"), try a.string("number")) {
+            case let (to?, nil): target = .agent(to)
+            case let (nil, number?):
+                guard !number.isEmpty, number.allSatisfy({ "0123456789*#".contains($0) }) else {
+                    throw a.failure("agent.dial: the number must be digits")
+                }
+                guard let group = try a.string("trunk_group"), daemon.resolved.trunkGroups.contains(where: { $0.name == group }) else {
+                    throw a.failure("agent.dial: a number needs the trunk_group of a configured trunk")
+                }
+                target = .number(trunkGroup: group, number: number)
+            default: throw a.failure("agent.dial: give to (an agent) or number with trunk_group")
+            }
+            let service = try acd
+            let call: CallID
+            do throws(ACDService.Refusal) { call = try await service.dial(agent, to: target) } catch { throw refused(error) }
+            daemon.log.notice("control: \(client) agent \(agent) dials \(target)")
+            return .object(["agent": .string(agent), "to": .string(target.description), "call": .number(Double(call.value))])
         case "supervise":
             let a = try CommandArguments(request, allowed: ["supervisor", "agent", "mode"])
             let supervisor = try a.requiredString("supervisor"), agent = try a.requiredString("agent")

@@ -40,8 +40,28 @@ struct Agents: ParsableCommand {
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "An agent's own commands: login, ready, pause, logout; and the agent log.",
-        subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Hold.self, Retrieve.self, Transfer.self,
+        subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Dial.self, Hold.self, Retrieve.self, Transfer.self,
                       Consult.self, Complete.self, CancelConsult.self, Log.self])
+
+    struct Dial: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Click-to-dial: ring the agent's phone, then call another agent or a number.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        @Option(help: "Another agent (an internal call).") var to: String?
+        @Option(help: "A number to call out, with --trunk-group.") var number: String?
+        @Option(name: .customLong("trunk-group"), help: "Where the number is called.") var trunkGroup: String?
+        func run() throws {
+            try reporting {
+                var args: [String: JSONValue] = ["agent": .string(agent)]
+                for (key, value) in [("to", to), ("number", number), ("trunk_group", trunkGroup)] {
+                    if let value { args[key] = .string(value) }
+                }
+                let r = try global.request("agent.dial", args)
+                global.show(r) { _ in "agent \(agent)'s phone rings; then \(Table.text(r["to"]))" }
+            }
+        }
+    }
 
     struct Consult: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Hold the agent's caller and ring another agent to consult.")

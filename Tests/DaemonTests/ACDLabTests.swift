@@ -57,6 +57,7 @@ struct ACDLabTests {
           - { called: "*12", trunk_groups: [desks], to: { app: agent, arg: logout } }
           - { called: "_*31XXXX", trunk_groups: [desks], to: { app: agent, arg: "supervise,3" } }
           - { called: "*19", trunk_groups: [desks], to: { app: agent, arg: "loopback,6" } }
+          - { called: "_800X", trunk_groups: [desks], to: { station: desks } }
           - { called: "95501", to: { app: queue, arg: sales } }
           - { called: "95509", to: { app: queue, arg: "sales,9" } }
           - { called: "95502", to: { app: queue, arg: support } }
@@ -690,6 +691,52 @@ struct ACDLabTests {
         #expect((echo?.correlation ?? 0) > 0.8, "then hears what it says: \(String(describing: echo))")
         let call = try #require(calls.first)
         #expect(call["releasedBy"] as? String != "local", "the engine ended the test: \(call)")
+    }
+
+    @Test("agents' own calls: an internal call between desks and a click-to-dial call out keep both agents from queue calls until they end; a queue's reserved idle agents cannot dial out")
+    func ownCalls() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear", queueExtras: ", reserve_idle: 1"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        func states() throws -> [String: String] {
+            Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") })
+        }
+        let scenario = Self.carrier(hangupAfter: 4) + """
+
+        calls:
+          - { name: internal, trunk: phone1, called: "8002#", steps: [ { wait_answer: 10 }, { wait: 4 }, { hangup: 16 } ] }
+          - { name: keep-running, trunk: e1, called: "99999", at_s: 24, steps: [] }
+        """
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/own-report.json")
+        var during: [String: String] = [:]
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            usleep(300_000)
+            during = try states()
+        } while !(during["1001"] == "on-call" && during["1002"] == "on-call") && Date() < deadline
+        #expect(during["1001"] == "on-call" && during["1002"] == "on-call", "both desks are busy with the internal call: \(during)")
+        sleep(6)
+        let after = try states()
+        #expect(after["1001"] == "ready" && after["1002"] == "ready", "back to ready: \(after)")
+
+        let socket = engine.controlSocket
+        let dial = try ControlTool.run(socket: socket, ["agent", "dial", "1002", "--number", "13900000001", "--trunk-group", "carrier"])
+        #expect(dial.status == 0, "\(dial.errors)")
+        let reserved = try ControlTool.run(socket: socket, ["agent", "dial", "1001", "--number", "13900000002", "--trunk-group", "carrier"])
+        #expect(reserved.status == 1 && reserved.errors.contains("idle for inbound"), "sales keeps one agent idle: \(reserved.errors)")
+        #expect(try ControlTool.run(socket: socket, ["agent", "dial", "1001", "--number", "12a", "--trunk-group", "carrier"]).status == 1)
+        #expect(try ControlTool.run(socket: socket, ["agent", "dial", "1001"]).status == 1)
+        #expect(try ControlTool.run(socket: socket, ["agent", "dial", "1001", "--to", "1002"]).status == 1, "1002 is busy")
+        _ = sim.calls()
+        let out = try Self.json(engine, ["cdr", "--limit", "20"]).first { $0["called"] as? String == "8002" }
+        #expect(out?["answered_at"] as? Double != nil, "the internal call: \(String(describing: out))")
+        let legs = try Self.json(engine, ["agent", "log", "--agent", "1002"]).map { $0["to"] as? String ?? "" }
+        #expect(legs.filter { $0 == "on-call" }.count == 2, "1002 was on a call twice (internal, then dialling out): \(legs)")
+        #expect(engine.log.contains("agent 1002 dials 13900000001 on carrier"), "\(engine.log)")
+        let end = try states()
+        #expect(end["1002"] == "ready", "\(end)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

@@ -102,6 +102,11 @@ public actor ACDService {
     var lastAgentOf: [String: String] = [:]
     /// Caller number -> their account manager, from the agents' customer lists.
     private let accountManagers: [String: String]
+    /// Calls of agents' own (internal, outbound, click-to-dial) on their stations: the agent and
+    /// the state to go back to when the call ends.
+    var ownCalls: [CallID: (agent: String, before: AgentState)] = [:]
+    /// Click-to-dial calls ringing the agent's phone: where to connect them when it answers.
+    var pendingDials: [CallID: DialTarget] = [:]
     /// Agents dialling after a hook flash (their caller on hold): the digits so far.
     var dialling: [String: PhoneDialling] = [:]
     var nextDialSerial = 0
@@ -137,7 +142,7 @@ public actor ACDService {
     /// Hand over a call event (from the daemon's event loop; never waits).
     public nonisolated func deliver(_ event: CallEvent) {
         switch event {
-        case .answered, .released, .playFinished, .dtmf, .flash: continuation.yield(.event(event))
+        case .answered, .released, .playFinished, .dtmf, .flash, .offered, .placed, .routed: continuation.yield(.event(event))
         default: break
         }
     }
@@ -415,6 +420,16 @@ public actor ACDService {
 
     private func handle(_ event: CallEvent) async {
         switch event {
+        case let .offered(leg), let .placed(leg, _):
+            ownCallStarted(leg)
+        case let .routed(id, .application(name: "agent", _), _):
+            // A code dialled from the phone (login, pause...) is not a call of the agent's.
+            if ownCalls[id] != nil { await ownCallEnded(id) }
+        case let .released(leg) where ownCalls[leg.id] != nil:
+            pendingDials[leg.id] = nil
+            await ownCallEnded(leg.id)
+        case let .answered(leg) where pendingDials[leg] != nil:
+            await dialAnswered(leg)
         case let .answered(leg) where consultLegs[leg] != nil:
             if let target = consulting[consultLegs[leg] ?? ""]?.target {
                 agents[target]?.callsAnswered += 1
@@ -801,7 +816,7 @@ public actor ACDService {
         }
     }
 
-    private func setState(_ id: String, _ state: AgentState) {
+    func setState(_ id: String, _ state: AgentState) {
         guard var a = agents[id] else { return }
         let previous = a.state
         a.state = state

@@ -35,6 +35,9 @@ public struct QueueSettings: Sendable, Equatable {
     public var announceWait = false
     /// Where a waiting caller goes who presses 1 (a voicemail flow); announcements offer it.
     public var onLeaveMessage: OverflowAction?
+    /// Ready agents kept for inbound callers: an agent's outbound call is refused when fewer
+    /// other agents of this queue would be ready.
+    public var reserveIdle = 0
 
     public init(name: String, strategy: DistributionStrategy = .longestIdle, ringMilliseconds: Int = 15_000,
                 wrapUpMilliseconds: Int? = 5_000, notReadyOnNoAnswer: Bool = true, music: String = "moh/default",
