@@ -999,13 +999,13 @@ _pstnctl_agent() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    login|ready|pause|logout|dial|hold|retrieve|transfer|consult|complete|cancel-consult|log)
+    login|ready|pause|logout|dial|hold|retrieve|transfer|consult|complete|cancel-consult|conference|log)
         # Offer subcommand argument completions
         "_pstnctl_agent_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'login ready pause logout dial hold retrieve transfer consult complete cancel-consult log' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'login ready pause logout dial hold retrieve transfer consult complete cancel-consult conference log' -- "${cur}"))
         ;;
     esac
 }
@@ -1200,6 +1200,21 @@ _pstnctl_agent_complete() {
 }
 
 _pstnctl_agent_cancel-consult() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_agent_conference() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()

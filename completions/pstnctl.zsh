@@ -809,13 +809,14 @@ _pstnctl_agent() {
             'consult:Hold the agent'\''s caller and ring another agent to consult.'
             'complete:Complete the attended transfer to the agent consulted.'
             'cancel-consult:End the consultation; the caller stays on hold.'
+            'conference:Bring the held caller into the consultation (a three-way call).'
             'log:The agent state log, oldest first.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        login|ready|pause|logout|dial|hold|retrieve|transfer|consult|complete|cancel-consult|log)
+        login|ready|pause|logout|dial|hold|retrieve|transfer|consult|complete|cancel-consult|conference|log)
             "_pstnctl_agent_${words[1]}" && ret=0
             ;;
         esac
@@ -970,6 +971,19 @@ _pstnctl_agent_complete() {
 }
 
 _pstnctl_agent_cancel-consult() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':agent:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_agent_conference() {
     local -i ret=1
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'

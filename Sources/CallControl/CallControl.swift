@@ -147,6 +147,11 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Make an agent's consultation a three-way call with their held caller.
+    public func conference(_ agent: CallID) async throws(CallControlError) {
+        try await onLoop { _, manager throws(CallControlError) in try manager.conference(agent) }
+    }
+
     /// Loop an answered call's audio back to it (a line test: the caller hears themselves), or
     /// end the loop.
     public func loopback(_ call: CallID, on: Bool) async throws(CallControlError) {

@@ -13,6 +13,7 @@ extension Daemon {
         let calls = self.calls
         let recorder = self.storeRecorder
         let log = self.log
+        let messages = self.messages
         let service = ACDService(
             queues: options.queueSettings, agents: options.agentRecords, calls: calls,
             prompts: { [weak self] in self?.currentPrompts },
@@ -23,6 +24,13 @@ extension Daemon {
                                                               position: e.position, waitSeconds: e.waitSeconds, detail: e.detail,
                                                               at: WallTime(secondsSince1970: e.time)))
                     server?.publish(ControlEvent(kind: "queue.\(e.event)", queue: e.queue, agent: e.agent, body: JSONValue(encoding: e)))
+                    if e.event == "connected", let agent = e.agent, let messages {
+                        Task {
+                            let leg = try? await calls.calls().first { $0.id == CallID(e.call) }
+                            await messages.agentConnected(CallID(e.call), calling: leg?.setup.calling?.digits,
+                                                          called: leg?.setup.called.digits ?? "", queue: e.queue, agent: agent)
+                        }
+                    }
                 case let .agent(change):
                     recorder?.record(agentLog: AgentLogRecord(agent: change.agent, group: change.group, from: change.from,
                                                               to: change.to, reason: change.reason, station: change.station,

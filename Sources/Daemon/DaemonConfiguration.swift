@@ -282,7 +282,14 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
                 }
             }
         }
-        if let r = c.recording { problems.add(["recording"], r.problems()) }
+        if let r = c.recording {
+            problems.add(["recording"], r.problems())
+            let queues = Set(c.acd?.queues.map(\.name) ?? []), agents = Set(c.acd?.agents?.map(\.id) ?? [])
+            for (i, p) in (r.policies ?? []).enumerated() {
+                if let q = p.queue, !queues.contains(q) { problems.add([.key("recording"), .key("policies"), .index(i)], "recording.policies[\(i)]: no ACD queue \(q)") }
+                if let a = p.agent, !agents.contains(a) { problems.add([.key("recording"), .key("policies"), .index(i)], "recording.policies[\(i)]: no ACD agent \(a)") }
+            }
+        }
         if let v = c.voicemail { problems.add(["voicemail"], v.problems()) }
         if let b = c.blocked { problems.add(["blocked"], b.problems()) }
         if c.store == nil, c.recording != nil || c.voicemail != nil {

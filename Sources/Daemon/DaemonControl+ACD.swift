@@ -24,6 +24,7 @@ extension DaemonControl {
         "agent.consult": ControlCommand(.operator, "hold the agent's caller and ring another agent to consult (args: agent, to)"),
         "agent.complete": ControlCommand(.operator, "complete an attended transfer to the agent consulted (args: agent)"),
         "agent.cancel": ControlCommand(.operator, "end a consultation; the caller stays on hold (args: agent)"),
+        "agent.conference": ControlCommand(.operator, "bring the held caller into the consultation: a three-way call (args: agent)"),
         "agent.dial": ControlCommand(.operator,
             "click-to-dial: ring the agent's phone, then call another agent (to) or a number on a trunk group (args: agent, to | number + trunk_group)"),
         "supervise": ControlCommand(.operator,
@@ -110,7 +111,7 @@ extension DaemonControl {
                 if request.command == "agent.ready" { try await service.ready(agent) } else { try await service.logout(agent) }
             } catch { throw refused(error) }
             return .object(["agent": .string(agent), "state": .string(request.command == "agent.ready" ? "ready" : "logged-out")])
-        case "agent.consult", "agent.complete", "agent.cancel":
+        case "agent.consult", "agent.complete", "agent.cancel", "agent.conference":
             let a = try CommandArguments(request, allowed: request.command == "agent.consult" ? ["agent", "to"] : ["agent"])
             let agent = try a.requiredString("agent")
             let target = request.command == "agent.consult" ? try a.requiredString("to") : ""
@@ -119,6 +120,7 @@ extension DaemonControl {
                 switch request.command {
                 case "agent.consult": try await service.consult(agent, with: target)
                 case "agent.complete": try await service.completeTransfer(agent)
+                case "agent.conference": try await service.conference(agent)
                 default: try await service.cancelConsult(agent)
                 }
             } catch { throw refused(error) }

@@ -105,6 +105,18 @@ final class MessageCenter: IVRMessageStore {
         }
     }
 
+    /// An agent answered a queue call: record the caller's leg (both sides) when a queue or
+    /// agent policy says so.
+    func agentConnected(_ call: CallID, calling: String?, called: String, queue: String, agent: String) async {
+        guard let recording, let reason = recording.policy(calling: calling, called: called, queue: queue, agent: agent) else { return }
+        do {
+            _ = try await start(call, kind: .call, reason: reason, calling: calling, called: called, format: nil,
+                                layout: recording.layout == "mono" ? .mono : .stereo)
+        } catch {
+            log.error("cannot record \(call) (\(reason)): \(error)")
+        }
+    }
+
     /// The media layer closed a recording's file.
     func closed(_ closed: RecordingClosed) {
         if let error = closed.error { log.warning("recording \(closed.id) (\(closed.path)) closed with a problem: \(error)") }

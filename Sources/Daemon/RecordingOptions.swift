@@ -14,6 +14,7 @@ import PSTNEngine
 ///   policies:
 ///     - { called: "95588" }   # an access number (a number pattern)
 ///     - { calling: "_138." }
+///     - { queue: complaints }  # queue calls, from when an agent answers (with `agent: "1001"`: that agent's)
 ///     - { all: true }
 /// ```
 public struct RecordingOptions: Sendable, Codable, Equatable {
@@ -23,11 +24,16 @@ public struct RecordingOptions: Sendable, Codable, Equatable {
     public var retention_days: Int?
     public var policies: [Policy]?
 
-    /// Which calls a policy records; every condition given must hold.
+    /// Which calls a policy records; every condition given must hold. A policy naming a queue
+    /// or an agent records ACD calls from the moment an agent answers.
     public struct Policy: Sendable, Codable, Equatable {
         public var all: Bool?
         public var called: String?
         public var calling: String?
+        public var queue: String?
+        public var agent: String?
+
+        var needsAgent: Bool { queue != nil || agent != nil }
     }
 
     func problems() -> [String] {
@@ -37,8 +43,8 @@ public struct RecordingOptions: Sendable, Codable, Equatable {
         if let layout, !["mono", "stereo"].contains(layout) { out.append("recording.layout must be mono or stereo, not \(layout)") }
         if let days = retention_days, !(1...36500).contains(days) { out.append("recording.retention_days must be 1-36500") }
         for (i, p) in (policies ?? []).enumerated() {
-            if p.all != true, p.called == nil, p.calling == nil {
-                out.append("recording.policies[\(i)]: give all: true, called or calling")
+            if p.all != true, p.called == nil, p.calling == nil, !p.needsAgent {
+                out.append("recording.policies[\(i)]: give all: true, called, calling, queue or agent")
             }
             for pattern in [p.called, p.calling].compactMap({ $0 }) {
                 do { _ = try NumberPattern(pattern) } catch { out.append("recording.policies[\(i)]: \(error)") }
@@ -58,11 +64,17 @@ public struct RecordingOptions: Sendable, Codable, Equatable {
         }
     }
 
-    /// The reason to record a call with these numbers, or nil.
-    func policy(calling: String?, called: String) -> String? {
+    /// The reason to record a call with these numbers, or nil. Without `queue`, at answer, the
+    /// policies that name no queue or agent; with it, when an agent answers a queue call, the
+    /// policies that do.
+    func policy(calling: String?, called: String, queue: String? = nil, agent: String? = nil) -> String? {
         for (i, p) in (policies ?? []).enumerated() {
+            guard p.needsAgent == (queue != nil) else { continue }
+            if let q = p.queue, q != queue { continue }
+            if let a = p.agent, a != agent { continue }
             if let c = p.called, (try? NumberPattern(c))?.matches(called) != true { continue }
             if let c = p.calling, (try? NumberPattern(c))?.matches(calling ?? "") != true { continue }
+            if let queue, let agent { return "policy \(i + 1) (queue \(queue), agent \(agent))" }
             return p.all == true && p.called == nil && p.calling == nil ? "all calls" : "policy \(i + 1)"
         }
         return nil

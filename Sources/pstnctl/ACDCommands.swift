@@ -41,7 +41,7 @@ struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "An agent's own commands: login, ready, pause, logout; and the agent log.",
         subcommands: [Login.self, Ready.self, Pause.self, Logout.self, Dial.self, Hold.self, Retrieve.self, Transfer.self,
-                      Consult.self, Complete.self, CancelConsult.self, Log.self])
+                      Consult.self, Complete.self, CancelConsult.self, Conference.self, Log.self])
 
     struct Dial: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -83,6 +83,15 @@ struct AgentCommand: ParsableCommand {
         @Argument(help: "The agent's id.") var agent: String
         func run() throws {
             try reporting { global.show(try global.request("agent.complete", ["agent": .string(agent)])) { _ in "transferred" } }
+        }
+    }
+
+    struct Conference: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bring the held caller into the consultation (a three-way call).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var agent: String
+        func run() throws {
+            try reporting { global.show(try global.request("agent.conference", ["agent": .string(agent)])) { _ in "three-way call" } }
         }
     }
 

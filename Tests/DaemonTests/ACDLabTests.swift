@@ -28,13 +28,13 @@ struct ACDLabTests {
       - { name: desk3, a: engine-analog/port3, b: phones/port3 }
     """
 
-    static func engine(strategy: String, queueExtras: String = "", acdExtras: String = "") -> String {
+    static func engine(strategy: String, queueExtras: String = "", acdExtras: String = "", extra: String = "") -> String {
         """
         dahdi: DAHDI
         events: EVENTS
         store: STORE
         inter_digit_s: 2
-        control: { socket: SOCKET }
+        control: { socket: SOCKET }\(extra)
         ivr: { sounds: \(IVRLabTests.sounds), flows: [] }
         trunks:
           - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
@@ -102,6 +102,11 @@ struct ACDLabTests {
             return FileManager.default.createFile(atPath: report, contents: data)
         }
         return BackgroundSimulation(done: done, report: report)
+    }
+
+    /// How well an English prompt is found in a recording (0 to 1).
+    static func correlation(_ prompt: String, in path: String) -> Double {
+        PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/\(prompt).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
     }
 
     /// The queue log as "event agent" lines.
@@ -296,16 +301,13 @@ struct ACDLabTests {
         for name in ["supervisor-login", "caller", "supervisor"] {
             #expect(calls[name]?["failure"] == nil, "\(name): \(calls[name] ?? [:])\n\(engine.log)")
         }
-        func correlation(_ prompt: String, in path: String) -> Double {
-            PromptMatcher.find(PromptMatcher.samples("\(sounds)/\(prompt).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
-        }
         let agentHeard = lab.directory + "/agent.wav"
-        #expect(correlation("welcome", in: callerHeard) < 0.5, "the caller does not hear the supervisor listening")
-        #expect(correlation("welcome", in: agentHeard) < 0.5, "nor does the agent")
-        #expect(correlation("goodbye", in: agentHeard) > 0.8, "the agent hears the whisper")
-        #expect(correlation("goodbye", in: callerHeard) < 0.5, "the caller does not hear the whisper")
-        #expect(correlation("invalid", in: callerHeard) > 0.8 && correlation("invalid", in: agentHeard) > 0.8, "both hear the barge")
-        #expect(correlation("timeout", in: callerHeard) > 0.8, "after the take-over the caller talks with the supervisor")
+        #expect(Self.correlation("welcome", in: callerHeard) < 0.5, "the caller does not hear the supervisor listening")
+        #expect(Self.correlation("welcome", in: agentHeard) < 0.5, "nor does the agent")
+        #expect(Self.correlation("goodbye", in: agentHeard) > 0.8, "the agent hears the whisper")
+        #expect(Self.correlation("goodbye", in: callerHeard) < 0.5, "the caller does not hear the whisper")
+        #expect(Self.correlation("invalid", in: callerHeard) > 0.8 && Self.correlation("invalid", in: agentHeard) > 0.8, "both hear the barge")
+        #expect(Self.correlation("timeout", in: callerHeard) > 0.8, "after the take-over the caller talks with the supervisor")
         let states = try Self.json(engine, ["agent", "log", "--agent", "1001"]).map { $0["to"] as? String ?? "" }
         #expect(states.starts(with: ["ready", "ringing", "on-call", "wrap-up"]), "the agent left the call at the take-over: \(states)")
         #expect(engine.log.contains("supervisor 1009 took over agent 1001's call"), "\(engine.log)")
@@ -342,11 +344,8 @@ struct ACDLabTests {
         """, timeout: 90)
         let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
-        let prompt = { (name: String, path: String) in
-            PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/\(name).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
-        }
-        #expect(prompt("survey", asked) > 0.8, "the caller is asked to rate the call")
-        #expect(prompt("survey-thanks", thanked) > 0.8, "and thanked")
+        #expect(Self.correlation("survey", in: asked) > 0.8, "the caller is asked to rate the call")
+        #expect(Self.correlation("survey-thanks", in: thanked) > 0.8, "and thanked")
         usleep(500_000)
         let scores = try Self.json(engine, ["surveys"])
         #expect(scores.count == 1 && scores.first?["score"] as? Int == 4 && scores.first?["agent"] as? String == "1001"
@@ -414,8 +413,7 @@ struct ACDLabTests {
         #expect(complete.status == 0, "\(complete.errors)")
         let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
-        let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(heard))
-        #expect((spoken?.correlation ?? 0) > 0.8, "after the transfer the second agent hears the caller: \(String(describing: spoken))")
+        #expect(Self.correlation("goodbye", in: heard) > 0.8, "after the transfer the second agent hears the caller")
         let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001", "connected 1002"]),
                 "\(events)")
@@ -450,8 +448,7 @@ struct ACDLabTests {
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
         let music = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/moh/default.wav"), in: PromptMatcher.samples(held))
         #expect((music?.correlation ?? 0) > 0.8, "the held caller hears music: \(String(describing: music))")
-        let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(second))
-        #expect((spoken?.correlation ?? 0) > 0.8, "after the hand-over the second agent hears the caller: \(String(describing: spoken))")
+        #expect(Self.correlation("goodbye", in: second) > 0.8, "after the hand-over the second agent hears the caller")
         let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "held 1001", "retrieved 1001", "held 1001",
                                      "consulting 1001", "transferred 1001", "connected 1002"]), "\(events)\n\(engine.log)")
@@ -518,11 +515,8 @@ struct ACDLabTests {
         #expect(try ControlTool.run(socket: socket, ["supervise", "whisper", "1001", "--supervisor", "1009"]).status == 0)
         let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
-        func correlation(_ prompt: String, in path: String) -> Double {
-            PromptMatcher.find(PromptMatcher.samples("\(sounds)/\(prompt).wav"), in: PromptMatcher.samples(path))?.correlation ?? 0
-        }
-        #expect(correlation("welcome", in: supervisorHeard) > 0.8, "the supervisor hears the caller")
-        #expect(correlation("goodbye", in: agentHeard) > 0.8, "the agent hears the whisper")
+        #expect(Self.correlation("welcome", in: supervisorHeard) > 0.8, "the supervisor hears the caller")
+        #expect(Self.correlation("goodbye", in: agentHeard) > 0.8, "the agent hears the whisper")
         #expect(engine.log.contains("supervisor 1009 whispers on agent 1001's call"), "\(engine.log)")
 
         // Forcing: 1002 is in the supervisor's group, 1003 serves a queue they supervise, 1004 neither.
@@ -540,10 +534,11 @@ struct ACDLabTests {
         #expect(agents["1004"]?["state"] as? String == "logged-out")
     }
 
-    @Test("an agent transfers the caller blind to another agent (music until they answer); malformed transfers are refused")
+    @Test("an agent transfers the caller blind to another agent (music until they answer); malformed transfers are refused; an agent's recording policy records from when they answer")
     func transferToAgent() throws {
         let lab = try LabInstance(lab: Self.lab)
-        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        let engine = try EngineProcess(lab: lab, config: Self.engine(
+            strategy: "linear", extra: "\nrecording: { dir: \(lab.directory)/recordings, policies: [ { queue: sales, agent: \"1002\" } ] }"))
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
         try Self.login(engine, ["1001", "1002"])
@@ -567,11 +562,14 @@ struct ACDLabTests {
         #expect(transfer.status == 0, "\(transfer.errors)\n\(engine.log)")
         let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
-        let spoken = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/en/goodbye.wav"), in: PromptMatcher.samples(heard))
-        #expect((spoken?.correlation ?? 0) > 0.8, "the second agent hears the caller: \(String(describing: spoken))")
+        #expect(Self.correlation("goodbye", in: heard) > 0.8, "the second agent hears the caller")
         let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001", "connected 1002"]),
                 "\(events)")
+        let recordings = try Self.json(engine, ["recordings", "list"])
+        #expect(recordings.count == 1, "recorded once, from agent 1002's answer: \(recordings)")
+        let reason = recordings.first?["reason"] as? String ?? ""
+        #expect(reason.contains("queue sales, agent 1002"), "\(recordings)")
     }
 
     @Test("secondary preferences: the CRM names a caller's account manager, a Shanghai caller goes to the Shanghai agent, others by the strategy")
@@ -629,8 +627,7 @@ struct ACDLabTests {
         #expect(calls["second"]?["failure"] == nil, "\(calls["second"] ?? [:])\n\(engine.log)")
         #expect(calls["second"]?["cause"] as? Int == 31, "pressing 1 took the leave-a-message action: \(calls["second"] ?? [:])")
         for prompt in ["estimated-wait", "queue-leave-message"] {
-            let found = PromptMatcher.find(PromptMatcher.samples("\(IVRLabTests.sounds)/en/\(prompt).wav"), in: PromptMatcher.samples(heard))
-            #expect((found?.correlation ?? 0) > 0.8, "the waiting caller hears \(prompt): \(String(describing: found))")
+            #expect(Self.correlation(prompt, in: heard) > 0.8, "the waiting caller hears \(prompt)")
         }
         let log = try Self.json(engine, ["queue-log", "--limit", "100"])
         #expect(log.contains { $0["event"] as? String == "overflow" && ($0["detail"] as? String ?? "").contains("leave a message") }, "\(log)")
@@ -737,6 +734,43 @@ struct ACDLabTests {
         #expect(engine.log.contains("agent 1002 dials 13900000001 on carrier"), "\(engine.log)")
         let end = try states()
         #expect(end["1002"] == "ready", "\(end)")
+    }
+
+    @Test("three-way call: the agent consults another and brings the caller in; both agents hear the caller; the consulted agent leaves and the first talks on with the caller")
+    func threeWayCall() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let sounds = IVRLabTests.sounds + "/en"
+        let first = lab.directory + "/first.wav", second = lab.directory + "/second.wav"
+        let scenario = Self.carrier(hangupAfter: 40, extra: """
+        answer_by_trunk:
+          phone1: { after_ms: 400, hangup_after_s: 40, record: \(first), record_s: 24 }
+          phone2: { after_ms: 400, record: \(second), record_s: 12, steps: [ { wait: 9 }, { hangup: 16 } ] }
+        """) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000017", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait: 8 }, { play: \(sounds)/welcome.wav }, { wait: 5 },
+                       { play: \(sounds)/goodbye.wav }, { wait: 2 }, { hangup: 16 } ] }
+        """
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/three-way-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
+        let socket = engine.controlSocket
+        #expect(try ControlTool.run(socket: socket, ["agent", "conference", "1001"]).status == 1, "nobody consulted yet")
+        #expect(try ControlTool.run(socket: socket, ["agent", "consult", "1001", "--to", "1002"]).status == 0)
+        sleep(3)
+        let conference = try ControlTool.run(socket: socket, ["agent", "conference", "1001"])
+        #expect(conference.status == 0, "\(conference.errors)\n\(engine.log)")
+        let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        #expect(Self.correlation("welcome", in: first) > 0.8, "the first agent hears the caller in the three-way call")
+        #expect(Self.correlation("welcome", in: second) > 0.8, "so does the consulted agent")
+        #expect(Self.correlation("goodbye", in: first) > 0.8, "after the consulted agent left, the caller and the first agent talk on")
+        let events = Self.queueEvents(engine)
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "conference 1001"]), "\(events)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

@@ -79,7 +79,7 @@ struct DaemonConfigurationTests {
         routes: []
         holidays: ["2026-02-30"]
         blocked: { cause: 0 }
-        recording: { dir: "", format: ogg, layout: quad, retention_days: 0, policies: [ {}, { called: "_[" } ] }
+        recording: { dir: "", format: ogg, layout: quad, retention_days: 0, policies: [ {}, { called: "_[" }, { queue: nowhere, agent: "7" } ] }
         voicemail: { dir: /v, max_s: 0, boxes: [ { name: a }, { name: a, max_s: 5000 } ] }
         """
         do {
@@ -92,6 +92,8 @@ struct DaemonConfigurationTests {
                                       ("recording.layout must be mono or stereo", "m.yaml:5:"),
                                       ("recording.retention_days", "m.yaml:5:"), ("recording.policies[0]: give all", "m.yaml:5:"),
                                       ("recording.policies[1]:", "m.yaml:5:"), ("voicemail.max_s", "m.yaml:6:"),
+                                      ("recording.policies[2]: no ACD queue nowhere", "m.yaml:5:"),
+                                      ("recording.policies[2]: no ACD agent 7", "m.yaml:5:"),
                                       ("two boxes are named a", "m.yaml:6:"), ("voicemail.boxes[1].max_s", "m.yaml:6:"),
                                       ("keep their index in the store", "m.yaml:")] {
                 let line = lines.first { $0.contains(fragment) }

@@ -13,6 +13,7 @@ struct PhoneDialling: Sendable {
 ///   - `#` (or another flash) takes the caller back;
 ///   - another agent's id consults that agent; hanging up then completes the attended (or, while
 ///     it still rings, blind) transfer; a flash drops the consultation and takes the caller back;
+///     `*3` brings the caller in (a three-way call), where a flash drops the consulted agent;
 ///   - a number that routes to a queue, an IVR flow or out over a trunk transfers the caller
 ///     blind there;
 /// - `*` during the conversation marks the caller as a prospect.
@@ -38,7 +39,14 @@ extension ACDService {
     func pressed(_ digit: Character, agent: String) async {
         guard let a = agents[agent], a.state == .onCall, let leg = a.leg else { return }
         guard var d = dialling[agent] else {
-            if digit == "*", consulting[agent] == nil, let caller = a.caller {
+            if consulting[agent] != nil {
+                // `*3` while consulting: the held caller joins (a three-way call).
+                if digit == "3", consultKeys.removeValue(forKey: agent) == "*" {
+                    try? await conference(agent)
+                } else {
+                    consultKeys[agent] = digit
+                }
+            } else if digit == "*", let caller = a.caller {
                 let number = callers[caller]?.waiting.caller
                 log(caller, a.queue ?? "", "prospect", agent: agent, detail: number.map { "caller \($0)" })
             }

@@ -110,6 +110,8 @@ public actor ACDService {
     /// Agents dialling after a hook flash (their caller on hold): the digits so far.
     var dialling: [String: PhoneDialling] = [:]
     var nextDialSerial = 0
+    /// The last key an agent pressed while consulting (for `*3`).
+    var consultKeys: [String: Character] = [:]
     /// Agents who flashed during a consultation: their caller comes back when it has ended.
     var returningToCaller: Set<String> = []
     /// The zone's dial tone, played to an agent who flashed.
@@ -769,6 +771,15 @@ public actor ACDService {
             try? await calls.stopPlayback(caller)
             log(caller, agents[target]?.queue ?? "", "connected", agent: target)
         }
+    }
+
+    /// Three-way call: the held caller joins the agent and the consulted agent.
+    public func conference(_ id: String) async throws(Refusal) {
+        let (leg, caller) = try activeCall(of: id)
+        guard let (_, target) = consulting[id] else { throw Refusal(description: "agent \(id) is not consulting") }
+        do { try await calls.conference(leg) } catch { throw Refusal(description: "three-way call: \(error)") }
+        try? await calls.stopPlayback(caller)
+        log(caller, agents[id]?.queue ?? "", "conference", agent: id, detail: "with agent \(target)")
     }
 
     /// Give up the consultation; the caller stays on hold with the agent.

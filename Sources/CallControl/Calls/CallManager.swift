@@ -22,6 +22,8 @@ final class CallManager {
     /// Supervisors' legs tapping a bridge -> the agent leg they supervise.
     private var monitors: [CallID: CallID] = [:]
     private var bridges: [CallID: Int32] = [:]
+    /// Agents whose consultation became a three-way call (their held caller joined the bridge).
+    private var threeWays: Set<CallID> = []
     /// Legs looped back to themselves (a line test), with their conference.
     private var loops: [CallID: Int32] = [:]
     private var digitTimers: [CallID: Int] = [:]
@@ -137,9 +139,20 @@ final class CallManager {
             emit(.released(leg))
             monitors[id] = nil
             if let agent = consultOf.removeValue(forKey: id) {
-                // The consulted party hung up: the agent stays, the caller still on hold.
+                // The consulted party hung up: the agent stays, the caller still on hold (or,
+                // after a three-way call, talking with the agent again).
                 consults[agent] = nil
+                let wasThreeWay = endThreeWay(agent)
                 if bridges[id] != nil { releaseConference(agent, id) }
+                if wasThreeWay, let caller = partners[agent], legs[caller] != nil { bridge(agent, caller) }
+            }
+            if let agent = partners[id], threeWays.contains(agent), let consult = consults[agent] {
+                // The caller left a three-way call: the agent and the consulted party talk on.
+                threeWays.remove(agent)
+                consults[agent] = nil
+                consultOf[consult] = nil
+                partners[agent] = consult
+                partners[consult] = agent
             }
             if consults[id] != nil, let orphan = joinConsult(id) {
                 // The agent hung up while consulting: the caller goes to the consulted party
@@ -475,6 +488,7 @@ final class CallManager {
     /// Hand the agent's caller to the consulted party and cut the agent out of both; returns the
     /// consultation leg when there is no caller left to hand it (to be released).
     private func joinConsult(_ agent: CallID) -> CallID? {
+        endThreeWay(agent)
         guard let consult = consults.removeValue(forKey: agent) else { return nil }
         consultOf[consult] = nil
         guard let caller = partners[agent], legs[caller] != nil else {
@@ -489,6 +503,31 @@ final class CallManager {
         partners[consult] = caller
         if legs[consult]?.state == .answered, legs[caller]?.state == .answered { bridge(caller, consult) }
         return nil
+    }
+
+    /// Make the agent's consultation a three-way call: the held caller joins the bridge of the
+    /// agent and the consulted party. Hanging up the consulted party returns to the caller;
+    /// the agent hanging up leaves the other two together.
+    func conference(_ agent: CallID) throws(CallControlError) {
+        guard let consult = consults[agent], let room = bridges[agent], bridges[consult] == room,
+              let caller = partners[agent], partners[caller] == agent, bridges[caller] == nil,
+              legs[caller]?.state == .answered, let media, let channel = legs[caller]?.channel else {
+            throw CallControlError("three-way call from \(agent)", "no answered consultation beside a held caller",
+                                   cause: .messageNotCompatibleWithCallState)
+        }
+        threeWays.insert(agent)
+        media.send(.join(conference: room, role: .participant), to: Self.mediaName(channel))
+        emit(.bridged(caller, agent))
+    }
+
+    /// The caller of a three-way call leaves its bridge (before the bridge is freed or changed).
+    @discardableResult
+    private func endThreeWay(_ agent: CallID) -> Bool {
+        guard threeWays.remove(agent) != nil else { return false }
+        if let caller = partners[agent], let media, let channel = legs[caller]?.channel {
+            media.send(.leave, to: Self.mediaName(channel))
+        }
+        return true
     }
 
     // MARK: Supervision
