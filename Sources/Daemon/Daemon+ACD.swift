@@ -66,7 +66,17 @@ extension Daemon {
                 default: return nil
                 }
             },
-            crm: options.crm.map { CRMLookup(url: $0.url, timeoutMilliseconds: Int(($0.timeout_s ?? 1) * 1000)) })
+            crm: options.crm.map { CRMLookup(url: $0.url, timeoutMilliseconds: Int(($0.timeout_s ?? 1) * 1000)) },
+            history: { [store] caller in
+                // The caller's last five ended calls, newest first (calls in progress, this one among them, are left out).
+                guard let store, let rows = try? store.calls(matching: CDRQuery(numberPrefix: caller, limit: 20)) else { return [] }
+                return rows.filter { $0.fields.calling == caller && $0.fields.state != .open }.prefix(5).map { r in
+                    let f = r.fields
+                    let seconds = f.answeredAt.flatMap { a in f.releasedAt.map { $0.secondsSince1970 - a.secondsSince1970 } }
+                    return PreviousCall(call: r.callRef.value, at: f.offeredAt.secondsSince1970, called: f.called,
+                                        answered: f.answeredAt != nil, seconds: seconds)
+                }
+            })
         log.info("ACD: \(options.queues.count) queues, \(options.agents?.count ?? 0) agents")
         return service
     }

@@ -162,7 +162,8 @@ public final class Daemon: Sendable {
         var toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?
         if let acd {
             toQueue = { @Sendable call, queue, priority, variables in
-                acd.enter(call, queue: queue, caller: variables["caller"], called: variables["called"] ?? "", priority: priority)
+                acd.enter(call, queue: queue, caller: variables["caller"], called: variables["called"] ?? "", priority: priority,
+                          variables: variables)
             }
         }
         let ivr = prompts.withLock { $0 }.map { library in

@@ -28,14 +28,15 @@ struct ACDLabTests {
       - { name: desk3, a: engine-analog/port3, b: phones/port3 }
     """
 
-    static func engine(strategy: String, queueExtras: String = "", acdExtras: String = "", extra: String = "") -> String {
+    static func engine(strategy: String, queueExtras: String = "", acdExtras: String = "", extra: String = "",
+                       flows: String = "") -> String {
         """
         dahdi: DAHDI
         events: EVENTS
         store: STORE
         inter_digit_s: 2
         control: { socket: SOCKET }\(extra)
-        ivr: { sounds: \(IVRLabTests.sounds), flows: [] }
+        ivr: { sounds: \(IVRLabTests.sounds), flows: [\(flows)] }
         trunks:
           - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn, line: E1 }
           - { name: desks, type: fxs, group: desks, channels: "63-65", numbers: ["8001", "8002", "8003"], callerid: v23 }
@@ -63,6 +64,7 @@ struct ACDLabTests {
           - { called: "95502", to: { app: queue, arg: support } }
           - { called: "95503", to: { app: queue, arg: short } }
           - { called: "95504", to: { app: queue, arg: tiny } }
+          - { called: "95505", to: { app: ivr, arg: front } }
           - { called: "*", to: { reject: 1 } }
         """
     }
@@ -370,13 +372,15 @@ struct ACDLabTests {
         #expect(try ControlTool.run(socket: socket, ["agent", "complete", "1002"]).status == 1, "no consultation to complete")
     }
 
-    @Test("from the phone: the agent flashes (the caller hears music), takes the caller back with #, flashes and dials another agent, and hangs up to hand the caller over")
+    @Test("from the phone: the agent flashes (the caller hears music), takes the caller back with #, flashes and dials another agent, and hangs up to hand the caller over; both agents' screens pop with the caller's earlier call")
     func phoneAttendedTransfer() throws {
         let lab = try LabInstance(lab: Self.lab)
         let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
         try Self.login(engine, ["1001", "1002"])
+        let desktop = try ControlClient(path: engine.controlSocket)
+        _ = try desktop.request("events.subscribe", ["kinds": .array([.string("agent.offered")])])
         let held = lab.directory + "/held.wav", second = lab.directory + "/second-agent.wav"
         let agentSteps = """
         [ { wait: 2 }, { flash: true }, { wait: 2.5 }, { send_dtmf: "#" }, { wait: 1.5 }, { flash: true }, { wait: 1 },
@@ -389,13 +393,28 @@ struct ACDLabTests {
         """) + """
 
         calls:
-          - { name: caller, trunk: e1, calling: "13800000013", called: "95501",
+          - { name: earlier, trunk: e1, calling: "13800000013", called: "99999", steps: [ { wait_release: 5 } ] }
+          - { name: caller, trunk: e1, calling: "13800000013", called: "95501", at_s: 2,
               steps: [ { wait_answer: 10 }, { wait: 3.2 }, { listen: 2.5, record: \(held) }, { wait: 9 },
                        { play: \(IVRLabTests.sounds)/en/goodbye.wav }, { wait: 2 }, { hangup: 16 } ] }
         """
         let run = try SimulatorRun.run(lab: lab, scenario: scenario, timeout: 90)
-        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)\n\(engine.log)")
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first { $0["name"] as? String == "caller" },
+                                "\(run.output)\n\(engine.log)")
         #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        var pops: [JSONValue] = []
+        while let event = try desktop.nextEvent(timeout: 0.5) { pops.append(event) }
+        #expect(pops.map { "\($0["agent"]?.stringValue ?? "") \($0["via"]?.stringValue ?? "")" } == ["1001 queue", "1002 transfer from 1001"],
+                "\(pops)")
+        for pop in pops {
+            #expect(pop["caller"]?.stringValue == "13800000013" && pop["called"]?.stringValue == "95501", "\(pop)")
+            guard case let .array(earlier)? = pop["previousCalls"] else {
+                Issue.record("no previous calls in \(pop)")
+                continue
+            }
+            #expect(earlier.count == 1 && earlier.first?["called"]?.stringValue == "99999"
+                    && earlier.first?["answered"]?.boolValue == false, "the caller's earlier, refused call: \(earlier)")
+        }
         let music = PromptMatcher.find(PromptMatcher.samples(IVRLabTests.sounds + "/moh/default.wav"), in: PromptMatcher.samples(held))
         #expect((music?.correlation ?? 0) > 0.8, "the held caller hears music: \(String(describing: music))")
         #expect(Self.correlation("goodbye", in: second) > 0.8, "after the hand-over the second agent hears the caller")
@@ -721,6 +740,39 @@ struct ACDLabTests {
         #expect(Self.correlation("goodbye", in: first) > 0.8, "after the consulted agent left, the caller and the first agent talk on")
         let events = Self.queueEvents(engine)
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "conference 1001"]), "\(events)")
+    }
+
+    @Test("a caller who comes through the IVR pops up on the agent's screen with the way they came and what they keyed in")
+    func screenPopFromIVR() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let flowFile = lab.directory + "/front.yaml"
+        try """
+        flows:
+          - name: front
+            language: en
+            start: account
+            nodes:
+              account: { collect: [enter-account], min: 4, max: 4, timeout_s: 6, into: account, next: agent, on_fail: agent }
+              agent: { transfer: { queue: sales, priority: 2 }, prompts: [please-hold] }
+        """.write(toFile: flowFile, atomically: true, encoding: .utf8)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear", flows: flowFile))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001"])
+        let desktop = try ControlClient(path: engine.controlSocket)
+        _ = try desktop.request("events.subscribe", ["kinds": .array([.string("agent.offered")]), "agents": .array([.string("1001")])])
+        let run = try SimulatorRun.run(lab: lab, scenario: Self.carrier(hangupAfter: 1) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000018", called: "95505",
+              steps: [ { wait_answer: 10 }, { wait: 1.5 }, { send_dtmf: "6688" }, { wait_release: 15 } ] }
+        """, timeout: 60)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let pop = try #require(try desktop.nextEvent(timeout: 3), "no screen pop\n\(engine.log)")
+        #expect(pop["ivrPath"]?.stringValue == "front: account > agent", "\(pop)")
+        #expect(pop["variables"]?["account"]?.stringValue == "6688", "\(pop)")
+        #expect(pop["caller"]?.stringValue == "13800000018" && pop["queue"]?.stringValue == "sales", "\(pop)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

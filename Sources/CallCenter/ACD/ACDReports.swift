@@ -36,7 +36,9 @@ public struct AgentStateChange: Sendable, Equatable, Codable {
     public var time: Double = Date().timeIntervalSince1970
 }
 
-/// What a desktop shows when a call is offered to an agent.
+/// What a desktop shows when a call is offered to an agent (or handed to them by a transfer):
+/// who calls, on which access number, the way through the IVR and what it collected, and the
+/// caller's previous calls.
 public struct ScreenPop: Sendable, Equatable, Codable {
     public var call: UInt64
     public var queue: String
@@ -44,6 +46,30 @@ public struct ScreenPop: Sendable, Equatable, Codable {
     public var caller: String?
     public var called: String
     public var waitedSeconds: Double
+    /// The IVR flow and nodes the caller went through (`bank: main > account > agent`).
+    public var ivrPath: String?
+    /// What the IVR collected (account numbers, choices...).
+    public var variables: [String: String]
+    public var previousCalls: [PreviousCall]
+    /// How the call reached this agent: `queue`, or `transfer from 1001`.
+    public var via: String
+}
+
+/// One earlier call of the same caller, from the CDRs.
+public struct PreviousCall: Sendable, Equatable, Codable {
+    public var call: UInt64
+    public var at: Double
+    public var called: String
+    public var answered: Bool
+    public var seconds: Double?
+
+    public init(call: UInt64, at: Double, called: String, answered: Bool, seconds: Double?) {
+        self.call = call
+        self.at = at
+        self.called = called
+        self.answered = answered
+        self.seconds = seconds
+    }
 }
 
 /// The queues and agents as supervisors see them.

@@ -20,7 +20,7 @@ public actor ACDService {
 
     enum Input: Sendable {
         case event(CallEvent)
-        case enter(CallID, queue: String, caller: String?, called: String, priority: Int)
+        case enter(CallID, queue: String, caller: String?, called: String, priority: Int, variables: [String: String])
         case ringTimeout(leg: CallID)
         case wrapUpOver(agent: String, serial: Int)
         /// The CRM answered about a waiting caller.
@@ -65,6 +65,9 @@ public actor ACDService {
         var connectedAt: Double?
         /// Not offered to agents until the CRM has answered (or failed, or timed out).
         var awaitingCRM = false
+        /// What the IVR collected, and the caller's earlier calls, for the screen pop.
+        var variables: [String: String] = [:]
+        var previousCalls: [PreviousCall] = []
     }
 
     struct QueueRuntime {
@@ -98,6 +101,8 @@ public actor ACDService {
     var consulting: [String: (leg: CallID, target: String)] = [:]
     private let random: @Sendable () -> Double
     private let crm: CRMLookup?
+    /// A caller's earlier calls (newest first), from the CDRs.
+    private let history: @Sendable (String) -> [PreviousCall]
     /// Caller number -> the agent who last served them (the `last-agent` preference).
     var lastAgentOf: [String: String] = [:]
     /// Caller number -> their account manager, from the agents' customer lists.
@@ -122,9 +127,10 @@ public actor ACDService {
                 prompts: @escaping @Sendable () -> PromptLibrary?, report: @escaping @Sendable (Report) -> Void,
                 toFlow: @escaping @Sendable (CallID, String, [String: String]) -> Void,
                 dialTone: Prompt? = nil, destinationOfNumber: @escaping @Sendable (String, String) -> TransferTarget? = { _, _ in nil },
-                crm: CRMLookup? = nil,
+                crm: CRMLookup? = nil, history: @escaping @Sendable (String) -> [PreviousCall] = { _ in [] },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.crm = crm
+        self.history = history
         self.accountManagers = Dictionary(agents.flatMap { a in a.customers.map { ($0, a.id) } }, uniquingKeysWith: { a, _ in a })
         self.calls = calls
         self.prompts = prompts
@@ -150,8 +156,10 @@ public actor ACDService {
     }
 
     /// Put a call in a queue (it is answered if it is not yet). `priority`: higher first.
-    public nonisolated func enter(_ call: CallID, queue: String, caller: String?, called: String, priority: Int = 0) {
-        continuation.yield(.enter(call, queue: queue, caller: caller, called: called, priority: priority))
+    /// `variables`: what an IVR collected on the way (`ivr_path` among them), for the screen pop.
+    public nonisolated func enter(_ call: CallID, queue: String, caller: String?, called: String, priority: Int = 0,
+                                  variables: [String: String] = [:]) {
+        continuation.yield(.enter(call, queue: queue, caller: caller, called: called, priority: priority, variables: variables))
     }
 
     /// Handle what arrives, in order, until `stop`.
@@ -176,8 +184,8 @@ public actor ACDService {
 
     private func handle(_ input: Input) async {
         switch input {
-        case let .enter(call, queue, caller, called, priority):
-            await enter(call, queue: queue, caller: caller, called: called, priority: priority)
+        case let .enter(call, queue, caller, called, priority, variables):
+            await enter(call, queue: queue, caller: caller, called: called, priority: priority, variables: variables)
         case let .event(event):
             await handle(event)
         case let .ringTimeout(leg):
@@ -213,7 +221,8 @@ public actor ACDService {
 
     // MARK: Callers
 
-    private func enter(_ call: CallID, queue name: String, caller: String?, called: String, priority: Int) async {
+    private func enter(_ call: CallID, queue name: String, caller: String?, called: String, priority: Int,
+                       variables: [String: String] = [:]) async {
         guard let q = queues[name]?.settings else {
             try? await calls.release(call, cause: .serviceNotAvailable)
             return
@@ -227,7 +236,10 @@ public actor ACDService {
             do { try await calls.answer(call) } catch { return }
         }
         let manager = callers[call]?.accountManager ?? caller.flatMap { accountManagers[$0] }
-        callers[call] = CallerRuntime(waiting: entry, queue: name, serial: (callers[call]?.serial ?? 0) + 1, accountManager: manager)
+        let earlier = callers[call]
+        callers[call] = CallerRuntime(waiting: entry, queue: name, serial: (earlier?.serial ?? 0) + 1, accountManager: manager)
+        callers[call]?.variables = (earlier?.variables ?? [:]).merging(variables) { _, new in new }
+        callers[call]?.previousCalls = earlier?.previousCalls ?? (isNew ? caller.map(history) ?? [] : [])
         if isNew, let crm, let caller {
             callers[call]?.awaitingCRM = true
             let continuation = self.continuation
@@ -256,6 +268,15 @@ public actor ACDService {
         if let wait = q.maxWaitMilliseconds { after(wait, .maxWait(call, serial: serial)) }
         if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: serial)) }
         await dispatch()
+    }
+
+    /// What `agent`'s desktop is shown of the caller `call`.
+    func screenPop(_ call: CallID, agent: String, via: String) -> ScreenPop? {
+        guard let c = callers[call] else { return nil }
+        return ScreenPop(call: call.value, queue: c.queue, agent: agent, caller: c.waiting.caller, called: c.waiting.called,
+                         waitedSeconds: now - c.waiting.enteredAt, ivrPath: c.variables["ivr_path"],
+                         variables: c.variables.filter { !["ivr_path", "caller", "called"].contains($0.key) },
+                         previousCalls: c.previousCalls, via: via)
     }
 
     /// Fold one call's talk time (plus the queue's wrap-up) into the queue's average handle time.
@@ -321,7 +342,7 @@ public actor ACDService {
         case let .queue(other)?:
             var moved = c.waiting
             moved.returned = false
-            await enter(call, queue: other, caller: moved.caller, called: moved.called, priority: moved.priority)
+            await enter(call, queue: other, caller: moved.caller, called: moved.called, priority: moved.priority, variables: c.variables)
         case let .flow(flow)?:
             try? await calls.stopPlayback(call)
             toFlow(call, flow, ["queue": c.queue])
@@ -409,8 +430,7 @@ public actor ACDService {
             agents[agent]?.leg = leg
             agentLegs[leg] = agent
             log(call, c.queue, "offered", agent: agent, position: nil, wait: now - c.waiting.enteredAt)
-            report(.offered(ScreenPop(call: call.value, queue: c.queue, agent: agent, caller: c.waiting.caller,
-                                      called: c.waiting.called, waitedSeconds: now - c.waiting.enteredAt)))
+            if let pop = screenPop(call, agent: agent, via: "queue") { report(.offered(pop)) }
             after(q.ringMilliseconds, .ringTimeout(leg: leg))
         }
         if callers[call]?.ringing.isEmpty == true, callers[call]?.connected == false {
@@ -719,7 +739,7 @@ public actor ACDService {
         log(caller, entry?.queue ?? "", "transferred", agent: id, detail: "to queue \(queue)")
         do { try await calls.detach(leg) } catch { throw Refusal(description: "transfer: \(error)") }
         await enter(caller, queue: queue, caller: entry?.waiting.caller, called: entry?.waiting.called ?? "",
-                    priority: entry?.waiting.priority ?? 0)
+                    priority: entry?.waiting.priority ?? 0, variables: entry?.variables ?? [:])
     }
 
     /// Attended transfer, first step: the caller goes on hold and `target`'s phone rings; the two
@@ -747,6 +767,7 @@ public actor ACDService {
         consultLegs[consultLeg] = id
         consulting[id] = (consultLeg, target)
         agents[target]?.leg = consultLeg
+        if let pop = screenPop(caller, agent: target, via: "transfer from \(id)") { report(.offered(pop)) }
         log(caller, agents[id]?.queue ?? "", "consulting", agent: id, detail: "agent \(target)")
     }
 

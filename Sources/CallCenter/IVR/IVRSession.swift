@@ -104,7 +104,10 @@ struct IVRSession {
                     await hangUp(.serviceNotAvailable)
                     return nil
                 }
-                toQueue(call, queue, t.priority, variables)
+                // The agent's screen pop shows the way the caller came.
+                var handed = variables
+                handed["ivr_path"] = "\(flow.name): " + (history + [node.name]).joined(separator: " > ")
+                toQueue(call, queue, t.priority, handed)
                 return nil
             }
             let group = t.station ?? t.trunkGroup ?? ""
