@@ -76,7 +76,9 @@ extension Daemon {
                     return PreviousCall(call: r.callRef.value, at: f.offeredAt.secondsSince1970, called: f.called,
                                         answered: f.answeredAt != nil, seconds: seconds)
                 }
-            })
+            },
+            // Who last served each caller, over the last 90 days of the queue log.
+            lastAgents: (try? store?.lastAgents(from: WallTime(secondsSince1970: Date().timeIntervalSince1970 - 90 * 86_400))) ?? [:])
         log.info("ACD: \(options.queues.count) queues, \(options.agents?.count ?? 0) agents")
         return service
     }

@@ -104,6 +104,21 @@ extension CallStore {
         }
     }
 
+    /// For each caller number, the agent who last answered them from a queue since `from` (the
+    /// ACD's `last-agent` memory across restarts).
+    public func lastAgents(from: WallTime) throws(StorageError) -> [String: String] {
+        try read("read the agents who last served each caller") { db in
+            var out: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.calling AS calling, q.agent AS agent FROM queue_log q JOIN calls c ON c.id = q.call_id
+                WHERE q.event = 'connected' AND q.agent IS NOT NULL AND c.calling IS NOT NULL AND c.calling != '' AND q.at >= ?
+                ORDER BY q.id
+                """, arguments: [from.secondsSince1970])
+            while let row = try rows.next() { out[row["calling"]] = row["agent"] }
+            return out
+        }
+    }
+
     /// An agent's (or every agent's) state changes, oldest first.
     public func agentLog(agent: String? = nil, from: WallTime? = nil, limit: Int = 1000) throws(StorageError) -> [AgentLogRecord] {
         var terms: [String] = []

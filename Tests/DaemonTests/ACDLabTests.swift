@@ -29,7 +29,7 @@ struct ACDLabTests {
     """
 
     static func engine(strategy: String, queueExtras: String = "", acdExtras: String = "", extra: String = "",
-                       flows: String = "") -> String {
+                       flows: String = "", routes: String = "") -> String {
         """
         dahdi: DAHDI
         events: EVENTS
@@ -63,8 +63,7 @@ struct ACDLabTests {
           - { called: "95509", to: { app: queue, arg: "sales,9" } }
           - { called: "95502", to: { app: queue, arg: support } }
           - { called: "95503", to: { app: queue, arg: short } }
-          - { called: "95504", to: { app: queue, arg: tiny } }
-          - { called: "95505", to: { app: ivr, arg: front } }
+          - { called: "95504", to: { app: queue, arg: tiny } }\(routes)
           - { called: "*", to: { reject: 1 } }
         """
     }
@@ -512,7 +511,7 @@ struct ACDLabTests {
         #expect(engine.waitForControl(), "\(engine.log)")
         try Self.login(engine, ["1001", "1002"])
         let heard = lab.directory + "/second-agent.wav"
-        let scenario = Self.carrier(hangupAfter: 40, extra: "answer_by_trunk: { phone2: { after_ms: 1500, hangup_after_s: 40, record: \(heard), record_s: 14 } }") + """
+        let scenario = Self.carrier(hangupAfter: 40, extra: "answer_by_trunk: { phone2: { after_ms: 400, hangup_after_s: 40, record: \(heard), record_s: 14 } }") + """
 
         calls:
           - { name: caller, trunk: e1, calling: "13800000016", called: "95501",
@@ -755,7 +754,8 @@ struct ACDLabTests {
               account: { collect: [enter-account], min: 4, max: 4, timeout_s: 6, into: account, next: agent, on_fail: agent }
               agent: { transfer: { queue: sales, priority: 2 }, prompts: [please-hold] }
         """.write(toFile: flowFile, atomically: true, encoding: .utf8)
-        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear", flows: flowFile))
+        let engine = try EngineProcess(lab: lab, config: Self.engine(
+            strategy: "linear", flows: flowFile, routes: "\n  - { called: \"95505\", to: { app: ivr, arg: front } }"))
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
         try Self.login(engine, ["1001"])
@@ -773,6 +773,29 @@ struct ACDLabTests {
         #expect(pop["ivrPath"]?.stringValue == "front: account > agent", "\(pop)")
         #expect(pop["variables"]?["account"]?.stringValue == "6688", "\(pop)")
         #expect(pop["caller"]?.stringValue == "13800000018" && pop["queue"]?.stringValue == "sales", "\(pop)")
+    }
+
+    @Test("a caller transferred to an agent who does not answer goes back to the head of the queue and on to another agent")
+    func unansweredTransfer() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let scenario = Self.carrier(hangupAfter: 3, extra: "answer_by_trunk: { phone2: {} }") + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000019", called: "95501",
+              steps: [ { wait_answer: 10 }, { wait_release: 30 } ] }
+        """
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/unanswered-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
+        #expect(try ControlTool.run(socket: engine.controlSocket, ["agent", "transfer", "1001", "--to", "1002"]).status == 0)
+        let call = try #require(sim.calls()?.first, "pstn-sim did not finish, or left no report")
+        #expect(call["failure"] == nil, "\(call)\n\(engine.log)")
+        let events = Self.queueEvents(engine)
+        #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "transferred 1001",
+                                     "transfer-unanswered 1002", "no-answer 1002", "offered 1001", "connected 1001"]), "\(events)")
     }
 
     @Test("agent commands refuse what cannot be: an unknown agent, a taken station, a pause while ringing is not a logout")

@@ -194,3 +194,35 @@ struct CDRRecorderTests {
         #expect(calls.allSatisfy { $0.fields.state == .closed && $0.fields.answeredAt != nil })
     }
 }
+
+@Suite("The queue log's memory of callers")
+struct LastAgentTests {
+    @Test("each caller's last agent comes from their calls' connected rows, the latest winning; calls without a number or before the window are left out")
+    func lastAgents() async throws {
+        let dir = ScratchDirectory()
+        let problems = ProblemLog()
+        let first = Legs.inbound(calling: "13800000001", called: "95501", at: 1_000)
+        let again = Legs.inbound(calling: "13800000001", called: "95501", at: 2_000)
+        let other = Legs.inbound(calling: "13900000002", called: "95501", at: 2_100)
+        let anonymous = Legs.inbound(calling: nil, called: "95501", at: 2_200)
+        let old = Legs.inbound(calling: "13700000003", called: "95501", at: 10)
+        func connected(_ leg: CallLeg, _ agent: String, at: Double) -> QueueLogRecord {
+            QueueLogRecord(call: leg.id, queue: "sales", event: "connected", agent: agent, position: nil, waitSeconds: 1,
+                           detail: nil, at: WallTime(secondsSince1970: at))
+        }
+        let store = try await CallStore.recording(at: dir.storePath, problems: problems) { recorder in
+            for leg in [first, again, other, anonymous, old] { recorder.record(.offered(leg)) }
+            recorder.record(queueLog: connected(first, "1001", at: 1_001))
+            recorder.record(queueLog: QueueLogRecord(call: again.id, queue: "sales", event: "offered", agent: "1003", position: nil,
+                                                     waitSeconds: 0, detail: nil, at: WallTime(secondsSince1970: 2_001)))
+            recorder.record(queueLog: connected(again, "1002", at: 2_002))
+            recorder.record(queueLog: connected(other, "1003", at: 2_101))
+            recorder.record(queueLog: connected(anonymous, "1004", at: 2_201))
+            recorder.record(queueLog: connected(old, "1005", at: 11))
+        }
+        defer { try? store.close() }
+        #expect(problems.all.isEmpty, "\(problems.all)")
+        let last = try store.lastAgents(from: WallTime(secondsSince1970: 500))
+        #expect(last == ["13800000001": "1002", "13900000002": "1003"])
+    }
+}

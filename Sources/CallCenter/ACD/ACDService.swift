@@ -22,6 +22,8 @@ public actor ACDService {
         case event(CallEvent)
         case enter(CallID, queue: String, caller: String?, called: String, priority: Int, variables: [String: String])
         case ringTimeout(leg: CallID)
+        /// A caller transferred to an agent whose phone still rings after the queue's ring time.
+        case transferTimeout(leg: CallID)
         case wrapUpOver(agent: String, serial: Int)
         /// The CRM answered about a waiting caller.
         case crm(CallID, CRMLookup.Answer)
@@ -128,9 +130,11 @@ public actor ACDService {
                 toFlow: @escaping @Sendable (CallID, String, [String: String]) -> Void,
                 dialTone: Prompt? = nil, destinationOfNumber: @escaping @Sendable (String, String) -> TransferTarget? = { _, _ in nil },
                 crm: CRMLookup? = nil, history: @escaping @Sendable (String) -> [PreviousCall] = { _ in [] },
+                lastAgents: [String: String] = [:],
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.crm = crm
         self.history = history
+        self.lastAgentOf = lastAgents
         self.accountManagers = Dictionary(agents.flatMap { a in a.customers.map { ($0, a.id) } }, uniquingKeysWith: { a, _ in a })
         self.calls = calls
         self.prompts = prompts
@@ -192,6 +196,17 @@ public actor ACDService {
             if let agent = agentLegs[leg], agents[agent]?.state == .ringing {
                 try? await calls.release(leg, cause: .noAnswer)
             }
+        case let .transferTimeout(leg):
+            guard let agent = agentLegs[leg], agents[agent]?.state == .ringing, let call = agents[agent]?.caller,
+                  let c = callers[call] else { return }
+            // Nobody took the transferred caller: back to the head of the queue, still hearing music.
+            callers[call]?.connected = false
+            callers[call]?.agent = nil
+            callers[call]?.ringing = []
+            callers[call]?.waiting.returned = true
+            log(call, c.queue, "transfer-unanswered", agent: agent)
+            try? await calls.detach(leg)
+            if let q = queues[c.queue]?.settings { await playMusic(call, q) }
         case let .crm(call, answer):
             guard var c = callers[call], !c.connected else { return }
             c.awaitingCRM = false
@@ -791,6 +806,9 @@ public actor ACDService {
         if agents[target]?.state == .onCall {
             try? await calls.stopPlayback(caller)
             log(caller, agents[target]?.queue ?? "", "connected", agent: target)
+        } else {
+            let ring = queues[agents[target]?.queue ?? ""]?.settings.ringMilliseconds ?? 15_000
+            after(ring, .transferTimeout(leg: consultLeg))
         }
     }
 
