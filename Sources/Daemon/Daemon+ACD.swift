@@ -8,12 +8,13 @@ import Storage
 /// written to the store and published to control clients.
 extension Daemon {
     /// Make the ACD (nil without `acd:`); `ivr` is looked up when a caller overflows to a flow.
-    func makeACD(server: ControlServer?) -> ACDService? {
+    func makeACD() -> ACDService? {
         guard let options = resolved.configuration.acd else { return nil }
         let calls = self.calls
         let recorder = self.storeRecorder
         let log = self.log
         let messages = self.messages
+        let controlServer: @Sendable () -> ControlServer? = { [weak self] in self?.controlServer.withLock { $0 } }
         let service = ACDService(
             queues: options.queueSettings, agents: options.agentRecords, calls: calls,
             prompts: { [weak self] in self?.currentPrompts },
@@ -23,7 +24,7 @@ extension Daemon {
                     recorder?.record(queueLog: QueueLogRecord(call: CallID(e.call), queue: e.queue, event: e.event, agent: e.agent,
                                                               position: e.position, waitSeconds: e.waitSeconds, detail: e.detail,
                                                               at: WallTime(secondsSince1970: e.time)))
-                    server?.publish(ControlEvent(kind: "queue.\(e.event)", queue: e.queue, agent: e.agent, body: JSONValue(encoding: e)))
+                    controlServer()?.publish(ControlEvent(kind: "queue.\(e.event)", queue: e.queue, agent: e.agent, body: JSONValue(encoding: e)))
                     if e.event == "connected", let agent = e.agent, let messages {
                         Task {
                             let leg = try? await calls.calls().first { $0.id == CallID(e.call) }
@@ -35,10 +36,10 @@ extension Daemon {
                     recorder?.record(agentLog: AgentLogRecord(agent: change.agent, group: change.group, from: change.from,
                                                               to: change.to, reason: change.reason, station: change.station,
                                                               at: WallTime(secondsSince1970: change.time)))
-                    server?.publish(ControlEvent(kind: "agent.state", agent: change.agent, body: JSONValue(encoding: change)))
+                    controlServer()?.publish(ControlEvent(kind: "agent.state", agent: change.agent, body: JSONValue(encoding: change)))
                     log.info("agent \(change.agent): \(change.from) -> \(change.to)\(change.reason.map { " (\($0))" } ?? "")")
                 case let .offered(pop):
-                    server?.publish(ControlEvent(kind: "agent.offered", queue: pop.queue, agent: pop.agent, body: JSONValue(encoding: pop)))
+                    controlServer()?.publish(ControlEvent(kind: "agent.offered", queue: pop.queue, agent: pop.agent, body: JSONValue(encoding: pop)))
                 }
             },
             toFlow: { [weak self] call, flow, variables in

@@ -31,6 +31,8 @@ public final class Daemon: Sendable {
     var currentIVR: IVRService? { ivrService.withLock { $0 } }
     private let accepting = Atomic<Bool>(true)
     private let ivrService = Mutex<IVRService?>(nil)
+    /// The control server, once listening (the ACD publishes to it).
+    let controlServer = Mutex<ControlServer?>(nil)
     /// The ACD, once running; nil without `acd:`.
     let acdService = Mutex<ACDService?>(nil)
     /// The routes in force (replaced on reload), for numbers agents dial from their phones.
@@ -126,7 +128,17 @@ public final class Daemon: Sendable {
     /// Start media, call control, every backend and the control socket, then serve events until
     /// call control stops.
     public func run() async throws {
+        // The ACD exists before the control socket answers, so a desktop that connects at once
+        // finds it; it sees calls once call control starts.
+        let acd = makeACD()
+        acdService.withLock { $0 = acd }
+        let acdRun = acd.map { service in Task { await service.run() } }
+        defer {
+            acd?.stop()
+            acdRun?.cancel()
+        }
         let server = try await startControl()
+        controlServer.withLock { $0 = server }
         try media?.start()
         try calls.start()
         for configured in pendingBackends.take() {
@@ -152,13 +164,6 @@ public final class Daemon: Sendable {
         }
         defer { retention?.cancel() }
         let recorder = self.recorder
-        let acd = makeACD(server: server)
-        acdService.withLock { $0 = acd }
-        let acdRun = acd.map { service in Task { await service.run() } }
-        defer {
-            acd?.stop()
-            acdRun?.cancel()
-        }
         var toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?
         if let acd {
             toQueue = { @Sendable call, queue, priority, variables in
