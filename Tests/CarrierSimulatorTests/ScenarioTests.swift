@@ -38,7 +38,9 @@ struct ScenarioTests {
         trunks:
           - { name: t, type: pri, side: sideways }
         calls:
-          - { trunk: nowhere, called: "12a", steps: [ { hangup: 200 }, { wait: 1, send_dtmf: "x" } ] }
+          - { trunk: nowhere, called: "12a", steps: [ { hangup: 200 }, { wait: 1, send_dtmf: "x" }, { record: a.wav },
+                                                      { listen: 1, record: b.wav, record_s: 2 }, { flash: true, wait: 1 } ] }
+        answer_by_trunk: { t: { after_ms: 1, steps: [ { hangup: 300 } ] } }
         load: { trunk: t, called: "1,,2", rate: 0, concurrent: 0, seconds: 1, hold: { min_s: 3 } }
         """
         do {
@@ -48,7 +50,9 @@ struct ScenarioTests {
             let text = error.description
             for fragment in ["needs 'dchannel'", "side must be user or network", "unknown trunk nowhere",
                              "\"12a\" is not digits", "200 is not a Q.850 cause", "exactly one action",
-                             "rate must be", "concurrent must be", "called has an empty number", "min_s and max_s go together"] {
+                             "rate must be", "concurrent must be", "called has an empty number",
+                             "step 3: record without listen needs record_s", "step 4: record_s is for a background recording",
+                             "step 5: exactly one action per step (found 2)", "answer_by_trunk t step 1: 300 is not a Q.850 cause", "min_s and max_s go together"] {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }
             #expect(text.hasPrefix("bad.yaml: "))

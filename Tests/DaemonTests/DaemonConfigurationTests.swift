@@ -113,7 +113,10 @@ struct DaemonConfigurationTests {
         acd:
           queues:
             - { name: sales, strategy: fastest, ring_s: 0, max_callers: 0, on_full: { queue: sales }, on_max_wait: { flow: none } }
-            - { name: sales, on_no_agents: { hangup: 300 }, survey_flow: missing }
+            - { name: sales, on_no_agents: { hangup: 300 }, survey_flow: missing, prefer: [nearest], reserve_idle: -1,
+                on_leave_message: { flow: nowhere } }
+          crm: { url: "ftp://crm.local/{caller}", timeout_s: 99 }
+          desktop_grace_s: -5
           agents:
             - { id: "10a", name: A, group: "", queues: { sales: 12, support: 1 }, station: "9999" }
             - { id: "1002", name: B, group: g, type: boss, queues: { sales: { level: 3, penalty: -1 } }, station: "8001" }
@@ -132,7 +135,10 @@ struct DaemonConfigurationTests {
                              "an agent's id is digits", "belongs to exactly one group", "level 12 in sales is not 0-9", "no queue support",
                              "station 9999 is not the number of an FXS port", "type is agent or supervisor",
                              "penalty in sales must not be negative", "station 8001 is also agent 1002's",
-                             "only a supervisor has supervises:", "supervises: no queue billing"] {
+                             "only a supervisor has supervises:", "supervises: no queue billing",
+                             "prefer: nearest is not one of", "reserve_idle must not be negative",
+                             "on_leave_message: no IVR flow nowhere", "acd.crm: url must be http:// or https://",
+                             "acd.crm: timeout_s must be between", "acd.desktop_grace_s must be between"] {
                 #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
             }
             #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("a.yaml:") })
