@@ -204,7 +204,15 @@ public final class Simulator: Sendable {
             do { try await calls.flash(id) } catch { return error.description }
             return nil
         }
-        guard let channel = try? await calls.calls().first(where: { $0.id == id })?.channel, let media else {
+        // A call that is still dialling (an analog line) has no channel yet: a step that needs
+        // the audio waits for it, so a recording can start before the answer.
+        var found = try? await calls.calls().first(where: { $0.id == id })?.channel
+        let limit = ContinuousClock.now + .seconds(10)
+        while found == nil, ContinuousClock.now < limit, await tracker.state(of: id).released == nil {
+            try? await Task.sleep(for: .milliseconds(10))
+            found = try? await calls.calls().first(where: { $0.id == id })?.channel
+        }
+        guard let channel = found, let media else {
             return "the call has no channel or the simulator no media engine"
         }
         let name = CallControl.mediaChannelName(channel)

@@ -203,7 +203,7 @@ struct ACDLabTests {
 
         calls:
           - { name: login, trunk: phone2, called: "*111002#", at_s: 0,
-              steps: [ { wait_answer: 15 }, { listen: 2.5, record: \(heard) }, { wait_release: 10 } ] }
+              steps: [ { record: \(heard), record_s: 4 }, { wait_answer: 15 }, { wait_release: 10 } ] }
           - { name: caller, trunk: e1, calling: "13800000009", called: "95501", at_s: 12,
               steps: [ { wait_answer: 10 }, { listen: 4, record: \(connected) }, { wait_release: 20 } ] }
           - { name: logout, trunk: phone2, called: "*12#", at_s: 22,
