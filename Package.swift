@@ -37,6 +37,9 @@ let package = Package(
                        providers: [.apt(["libfuse3-dev", "fuse3"])]),
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp",
                        providers: [.apt(["libspandsp-dev"])]),
+        // Fax pages: read and compare TIFF-F documents.
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CLibPRI", providers: [.apt(["libpri-dev"])]),
@@ -110,7 +113,7 @@ let package = Package(
         // Fax receive, send and fax-on-demand over spandsp's T.30.
         .target(
             name: "FaxService",
-            dependencies: ["PSTNEngine", "CSpanDSP"],
+            dependencies: ["PSTNEngine", "CSpanDSP", "CTIFF"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The userspace DAHDI: lab model, line emulation and the DAHDI device semantics.
@@ -192,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaxServiceTests",
-            dependencies: ["FaxService"],
+            dependencies: ["FaxService", "PSTNEngine", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

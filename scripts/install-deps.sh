@@ -14,6 +14,9 @@ PACKAGES=(
   sox            # DTMF talk-off tests: synthesised music corpus, 8 kHz WAV conversion
   tshark         # D-channel capture tests: decode the engine's LAPD/Q.931 pcaps
   python3        # the lab's loopback HTTP services (IVR lookups, CRM); the demo's event filter
+  ghostscript    # fax: documents (PDF, PostScript) rendered into fax pages
+  libtiff-tools  # fax: tiff2pdf turns received faxes into PDF
+  libtiff-dev    # fax: reading and comparing fax pages
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

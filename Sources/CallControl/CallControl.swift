@@ -283,6 +283,33 @@ public final class CallControl: Sendable {
         }
     }
 
+    /// Hand an answered call's audio both ways to a worker (a fax session) through `stream`,
+    /// with the echo canceller off; what the stream sends replaces every other source until
+    /// `stopStream` or the call's end (the stream is then detached).
+    public func stream(_ call: CallID, _ stream: AudioStream) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media else { throw CallControlError("stream \(call)", "no media engine", cause: .facilityNotImplemented) }
+            guard let leg = manager.legs[call], let channel = leg.channel, leg.state == .answered else {
+                throw CallControlError("stream \(call)", "no answered call with a channel", cause: .invalidCallReference)
+            }
+            let name = CallManager.mediaName(channel)
+            guard media.send(.echoCanceller(on: false), to: name), media.stream(stream, on: name) else {
+                throw CallControlError("stream \(call)", "the media engine's queue is full", cause: .temporaryFailure)
+            }
+        }
+    }
+
+    /// End what `stream` started on `call` (the echo canceller stays off for the rest of the
+    /// call, as after a modem's answer tone).
+    public func stopStream(_ call: CallID) async throws(CallControlError) {
+        let media = self.media
+        try await onLoop { _, manager throws(CallControlError) in
+            guard let media, let channel = manager.legs[call]?.channel else { return }
+            media.send(.stopStream, to: CallManager.mediaName(channel))
+        }
+    }
+
     /// Stop recording `call` (its file is closed and `.recordingClosed` follows).
     public func stopRecording(_ call: CallID) async throws(CallControlError) {
         let media = self.media

@@ -58,6 +58,7 @@ final class MediaChannel {
     var play: LoopReference<PlayRequest>?
     var tone: LoopReference<ToneRequest>?
     var recording: LoopReference<RecordingSession>?
+    var stream: LoopReference<AudioStream>?
     var sendingDigits = false
     var silenceWatch = SilenceWatch()
     /// The conference joined (index into the group's pool) and the slot there, or -1.
@@ -155,6 +156,7 @@ final class MediaChannel {
                               output: UnsafeMutableBufferPointer(start: clean, count: n))
         if receiveGain != 1 { Self.applyGain(receiveGain, clean, n) }
         let audio = UnsafeBufferPointer(start: UnsafePointer(clean), count: n)
+        stream?.object.deliver(audio)
         if silenceWatch.isArmed, silenceWatch.feed(audio) {
             events.post(slot, .silence(milliseconds: Int32(clamping: silenceWatch.limit / 8)))
         }
@@ -192,7 +194,8 @@ final class MediaChannel {
         }
     }
 
-    /// Second half: compose what goes out (conference audio plus prompt, tone and digits),
+    /// Second half: compose what goes out (conference audio plus prompt, tone and digits, or
+    /// only the stream's audio while a worker streams),
     /// apply the transmit gain, feed the recording tap, encode, and keep it for the echo canceller.
     func transmit(conferenceAudio: UnsafeBufferPointer<Int16>?, events: MediaEventSink) {
         let n = chunk
@@ -224,6 +227,9 @@ final class MediaChannel {
             let got = digitSender.render(into: out)
             mix(got)
             if got < n { sendingDigits = false }
+        }
+        if let s = stream {
+            s.object.take(into: UnsafeMutableBufferPointer(start: sent, count: n))
         }
         if transmitGain != 1 { Self.applyGain(transmitGain, sent, n) }
         if let r = recording {

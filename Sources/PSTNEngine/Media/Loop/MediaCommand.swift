@@ -58,6 +58,9 @@ public struct MediaCommand: BitwiseCopyable, Sendable {
         case sendDigits(DigitString)
         case record(LoopReference<RecordingSession>)
         case stopRecording
+        /// Hand the channel's audio both ways to a worker (see `AudioStream`) until `stopStream`.
+        case stream(LoopReference<AudioStream>)
+        case stopStream
         /// Join conference number `conference` (0 ..< settings.conferences) in `role`.
         case join(conference: Int32, role: MediaRole)
         /// Change the role in the current conference (listen -> whisper -> barge).

@@ -68,6 +68,13 @@ public final class MediaEngine: @unchecked Sendable {
         return true
     }
 
+    /// Stream a channel's audio both ways to a worker (see `AudioStream`); false when the
+    /// channel is unknown or its queue full.
+    @discardableResult
+    public func stream(_ stream: AudioStream, on channel: String) -> Bool {
+        send(.stream(LoopReference(retaining: stream)), to: channel)
+    }
+
     /// The next event from any thread or from the writer (one consumer), or nil.
     public func nextEvent() -> MediaEngineEvent? {
         if let closed = recorder.nextClosed() { return .recordingClosed(closed) }

@@ -41,6 +41,11 @@ extension MediaGroup {
             ch.recording = session
         case .stopRecording:
             endRecording(on: ch)
+        case let .stream(stream):
+            endStream(on: ch)
+            ch.stream = stream
+        case .stopStream:
+            endStream(on: ch)
         case let .join(conference, role):
             join(ch, conference: Int(conference), role: role, command: command)
         case let .setRole(role):
@@ -125,10 +130,18 @@ extension MediaGroup {
         ch.recording = nil
     }
 
+    private func endStream(on ch: MediaChannel) {
+        guard let s = ch.stream else { return }
+        s.object.detach()
+        sink.retire(s.retired)
+        ch.stream = nil
+    }
+
     func stopEverything(on ch: MediaChannel) {
         endPlayback(on: ch, reason: .deactivated)
         endTone(on: ch)
         endRecording(on: ch)
+        endStream(on: ch)
         ch.sendingDigits = false
         if ch.conference >= 0 { leaveConference(ch) }
     }
