@@ -156,6 +156,42 @@ enum StoreSchema {
                 CREATE INDEX surveys_agent ON surveys(agent, at);
                 """)
         }
+        migrator.registerMigration("v4: faxes received and fax jobs") { db in
+            try db.execute(sql: """
+                CREATE TABLE faxes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_id INTEGER REFERENCES calls(id),
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    call_ref INTEGER,
+                    direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+                    state TEXT NOT NULL CHECK (state IN ('receiving', 'received', 'partial', 'failed',
+                                                         'queued', 'sending', 'sent', 'cancelled')),
+                    calling TEXT,
+                    called TEXT,
+                    remote_ident TEXT,
+                    pages INTEGER NOT NULL DEFAULT 0,
+                    document_pages INTEGER,
+                    x_dpi INTEGER,
+                    y_dpi INTEGER,
+                    bit_rate INTEGER,
+                    ecm INTEGER,
+                    seconds REAL,
+                    result_code INTEGER,
+                    result TEXT,
+                    tiff_path TEXT,
+                    pdf_path TEXT,
+                    source TEXT,
+                    trunk_group TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER,
+                    next_attempt_at REAL,
+                    created_at REAL NOT NULL,
+                    ended_at REAL
+                );
+                CREATE INDEX faxes_created ON faxes(created_at);
+                CREATE INDEX faxes_pending ON faxes(state) WHERE state IN ('queued', 'sending', 'receiving');
+                """)
+        }
         return migrator
     }
 }
