@@ -66,7 +66,7 @@ let package = Package(
         // The carrier on the other end of the lab cables: scenarios, scripted calls and load runs.
         .target(
             name: "CarrierSimulator",
-            dependencies: ["CallControl", "PSTNEngine", "CSndFile", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CallControl", "PSTNEngine", "FaxService", "CSndFile", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
@@ -83,7 +83,7 @@ let package = Package(
         // The daemon: configuration, the built-in applications, the event log.
         .target(
             name: "Daemon",
-            dependencies: ["CallControl", "CallCenter", "PSTNEngine", "Storage", "Control",
+            dependencies: ["CallControl", "CallCenter", "PSTNEngine", "Storage", "Control", "FaxService",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -180,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "CallControl", "Storage", "Control", "LabTestSupport"],
+            dependencies: ["Daemon", "CallControl", "Storage", "Control", "LabTestSupport", "FaxService"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

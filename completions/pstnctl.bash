@@ -173,13 +173,13 @@ _pstnctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|whoami|commands|request|help)
+    status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|fax|whoami|commands|request|help)
         # Offer subcommand argument completions
         "_pstnctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status spans channels calls block unblock reset maintenance capture reload cdr events top metrics blocked recordings voicemail prompt ivr queues agents agent supervise queue-log surveys whoami commands request help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status spans channels calls block unblock reset maintenance capture reload cdr events top metrics blocked recordings voicemail prompt ivr queues agents agent supervise queue-log surveys fax whoami commands request help' -- "${cur}"))
         ;;
     esac
 }
@@ -1418,6 +1418,125 @@ _pstnctl_surveys() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_fax() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __pstnctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|send|cancel|export)
+        # Offer subcommand argument completions
+        "_pstnctl_fax_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show send cancel export' -- "${cur}"))
+        ;;
+    esac
+}
+
+_pstnctl_fax_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --direction --state --limit)
+    __pstnctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--direction')
+        return
+        ;;
+    '--state')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_fax_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_fax_send() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --to --trunk-group --at --attempts)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--trunk-group')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--attempts')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_fax_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_pstnctl_fax_export() {
+    repeating_flags=()
+    non_repeating_flags=(--json --tiff --force -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __pstnctl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
         return
         ;;
     esac

@@ -74,6 +74,7 @@ _pstnctl() {
             'supervise:Supervisor actions: listen, whisper, barge, take over an agent'\''s call; force an agent'\''s state.'
             'queue-log:The queue log, oldest first.'
             'surveys:Satisfaction scores (1-5) callers gave, oldest first.'
+            'fax:Faxes: list, show, send, cancel, export.'
             'whoami:Your user and role on this daemon.'
             'commands:The daemon'\''s protocol commands and the role each needs.'
             'request:Send any protocol command with JSON arguments; prints the result.'
@@ -83,7 +84,7 @@ _pstnctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|whoami|commands|request|help)
+        status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|fax|whoami|commands|request|help)
             "_pstnctl_${words[1]}" && ret=0
             ;;
         esac
@@ -1139,6 +1140,111 @@ _pstnctl_surveys() {
         '--agent[Only this agent.]:agent:'
         '--queue[Only this queue.]:queue:'
         '--limit[At most this many.]:limit:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_fax() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:Faxes received and jobs, newest first.'
+            'show:One fax or job, with its files and T.30'\''s figures.'
+            'send:Queue a fax job: a PDF, PostScript or fax TIFF document to a number.'
+            'cancel:Cancel a fax job that has not ended.'
+            'export:Copy a fax'\''s pages as PDF or TIFF.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|show|send|cancel|export)
+            "_pstnctl_fax_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_fax_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '--direction[inbound or outbound.]:direction:'
+        '--state[receiving, received, partial, failed, queued, sending, sent or cancelled.]:state:'
+        '--limit[At most this many.]:limit:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_fax_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_fax_send() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':document:'
+        '--to[The number to fax.]:to:'
+        '--trunk-group[The trunk group to dial on.]:trunk-group:'
+        '--at[Not before this time (ISO 8601).]:at:'
+        '--attempts[Attempts before giving up (the configured number by default).]:attempts:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_fax_cancel() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_fax_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':id:'
+        ':file:'
+        '--tiff[The TIFF pages instead of the PDF.]'
+        '--force[Replace the file if it exists.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

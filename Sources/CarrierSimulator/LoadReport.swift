@@ -1,3 +1,4 @@
+import FaxService
 /// What a load run did: every attempt accounted for, failures by cause, and setup latency
 /// (attempt to answer) percentiles.
 public struct LoadReport: Sendable, Codable, Equatable {
@@ -57,6 +58,8 @@ public struct CallReport: Sendable, Codable, Equatable {
     public var recordings: [Recording] = []
     /// Why the script could not go on, if it could not.
     public var failure: String?
+    /// How a fax sent or received on the call ended.
+    public var fax: FaxOutcome?
 
     public struct Recording: Sendable, Codable, Equatable {
         public var path: String

@@ -47,6 +47,18 @@ public struct ScriptedCall: Sendable, Codable, Equatable {
         public var wait_release: Double?
         /// Flash the hook (an analog phone asking the engine to hold or transfer).
         public var flash: Bool?
+        /// Act as a fax machine sending this fax TIFF; the outcome goes in the report and
+        /// beside the document as `.json`.
+        public var send_fax: String?
+        /// Act as a fax machine receiving into this TIFF (`{call}` is the call's id); the
+        /// outcome goes in the report and into the same path with `.json` added.
+        public var receive_fax: String?
+        /// The fax machine's station ident.
+        public var fax_ident: String?
+        /// Error correction offered (true by default).
+        public var ecm: Bool?
+        /// Longest the fax may take (600 s by default).
+        public var fax_limit_s: Double?
 
         public init(wait_answer: Double? = nil, listen: Double? = nil, record: String? = nil, send_dtmf: String? = nil,
                     play: String? = nil, wait: Double? = nil, hangup: Int? = nil, wait_release: Double? = nil, flash: Bool? = nil) {
@@ -80,12 +92,17 @@ extension ScriptedCall.Step {
         for (i, step) in steps.enumerated() {
             let background = step.record != nil && step.listen == nil
             let actions = [step.wait_answer != nil, step.listen != nil, step.send_dtmf != nil, step.play != nil,
-                           step.wait != nil, step.hangup != nil, step.wait_release != nil, step.flash == true, background]
+                           step.wait != nil, step.hangup != nil, step.wait_release != nil, step.flash == true, background,
+                           step.send_fax != nil, step.receive_fax != nil]
                 .filter { $0 }.count
             if actions != 1 { out.append("\(label) step \(i + 1): exactly one action per step (found \(actions))") }
             if background, !((step.record_s ?? 0) > 0) { out.append("\(label) step \(i + 1): record without listen needs record_s") }
             if step.record_s != nil, step.listen != nil { out.append("\(label) step \(i + 1): record_s is for a background recording") }
             if let c = step.hangup, Q850Cause(rawValue: c) == nil { out.append("\(label) step \(i + 1): \(c) is not a Q.850 cause") }
+            if step.send_fax == nil, step.receive_fax == nil, step.fax_ident != nil || step.ecm != nil || step.fax_limit_s != nil {
+                out.append("\(label) step \(i + 1): fax_ident, ecm and fax_limit_s go with send_fax or receive_fax")
+            }
+            if let s = step.fax_limit_s, !(s > 0 && s <= 3600) { out.append("\(label) step \(i + 1): fax_limit_s must be 1-3600") }
             if let d = step.send_dtmf, !d.allSatisfy({ "0123456789*#ABCD".contains($0) }) {
                 out.append("\(label) step \(i + 1): \"\(d)\" is not DTMF digits")
             }

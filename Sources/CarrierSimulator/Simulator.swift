@@ -1,4 +1,5 @@
 import CallControl
+import FaxService
 import Foundation
 import PSTNEngine
 
@@ -9,6 +10,7 @@ public final class Simulator: Sendable {
     private let calls: CallControl
     private let media: MediaEngine?
     private let tracker = CallTracker()
+    private let faxWorker = FaxWorker()
     private let started = ContinuousClock.now
 
     /// The whole run's outcome, as `pstn-sim` prints it in JSON.
@@ -111,7 +113,7 @@ public final class Simulator: Sendable {
         if let steps = policy.steps {
             var report = CallReport(name: "answered \(id.value)", called: "")
             for (i, step) in steps.enumerated() {
-                if let failure = await perform(step, on: id, report: &report, placedAt: .now) {
+                if let failure = await perform(step, on: id, report: &report, placedAt: .now, callingParty: false) {
                     FileHandle.standardError.write(Data("pstn-sim: answered call \(id.value), step \(i + 1): \(failure)\n".utf8))
                     break
                 }
@@ -158,7 +160,7 @@ public final class Simulator: Sendable {
             }
         }
         for (i, step) in (call.steps ?? []).enumerated() {
-            if let failure = await perform(step, on: id, report: &report, placedAt: placedAt) {
+            if let failure = await perform(step, on: id, report: &report, placedAt: placedAt, callingParty: true) {
                 report.failure = "step \(i + 1): \(failure)"
                 break
             }
@@ -177,7 +179,10 @@ public final class Simulator: Sendable {
     }
 
     private func perform(_ step: ScriptedCall.Step, on id: CallID, report: inout CallReport,
-                         placedAt: ContinuousClock.Instant) async -> String? {
+                         placedAt: ContinuousClock.Instant, callingParty: Bool) async -> String? {
+        if step.send_fax != nil || step.receive_fax != nil {
+            return await fax(step, on: id, report: &report, callingParty: callingParty)
+        }
         if let limit = step.wait_answer {
             guard await tracker.wait(for: .answer, of: id, timeout: seconds(limit)) else {
                 let seen = await tracker.state(of: id)
@@ -263,6 +268,29 @@ public final class Simulator: Sendable {
             return nil
         }
         return "empty step"
+    }
+
+    /// Be a fax machine on an answered call: send or receive, then leave the outcome in the
+    /// report and in a `.json` file beside the fax.
+    private func fax(_ step: ScriptedCall.Step, on id: CallID, report: inout CallReport, callingParty: Bool) async -> String? {
+        let file = (step.send_fax ?? step.receive_fax ?? "").replacingOccurrences(of: "{call}", with: String(id.value))
+        let role: FaxSession.Role = step.send_fax != nil ? .send(document: file) : .receive(into: file)
+        let session: FaxSession
+        do {
+            session = try FaxSession(role: role, callingParty: callingParty,
+                                     options: .init(ident: step.fax_ident ?? "", ecm: step.ecm ?? true))
+        } catch {
+            return "fax: \(error)"
+        }
+        let stream = AudioStream(id: Int32(truncatingIfNeeded: id.value))
+        do { try await calls.stream(id, stream) } catch { return "fax: \(error)" }
+        let outcome = await faxWorker.run(session, over: stream, limit: seconds(step.fax_limit_s ?? 600))
+        try? await calls.stopStream(id)
+        report.fax = outcome
+        if let data = try? JSONEncoder().encode(outcome) {
+            _ = FileManager.default.createFile(atPath: file + ".json", contents: data)
+        }
+        return nil
     }
 
     /// The mean level of a recording in dBm0 (A-law reference), nil when it cannot be read.

@@ -55,6 +55,8 @@ public final class Daemon: Sendable {
     let messages: MessageCenter?
     /// The blocked-number list call control screens callers with; nil without a store.
     let blocked: BlockedCallers?
+    /// Faxes received and fax jobs; nil without `fax:`.
+    let faxes: FaxCenter?
 
     public init(_ resolved: DaemonConfiguration.Resolved, configPath: String? = nil,
                 logger: Logger = Logger(label: "pstnd")) throws {
@@ -120,8 +122,15 @@ public final class Daemon: Sendable {
         if let store, let recorder {
             let folder = configPath.flatMap { p in p.lastIndex(of: "/").map { String(p[..<$0]) } } ?? ""
             messages = MessageCenter(store: store, calls: calls, recorder: recorder, configuration: c, folder: folder, log: logger)
+            if var options = c.fax {
+                if !options.dir.hasPrefix("/"), !folder.isEmpty { options.dir = folder + "/" + options.dir }
+                faxes = FaxCenter(options: options, store: store, calls: calls, recorder: recorder, log: logger)
+            } else {
+                faxes = nil
+            }
         } else {
             messages = nil
+            faxes = nil
         }
     }
 
@@ -154,6 +163,10 @@ public final class Daemon: Sendable {
         let messages = self.messages
         messages?.publish(to: server)
         messages?.repairLeftOpen()
+        let faxes = self.faxes
+        faxes?.publish(to: server)
+        let faxRun = faxes.map { center in Task { await center.run() } }
+        defer { faxRun?.cancel() }
         let retention = messages.map { center in
             Task.detached {
                 while !Task.isCancelled {
@@ -193,6 +206,7 @@ public final class Daemon: Sendable {
             metrics.record(event)
             ivr?.deliver(event)
             acd?.deliver(event)
+            faxes?.deliver(event)
             if let server, let published = published.map(event) { server.publish(published) }
             switch event {
             case let .routed(id, .application(name: "ivr", flow), _):
@@ -212,6 +226,13 @@ public final class Daemon: Sendable {
                     let leg = try? await calls.calls().first { $0.id == id }
                     acd.enter(id, queue: queue, caller: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "",
                               priority: priority)
+                } else {
+                    try? await calls.release(id, cause: .serviceNotAvailable)
+                }
+            case let .routed(id, .application(name: "fax", _), _):
+                let leg = try? await calls.calls().first { $0.id == id }
+                if let faxes {
+                    Task { await faxes.receive(id, calling: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "", answered: false) }
                 } else {
                     try? await calls.release(id, cause: .serviceNotAvailable)
                 }

@@ -59,6 +59,8 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
     public var voicemail: VoicemailOptions?
     /// Queues and agents.
     public var acd: ACDOptions?
+    /// Fax reception and fax jobs; needs `store`.
+    public var fax: FaxOptions?
 
     /// The IVR's files.
     public struct IVROptions: Sendable, Codable, Equatable {
@@ -226,8 +228,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             switch route.destination {
             case let .trunkGroup(g, _) where groups[g] == nil: problems.add(at, "\(route.origin): unknown trunk group \(g)")
             case let .station(g) where groups[g] == nil: problems.add(at, "\(route.origin): unknown station group \(g)")
-            case let .application(name, _) where !["answer", "ivr", "queue", "agent"].contains(name):
-                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr, queue, agent)")
+            case let .application(name, _) where !["answer", "ivr", "queue", "agent", "fax"].contains(name):
+                problems.add(at, "\(route.origin): unknown application \(name) (answer, ivr, queue, agent, fax)")
+            case .application("fax", _) where c.fax == nil:
+                problems.add(at, "\(route.origin): the fax application needs fax:")
             case let .application("agent", arg) where Daemon.AgentCode(arg) == nil || c.acd == nil:
                 problems.add(at, "\(route.origin): the agent application needs acd: and arg login[,DIGITS TO SKIP], logout, ready or pause[,REASON]")
             case let .application("queue", arg):
@@ -291,6 +295,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
             }
         }
         if let v = c.voicemail { problems.add(["voicemail"], v.problems()) }
+        if let f = c.fax {
+            problems.add(["fax"], f.problems())
+            if c.store == nil { problems.add(["fax"], "fax keeps its faxes and jobs in the store: set store") }
+        }
         if let b = c.blocked { problems.add(["blocked"], b.problems()) }
         if c.store == nil, c.recording != nil || c.voicemail != nil {
             problems.add([c.recording != nil ? "recording" : "voicemail"], "recording and voicemail keep their index in the store: set store")
