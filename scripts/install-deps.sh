@@ -17,6 +17,8 @@ PACKAGES=(
   ghostscript    # fax: documents (PDF, PostScript) rendered into fax pages
   libtiff-tools  # fax: tiff2pdf turns received faxes into PDF
   libtiff-dev    # fax: reading and comparing fax pages
+  paps fonts-wqy-microhei   # fax: UTF-8 text (Chinese included) laid out into pages
+  img2pdf        # fax: PNG and JPEG images into pages
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -30,6 +30,9 @@ public struct Scenario: Sendable, Codable, Equatable {
     /// The answer policy of calls arriving on particular trunks (an agent's phone that never
     /// answers, one that is busy), by trunk name; others follow `answer`.
     public var answer_by_trunk: [String: AnswerPolicy]?
+    /// The answer policy of calls to particular numbers (a fax machine on one, a busy line on
+    /// another), by called number; before `answer_by_trunk`.
+    public var answer_by_called: [String: AnswerPolicy]?
     public var calls: [ScriptedCall]?
     public var load: LoadProfile?
     /// `alaw` or `ulaw`; by default A-law unless a trunk is T1.
@@ -84,6 +87,12 @@ public struct Scenario: Sendable, Codable, Equatable {
         out += ScriptedCall.Step.problems(answer?.steps ?? [], label: "answer")
         for (trunk, policy) in (answer_by_trunk ?? [:]).sorted(by: { $0.key < $1.key }) {
             out += ScriptedCall.Step.problems(policy.steps ?? [], label: "answer_by_trunk \(trunk)")
+        }
+        for (number, policy) in (answer_by_called ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if number.isEmpty || !number.allSatisfy({ "0123456789*#".contains($0) }) {
+                out.append("answer_by_called: \"\(number)\" is not a number")
+            }
+            out += ScriptedCall.Step.problems(policy.steps ?? [], label: "answer_by_called \(number)")
         }
         if let load {
             if !names.contains(load.trunk) { out.append("load: unknown trunk \(load.trunk)") }

@@ -88,8 +88,9 @@ public final class Simulator: Sendable {
     }
 
     private func answerIncoming(_ id: CallID) async {
-        let trunk = await tracker.offered.first { $0.id == id }?.backend
-        let policy = trunk.flatMap { scenario.answer_by_trunk?[$0] } ?? scenario.answer ?? AnswerPolicy(after_ms: 0)
+        let leg = await tracker.offered.first { $0.id == id }
+        let policy = leg.flatMap { scenario.answer_by_called?[$0.setup.called.digits] }
+            ?? leg.flatMap { scenario.answer_by_trunk?[$0.backend] } ?? scenario.answer ?? AnswerPolicy(after_ms: 0)
         if let reject = policy.reject {
             try? await calls.release(id, cause: Q850Cause(rawValue: reject) ?? .userBusy)
             return

@@ -13,22 +13,31 @@ public enum FaxResolution: String, Sendable, Codable, CaseIterable {
 }
 
 /// Turns documents into fax pages (bilevel TIFF, 1728 pixels wide, T.6 compressed) with
-/// Ghostscript: PDF and PostScript are rendered fitted to the page; a TIFF that is already a
-/// fax document is taken as it is. Anything else, or a document Ghostscript cannot read, is
-/// refused with the reason.
+/// Ghostscript: PDF and PostScript are rendered fitted to the page; UTF-8 text (Chinese
+/// included) is laid out by Pango (`paps`) in a CJK font first, PNG and JPEG images are wrapped
+/// in a PDF (`img2pdf`) first; a TIFF that is already a fax document is taken as it is.
+/// Anything else, or a document the tools cannot read, is refused with the reason.
 public struct FaxDocumentConverter: Sendable {
     public var ghostscript: String
+    public var paps: String
+    public var img2pdf: String
+    /// The Pango font text is set in.
+    public var textFont: String
     /// Longest a conversion may take.
     public var timeoutSeconds: Double
 
-    public init(ghostscript: String = "/usr/bin/gs", timeoutSeconds: Double = 120) {
+    public init(ghostscript: String = "/usr/bin/gs", paps: String = "/usr/bin/paps", img2pdf: String = "/usr/bin/img2pdf",
+                textFont: String = "WenQuanYi Micro Hei 12", timeoutSeconds: Double = 120) {
         self.ghostscript = ghostscript
+        self.paps = paps
+        self.img2pdf = img2pdf
+        self.textFont = textFont
         self.timeoutSeconds = timeoutSeconds
     }
 
     /// The kinds of document by file name extension.
     public enum Kind: String, Sendable {
-        case pdf, postscript, tiff
+        case pdf, postscript, tiff, text, image
     }
 
     /// The kind of `path` by its extension, or nil when it is not one this converter takes.
@@ -37,6 +46,8 @@ public struct FaxDocumentConverter: Sendable {
         case "pdf": return .pdf
         case "ps", "eps": return .postscript
         case "tif", "tiff": return .tiff
+        case "txt", "text": return .text
+        case "png", "jpg", "jpeg": return .image
         default: return nil
         }
     }
@@ -45,7 +56,7 @@ public struct FaxDocumentConverter: Sendable {
     public func convert(_ input: String, to output: String, resolution: FaxResolution = .fine) throws(FaxError) -> Int {
         guard FileManager.default.isReadableFile(atPath: input) else { throw FaxError("convert", input, "no such readable file") }
         guard let kind = Self.kind(of: input) else {
-            throw FaxError("convert", input, "not a document type fax takes (PDF, PostScript or TIFF)")
+            throw FaxError("convert", input, "not a document type fax takes (PDF, PostScript, TIFF, text, PNG or JPEG)")
         }
         if kind == .tiff {
             let pages = try FaxPages.read(path: input)
@@ -61,10 +72,32 @@ public struct FaxDocumentConverter: Sendable {
             return pages.count
         }
         try? FileManager.default.removeItem(atPath: output)
+        var source = input
+        var intermediate: String?
+        defer { if let intermediate { try? FileManager.default.removeItem(atPath: intermediate) } }
+        switch kind {
+        case .text:
+            guard let data = FileManager.default.contents(atPath: input), String(data: data, encoding: .utf8) != nil else {
+                throw FaxError("convert", input, "not UTF-8 text")
+            }
+            let ps = output + ".text.ps"
+            intermediate = ps
+            let (status, errors) = try run(paps, ["--font=\(textFont)", "--paper=a4", input], for: input, standardOutput: ps)
+            guard status == 0 else { throw FaxError("convert", input, "the text cannot be laid out (paps exit \(status): \(Self.firstLines(errors)))") }
+            source = ps
+        case .image:
+            let pdf = output + ".image.pdf"
+            intermediate = pdf
+            let (status, errors) = try run(img2pdf, ["--pagesize", "A4", "-o", pdf, input], for: input)
+            guard status == 0 else { throw FaxError("convert", input, "the image cannot be read (img2pdf exit \(status): \(Self.firstLines(errors)))") }
+            source = pdf
+        default:
+            break
+        }
         let arguments = ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffg4",
                          "-r204x\(resolution.linesPerInch)", "-g1728x\(resolution.pageLines)", "-dFIXEDMEDIA",
-                         kind == .pdf ? "-dPDFFitPage" : "-dFitPage", "-sOutputFile=\(output)", "--", input]
-        let (status, errors) = try run(arguments, for: input)
+                         source.hasSuffix(".pdf") ? "-dPDFFitPage" : "-dFitPage", "-sOutputFile=\(output)", "--", source]
+        let (status, errors) = try run(ghostscript, arguments, for: input)
         guard status == 0 else {
             try? FileManager.default.removeItem(atPath: output)
             let why = errors.split(separator: "\n").prefix(3).joined(separator: "; ")
@@ -79,18 +112,34 @@ public struct FaxDocumentConverter: Sendable {
         return pages
     }
 
-    private func run(_ arguments: [String], for input: String) throws(FaxError) -> (Int32, String) {
-        guard FileManager.default.isExecutableFile(atPath: ghostscript) else {
-            throw FaxError("convert", input, "Ghostscript is not installed at \(ghostscript)")
+    private static func firstLines(_ text: String) -> String {
+        text.split(separator: "\n").prefix(3).joined(separator: "; ")
+    }
+
+    /// Run `tool` with `arguments`, its standard output into `standardOutput` (or with its
+    /// messages); the exit status and what it printed.
+    private func run(_ tool: String, _ arguments: [String], for input: String,
+                     standardOutput: String? = nil) throws(FaxError) -> (Int32, String) {
+        let name = (tool as NSString).lastPathComponent
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            throw FaxError("convert", input, "\(name) is not installed at \(tool)")
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ghostscript)
+        process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = errors
+        if let standardOutput {
+            guard FileManager.default.createFile(atPath: standardOutput, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: standardOutput) else {
+                throw FaxError("convert", input, "cannot write \(standardOutput)")
+            }
+            process.standardOutput = handle
+        } else {
+            process.standardOutput = errors
+        }
         do { try process.run() } catch {
-            throw FaxError("convert", input, "cannot start Ghostscript: \(error.localizedDescription)")
+            throw FaxError("convert", input, "cannot start \(name): \(error.localizedDescription)")
         }
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         let collected = ErrorText()
@@ -99,7 +148,7 @@ public struct FaxDocumentConverter: Sendable {
         while process.isRunning {
             if Date() > deadline {
                 process.terminate()
-                throw FaxError("convert", input, "Ghostscript took longer than \(Int(timeoutSeconds)) s")
+                throw FaxError("convert", input, "\(name) took longer than \(Int(timeoutSeconds)) s")
             }
             usleep(20_000)
         }

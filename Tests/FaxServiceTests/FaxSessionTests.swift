@@ -88,6 +88,7 @@ struct FaxSessionTests {
         ("fake.tif", "II*\0garbage", "not a TIFF file"),
         ("broken.ps", "%!PS\n/Helvetica findfont 12 scalefont setfont 10 10 moveto (x) show nosuchoperator showpage\n", "Ghostscript cannot render it"),
         ("empty.ps", "%!PS\n", "rendered no pages"),
+        ("fake.png", "\u{89}PNG garbage", "the image cannot be read"),
     ])
     func refusedDocuments(name: String, content: String, reason: String) throws {
         let dir = try Self.folder()
@@ -99,6 +100,30 @@ struct FaxSessionTests {
             "\(error)".contains(reason) && "\(error)".contains(name)
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.tif"))
+    }
+
+    @Test("UTF-8 text with Chinese and a PNG image become fax pages; text that is not UTF-8 is refused")
+    func textAndImages() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = (1...80).map { "第\($0)行：合同编号 2026-\($0) 尊敬的客户，您好！Line \($0) of the order." }
+        try lines.joined(separator: "\n").write(toFile: dir + "/zh.txt", atomically: true, encoding: .utf8)
+        let converter = FaxDocumentConverter()
+        #expect(try converter.convert(dir + "/zh.txt", to: dir + "/zh.tif") == 2, "80 lines fill two pages")
+        let pages = try FaxPages.read(path: dir + "/zh.tif")
+        #expect(pages.allSatisfy { $0.width == 1728 && $0.yDPI == 196 && $0.blackPixels > 20_000 }, "\(pages.map(\.blackPixels))")
+        #expect(FileManager.default.createFile(atPath: dir + "/gb.txt", contents: Data([0xB9, 0xFA, 0xBC, 0xD2, 0xFF])))
+        #expect { try converter.convert(dir + "/gb.txt", to: dir + "/gb.tif") } throws: { "\($0)".contains("not UTF-8 text") }
+        // A PNG from Ghostscript itself: the first text page, at 100 dpi.
+        let png = Process()
+        png.executableURL = URL(fileURLWithPath: "/usr/bin/gs")
+        try FaxTestDocument.postscript(pages: 1, to: dir + "/one.ps")
+        png.arguments = ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray", "-r100", "-sOutputFile=\(dir)/one.png", dir + "/one.ps"]
+        try png.run()
+        png.waitUntilExit()
+        #expect(try converter.convert(dir + "/one.png", to: dir + "/png.tif", resolution: .standard) == 1)
+        let image = try #require(try FaxPages.read(path: dir + "/png.tif").first)
+        #expect(image.width == 1728 && image.yDPI == 98 && image.blackPixels > 10_000, "\(image.blackPixels)")
     }
 
     @Test("a send session refuses a missing or unreadable document before any call")
