@@ -260,7 +260,8 @@ final class FaxCenter: Sendable {
 
     /// Record how an attempt ended and queue the next one, or end the job.
     private func ended(_ fax: FaxRecord, call: CallID?, outcome: FaxOutcome?, cause: Q850Cause?, note: String?) async {
-        let attemptsMade = fax.attempts + (call == nil ? 0 : 1)
+        // A call that could not even be placed (no channel, the D-channel down) is an attempt too.
+        let attemptsMade = fax.attempts + 1
         let why = outcome.map { $0.succeeded ? "OK" : $0.resultText } ?? note ?? cause.map { "call failed: \($0.name) (cause \($0.rawValue))" } ?? "call failed"
         let retry: Double? = {
             if let outcome { return outcome.succeeded || outcome.completion.nextStep == .fail ? nil : options.retryDelay(after: attemptsMade) }
@@ -276,6 +277,7 @@ final class FaxCenter: Sendable {
         var update = outcome.map { Self.update(state, call: call, $0, pdf: nil) } ?? FaxResultUpdate(state: state, call: call)
         update.result = cancelled ? "cancelled by an operator" : (more || state == .sent ? why : (retry == nil ? why : "\(why); gave up after \(attemptsMade) attempts"))
         if more, let retry { update.nextAttemptAt = WallTime(secondsSince1970: Date().timeIntervalSince1970 + retry) }
+        update.attempts = attemptsMade
         try? store.finishFax(fax.id, update)
         log.notice("fax job \(fax.id) to \(fax.called ?? "") attempt \(attemptsMade): \(state.rawValue), \(update.result ?? "")")
         let kind = state == .sent ? "fax.sent" : (state == .queued ? "fax.retry" : "fax.failed")

@@ -97,6 +97,8 @@ public struct FaxResultUpdate: Sendable, Equatable {
     public var pdfPath: String?
     /// For a job queued again: when to try next.
     public var nextAttemptAt: WallTime?
+    /// For a job: attempts made so far, when an attempt that placed no call counts too.
+    public var attempts: Int?
     public var at: WallTime
 
     public init(state: FaxRecord.State, call: CallID? = nil, remoteIdent: String? = nil, pages: Int = 0, xDPI: Int? = nil,
@@ -184,11 +186,11 @@ extension CallStore {
             try db.execute(sql: """
                 UPDATE faxes SET state = ?, call_id = COALESCE(?, call_id), remote_ident = COALESCE(?, remote_ident), pages = ?,
                     x_dpi = ?, y_dpi = ?, bit_rate = ?, ecm = ?, seconds = ?, result_code = ?, result = ?,
-                    pdf_path = COALESCE(?, pdf_path), next_attempt_at = ?, ended_at = ?
+                    pdf_path = COALESCE(?, pdf_path), next_attempt_at = ?, attempts = COALESCE(?, attempts), ended_at = ?
                 WHERE id = ?
                 """, arguments: [update.state.rawValue, callRow, update.remoteIdent, update.pages, update.xDPI, update.yDPI,
                                  update.bitRate, update.ecm, update.seconds, update.resultCode, update.result, update.pdfPath,
-                                 update.nextAttemptAt?.secondsSince1970,
+                                 update.nextAttemptAt?.secondsSince1970, update.attempts,
                                  update.state.isFinal ? update.at.secondsSince1970 : nil, id])
         }
     }

@@ -14,7 +14,7 @@ struct FaxLabTests {
         events: EVENTS
         store: STORE
         control: { socket: SOCKET }
-        fax: { dir: \(lab.directory)/fax, ident: "+86 10 5550 0000", header: "PSTN Engine lab", retry_after_s: [2], busy_retry_s: 1, answer_timeout_s: 10\(extra) }
+        fax: { dir: \(lab.directory)/fax, ident: "+86 10 5550 0000", header: "PSTN Engine lab", retry_after_s: [2], busy_retry_s: 1, answer_timeout_s: 5\(extra) }
         trunks:
         \(trunks ?? "  - { name: e1, type: pri, group: carrier, dchannel: 16, bchannels: \"1-15,17-31\", side: user, switch: euroisdn, line: E1 }")
         routes:
@@ -87,5 +87,96 @@ struct FaxLabTests {
                 "pstnctl fax export copies the PDF: \(export.output) \(export.errors)")
         let show = try ControlTool.run(socket: engine.controlSocket, ["fax", "show", "999"])
         #expect(show.status == 1 && show.errors.contains("no fax 999"), "\(show.output) \(show.errors)")
+    }
+
+    /// Whether each received page carries the sent page below the header line the sender added:
+    /// the rows that differ in the part below the header, page by page (nil when counts differ).
+    static func differencesBelowHeader(_ sent: String, _ received: String) throws -> [Int]? {
+        let a = try FaxPages.read(path: sent), b = try FaxPages.read(path: received)
+        guard a.count == b.count else { return nil }
+        return zip(a, b).map { original, got in
+            guard original.width == got.width, got.height >= original.height else { return original.height }
+            let shift = got.height - original.height, bytes = original.bytesPerRow
+            // Below the header: the header either adds rows on top (shift) or overlays the first ones.
+            let first = shift > 0 ? 0 : 64
+            return (first..<original.height).filter { r in
+                original.bits[(r * bytes)..<((r + 1) * bytes)] != got.bits[((r + shift) * bytes)..<((r + shift + 1) * bytes)]
+            }.count
+        }
+    }
+
+    /// Black pixels in the top `rows` rows of each page.
+    static func headerInk(_ path: String, rows: Int = 40) throws -> [Int] {
+        try FaxPages.read(path: path).map { page in
+            page.bits[0..<(min(rows, page.height) * page.bytesPerRow)].reduce(0) { $0 + $1.nonzeroBitCount }
+        }
+    }
+
+    static func pdf(from postscript: String, to pdf: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/gs")
+        p.arguments = ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", "-sOutputFile=\(pdf)", postscript]
+        try p.run()
+        p.waitUntilExit()
+    }
+
+    @Test("fax jobs: a PDF and Chinese text reach pstn-sim matching the engine's rendering under a header line; busy and unanswered numbers are retried, then fail with the reason; a corrupt PDF fails at once; a job is cancelled")
+    func sendJobs() throws {
+        let lab = try LabInstance(lab: LabFiles.e1Pair())
+        let engine = try EngineProcess(lab: lab, config: Self.engine(lab))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let carrier = ControlLabTests.CarrierRun(lab: lab, scenario: ControlLabTests.carrier.replacingOccurrences(of: "answer: { after_ms: 200 }\n", with: "") + """
+
+        answer_by_called:
+          "55501": { after_ms: 300, steps: [ { receive_fax: "\(lab.directory)/got-{call}.tif", fax_ident: "+86 21 5550 9999" } ] }
+          "55502": { reject: 17 }
+          "55503": { }
+        """, arguments: ["--stay", "40"])
+        try FaxTestDocument.postscript(pages: 3, to: lab.directory + "/letter.ps", lines: 3)
+        try Self.pdf(from: lab.directory + "/letter.ps", to: lab.directory + "/letter.pdf")
+        try "合同编号 2026-001\n尊敬的客户：您好！\n您的订单已确认，请查收。\nOrder confirmed.\n".write(toFile: lab.directory + "/notice.txt", atomically: true, encoding: .utf8)
+        try "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF broken".write(toFile: lab.directory + "/corrupt.pdf", atomically: true, encoding: .utf8)
+        #expect(engine.waitForEvent(within: 15) { $0["event"] as? String == "link" && $0["up"] as? Bool == true } != nil,
+                "the D-channel comes up: \(engine.log)")
+        func send(_ document: String, _ to: String, _ extra: [String] = []) throws -> ControlTool.Outcome {
+            try ControlTool.run(socket: engine.controlSocket, ["fax", "send", "\(lab.directory)/\(document)", "--to", to, "--trunk-group", "carrier"] + extra)
+        }
+        let corrupt = try send("corrupt.pdf", "55501")
+        #expect(corrupt.output.contains("failed") && corrupt.output.contains("rendered no pages"), "\(corrupt.output) \(corrupt.errors)")
+        for (document, to, extra) in [("letter.pdf", "55501", []), ("notice.txt", "55501", []), ("letter.pdf", "55502", ["--attempts", "2"]),
+                                      ("letter.pdf", "55503", ["--attempts", "2"]), ("letter.pdf", "55501", ["--at", "2099-01-01T00:00:00Z"])] {
+            let r = try send(document, to, extra)
+            #expect(r.status == 0 && r.output.contains("queued"), "\(document) to \(to): \(r.output) \(r.errors)")
+        }
+        let later = try #require(try Self.list(engine, ["fax", "list", "--state", "queued"]).first { ($0["next_attempt_at"] as? Double ?? 0) > 4e9 })
+        let cancel = try ControlTool.run(socket: engine.controlSocket, ["fax", "cancel", "\(later["id"] as? Int ?? 0)"])
+        #expect(cancel.status == 0, "\(cancel.output) \(cancel.errors)")
+        let jobs = Dictionary(grouping: try Self.settled(engine, count: 6, within: 45), by: { $0["source"] as? String ?? "" })
+        let simulated = carrier.wait()
+        #expect(simulated?.status == 0, "pstn-sim: \(simulated?.output ?? "did not run")")
+        let pdfJobs = (jobs[lab.directory + "/letter.pdf"] ?? []).sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
+        #expect(pdfJobs.map { $0["state"] as? String ?? "" } == ["sent", "failed", "failed", "cancelled"], "\(pdfJobs)\n\(engine.log)")
+        for job in pdfJobs.prefix(1) + (jobs[lab.directory + "/notice.txt"] ?? []) {
+            #expect(job["state"] as? String == "sent" && job["pages"] as? Int == job["document_pages"] as? Int, "\(job)")
+            #expect(job["remote_ident"] as? String == "+86 21 5550 9999", "\(job)")
+            let call = job["call"] as? Int ?? 0
+            let received = "\(lab.directory)/got-\(call).tif"
+            let rendering = try #require(job["tiff"] as? String)
+            let differences = try Self.differencesBelowHeader(rendering, received)
+            #expect(differences?.allSatisfy { $0 == 0 } == true, "pstn-sim's pages match the engine's rendering: \(String(describing: differences))")
+            let ink = try Self.headerInk(received)
+            #expect(ink.allSatisfy { $0 > 200 }, "each page has the header line: \(ink)")
+            let outcome = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: received + ".json"))) as? [String: Any]
+            #expect(outcome?["remoteIdent"] as? String == "+86 10 5550 0000" && outcome?["resultCode"] as? Int == 0, "\(String(describing: outcome))")
+        }
+        #expect(pdfJobs.first?["document_pages"] as? Int == 3)
+        #expect((jobs[lab.directory + "/notice.txt"]?.first?["document_pages"] as? Int) == 1)
+        let busy = pdfJobs[1], unanswered = pdfJobs[2]
+        #expect(busy["attempts"] as? Int == 2 && (busy["result"] as? String ?? "").contains("busy")
+                && (busy["result"] as? String ?? "").contains("gave up after 2 attempts"), "\(busy)")
+        #expect(unanswered["attempts"] as? Int == 2 && (unanswered["result"] as? String ?? "").contains("no answer"), "\(unanswered)")
+        let failed = try #require(jobs[lab.directory + "/corrupt.pdf"]?.first)
+        #expect(failed["state"] as? String == "failed" && failed["attempts"] as? Int == 0 && (failed["result"] as? String ?? "").contains("corrupt.pdf"))
     }
 }
