@@ -238,6 +238,16 @@ public final class Daemon: Sendable {
                 }
             case let .routed(id, .application(name: "agent", argument), _):
                 Task { await self.agentCode(id, argument) }
+            case let .tone(id, "calling") where faxes != nil && ivr?.handOff(id) == true:
+                // A fax machine's calling tone during an IVR flow: the call becomes a fax reception.
+                log.notice("\(id): fax calling tone heard in the IVR; receiving a fax")
+                let leg = try? await calls.calls().first { $0.id == id }
+                if let faxes {
+                    Task {
+                        try? await calls.stopPlayback(id)
+                        await faxes.receive(id, calling: leg?.setup.calling?.digits, called: leg?.setup.called.digits ?? "", answered: true)
+                    }
+                }
             case let .dtmf(id, digit, _) where supervisions.withLock({ $0[id] != nil }):
                 Task { await self.supervisionKey(id, digit) }
             case let .routed(id, .application(name: "blocked", _), _):

@@ -179,4 +179,71 @@ struct FaxLabTests {
         let failed = try #require(jobs[lab.directory + "/corrupt.pdf"]?.first)
         #expect(failed["state"] as? String == "failed" && failed["attempts"] as? Int == 0 && (failed["result"] as? String ?? "").contains("corrupt.pdf"))
     }
+
+    @Test("a fax machine calling an IVR menu is heard (CNG): the call switches to fax reception and the fax is stored")
+    func faxToneInIVR() throws {
+        let lab = try LabInstance(lab: LabFiles.e1Pair())
+        let flowFile = lab.directory + "/flows.yaml"
+        try """
+        flows:
+          - name: menu
+            language: zh
+            start: welcome
+            nodes:
+              welcome: { play: [welcome], next: main }
+              main: { menu: [menu-main], choices: { "1": bye }, timeout_s: 6, retries: 2, on_fail: bye }
+              bye: { play: [goodbye], next: end }
+              end: { hangup: 16 }
+        """.write(toFile: flowFile, atomically: true, encoding: .utf8)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(lab, extra: "", routes: "  - { called: \"95588\", to: { app: ivr, arg: menu } }\n")
+            .replacingOccurrences(of: "control: { socket: SOCKET }", with: "control: { socket: SOCKET }\nivr: { sounds: \(IVRLabTests.sounds), flows: [\(flowFile)] }"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let document = try Self.document(lab, pages: 1)
+        let run = try SimulatorRun.run(lab: lab, scenario: ControlLabTests.carrier + """
+
+        calls:
+          - { name: fax, trunk: e1, calling: "13800138000", called: "95588",
+              steps: [ { wait_answer: 10 }, { send_fax: \(document), fax_ident: "+86 21 5550 1234" }, { wait_release: 10 } ] }
+        """, timeout: 120)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)")
+        #expect((call["fax"] as? [String: Any])?["resultCode"] as? Int == 0, "\(call)\n\(engine.log)")
+        let fax = try #require(try Self.settled(engine, count: 1).first, "\(engine.log)")
+        #expect(fax["state"] as? String == "received" && fax["called"] as? String == "95588" && fax["pages"] as? Int == 1, "\(fax)")
+        #expect(try Self.differences(document, fax["tiff"] as? String ?? "") == [0])
+        let steps = engine.events().filter { $0["event"] as? String == "ivr-step" }.compactMap { $0["node"] as? String }
+        #expect(steps.first == "welcome" && !steps.contains("bye"), "the menu was left for the fax, not run out: \(steps)")
+    }
+
+    @Test("a 3-page fax over an analog line with a G.168 echo path and noise on the cable arrives pixel-identical (ECM)")
+    func receiveOverAnalog() throws {
+        let lab = try LabInstance(lab: """
+        cards:
+          - name: engine
+            ports: [fxo]
+          - name: far
+            ports: [fxs]
+        cables:
+          - { name: line, a: engine/port1, b: far/port1, impairments: { echo: { model: 4, erl: 12, delay_ms: 3, at: a }, noise_dbm0: -55 } }
+        """)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(lab, trunks: "  - { name: co, type: fxo, group: pstn, channels: \"1\", callerid: v23, numbers: [\"95590\"] }"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let document = try Self.document(lab)
+        let run = try SimulatorRun.run(lab: lab, scenario: """
+        dahdi: DAHDI
+        zone: cn
+        link_wait_s: 1
+        trunks:
+          - { name: co, type: fxs, channels: "2", callerid: v23, disconnect: battery }
+        calls:
+          - { name: fax, trunk: co, calling: "13800138000", called: "95590",
+              steps: [ { wait_answer: 20 }, { send_fax: \(document), fax_ident: "+86 21 5550 1234" }, { hangup: 16 } ] }
+        """, timeout: 180)
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)")
+        #expect((call["fax"] as? [String: Any])?["resultCode"] as? Int == 0, "\(call)\n\(engine.log)")
+        let fax = try #require(try Self.settled(engine, count: 1).first, "\(engine.log)")
+        #expect(fax["state"] as? String == "received" && fax["pages"] as? Int == 3 && fax["ecm"] as? Bool == true, "\(fax)")
+        #expect(try Self.differences(document, fax["tiff"] as? String ?? "") == [0, 0, 0], "every page arrives as sent")
+    }
 }

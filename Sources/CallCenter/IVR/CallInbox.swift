@@ -9,9 +9,24 @@ final class CallInbox: Sendable {
         var queue: [CallEvent] = []
         var waiter: CheckedContinuation<CallEvent?, Never>?
         var waitNumber = 0
+        var handedOff = false
     }
 
     private let state = Mutex(State())
+
+    /// Whether another application has taken the call (a fax machine was heard): the session
+    /// holding it stops at once and must not touch the call again.
+    var isHandedOff: Bool { state.withLock { $0.handedOff } }
+
+    /// Give the call to another application: a wait in progress ends now, later ones at once.
+    func handOff() {
+        let waiter = state.withLock { s -> CheckedContinuation<CallEvent?, Never>? in
+            s.handedOff = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
 
     func deliver(_ event: CallEvent) {
         let waiter = state.withLock { s -> CheckedContinuation<CallEvent?, Never>? in
@@ -28,11 +43,16 @@ final class CallInbox: Sendable {
     /// The next event, or nil when none came within `timeout`.
     func next(timeout: Duration) async -> CallEvent? {
         await withCheckedContinuation { continuation in
-            let (ready, number) = state.withLock { s -> (CallEvent?, Int) in
-                if !s.queue.isEmpty { return (s.queue.removeFirst(), 0) }
+            let (ready, number, over) = state.withLock { s -> (CallEvent?, Int, Bool) in
+                if s.handedOff { return (nil, 0, true) }
+                if !s.queue.isEmpty { return (s.queue.removeFirst(), 0, false) }
                 s.waitNumber += 1
                 s.waiter = continuation
-                return (nil, s.waitNumber)
+                return (nil, s.waitNumber, false)
+            }
+            if over {
+                continuation.resume(returning: nil)
+                return
             }
             if let ready {
                 continuation.resume(returning: ready)

@@ -64,6 +64,15 @@ public final class IVRService: Sendable {
         return true
     }
 
+    /// Take `call` away from its session for another application (a fax machine was heard on
+    /// it): the session stops without touching the call. False when no session holds it.
+    @discardableResult
+    public func handOff(_ call: CallID) -> Bool {
+        guard let inbox = inboxes.withLock({ $0.removeValue(forKey: call) }) else { return false }
+        inbox.handOff()
+        return true
+    }
+
     /// Hand a call event to the session of its call, if one holds it.
     public func deliver(_ event: CallEvent) {
         let id: CallID

@@ -22,7 +22,13 @@ struct IVRSession {
     private var pending: [Character] = []
     private var playNumber: Int32 = 0
     private var history: [String] = []
-    private var gone = false
+    /// The caller hung up or the call was released.
+    private var released = false
+    /// Whether the session is over for the call: released, or handed to another application.
+    private var gone: Bool {
+        get { released || inbox.isHandedOff }
+        set { released = newValue }
+    }
 
     init(call: CallID, flow: IVRFlow, prompts: PromptLibrary, calls: CallControl, inbox: CallInbox,
          messages: (any IVRMessageStore)?, toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)?,
@@ -342,7 +348,9 @@ struct IVRSession {
     }
 
     private mutating func hangUp(_ cause: Q850Cause) async {
+        let handedOff = inbox.isHandedOff
         gone = true
+        guard !handedOff else { return }
         try? await calls.release(call, cause: cause)
     }
 
