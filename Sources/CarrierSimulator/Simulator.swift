@@ -114,7 +114,7 @@ public final class Simulator: Sendable {
         if let steps = policy.steps {
             var report = CallReport(name: "answered \(id.value)", called: "")
             for (i, step) in steps.enumerated() {
-                if let failure = await perform(step, on: id, report: &report, placedAt: .now, callingParty: false) {
+                if let failure = await perform(step, on: id, report: &report, placedAt: .now) {
                     FileHandle.standardError.write(Data("pstn-sim: answered call \(id.value), step \(i + 1): \(failure)\n".utf8))
                     break
                 }
@@ -161,7 +161,7 @@ public final class Simulator: Sendable {
             }
         }
         for (i, step) in (call.steps ?? []).enumerated() {
-            if let failure = await perform(step, on: id, report: &report, placedAt: placedAt, callingParty: true) {
+            if let failure = await perform(step, on: id, report: &report, placedAt: placedAt) {
                 report.failure = "step \(i + 1): \(failure)"
                 break
             }
@@ -180,9 +180,9 @@ public final class Simulator: Sendable {
     }
 
     private func perform(_ step: ScriptedCall.Step, on id: CallID, report: inout CallReport,
-                         placedAt: ContinuousClock.Instant, callingParty: Bool) async -> String? {
+                         placedAt: ContinuousClock.Instant) async -> String? {
         if step.send_fax != nil || step.receive_fax != nil {
-            return await fax(step, on: id, report: &report, callingParty: callingParty)
+            return await fax(step, on: id, report: &report)
         }
         if let limit = step.wait_answer {
             guard await tracker.wait(for: .answer, of: id, timeout: seconds(limit)) else {
@@ -272,13 +272,15 @@ public final class Simulator: Sendable {
     }
 
     /// Be a fax machine on an answered call: send or receive, then leave the outcome in the
-    /// report and in a `.json` file beside the fax.
-    private func fax(_ step: ScriptedCall.Step, on id: CallID, report: inout CallReport, callingParty: Bool) async -> String? {
+    /// report and in a `.json` file beside the fax. Whoever placed the call, the sending machine
+    /// takes T.30's calling role and the receiving one the answering role (a caller who presses
+    /// start to receive a fax-on-demand document answers with DIS).
+    private func fax(_ step: ScriptedCall.Step, on id: CallID, report: inout CallReport) async -> String? {
         let file = (step.send_fax ?? step.receive_fax ?? "").replacingOccurrences(of: "{call}", with: String(id.value))
         let role: FaxSession.Role = step.send_fax != nil ? .send(document: file) : .receive(into: file)
         let session: FaxSession
         do {
-            session = try FaxSession(role: role, callingParty: callingParty,
+            session = try FaxSession(role: role, callingParty: step.send_fax != nil,
                                      options: .init(ident: step.fax_ident ?? "", ecm: step.ecm ?? true))
         } catch {
             return "fax: \(error)"

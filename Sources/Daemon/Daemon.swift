@@ -124,6 +124,7 @@ public final class Daemon: Sendable {
             messages = MessageCenter(store: store, calls: calls, recorder: recorder, configuration: c, folder: folder, log: logger)
             if var options = c.fax {
                 if !options.dir.hasPrefix("/"), !folder.isEmpty { options.dir = folder + "/" + options.dir }
+                options.library = options.library?.mapValues { $0.hasPrefix("/") || folder.isEmpty ? $0 : folder + "/" + $0 }
                 faxes = FaxCenter(options: options, store: store, calls: calls, recorder: recorder, log: logger)
             } else {
                 faxes = nil
@@ -165,7 +166,12 @@ public final class Daemon: Sendable {
         messages?.repairLeftOpen()
         let faxes = self.faxes
         faxes?.publish(to: server)
-        let faxRun = faxes.map { center in Task { await center.run() } }
+        let faxRun = faxes.map { center in
+            Task {
+                center.prepareLibrary()
+                await center.run()
+            }
+        }
         defer { faxRun?.cancel() }
         let retention = messages.map { center in
             Task.detached {
@@ -197,7 +203,7 @@ public final class Daemon: Sendable {
                                              body: .object(["call": .number(Double(score.call.value)), "score": .number(Double(score.score)),
                                                             "agent": score.agent.map(JSONValue.string) ?? .null,
                                                             "queue": score.queue.map(JSONValue.string) ?? .null])))
-            })
+            }, faxDesk: faxes)
         }
         ivrService.withLock { $0 = ivr }
         for await event in calls.events {

@@ -298,6 +298,10 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         if let f = c.fax {
             problems.add(["fax"], f.problems())
             if c.store == nil { problems.add(["fax"], "fax keeps its faxes and jobs in the store: set store") }
+            if let g = f.callback_trunk_group, groups[g] == nil { problems.add(["fax", "callback_trunk_group"], "fax.callback_trunk_group: unknown trunk group \(g)") }
+            for (number, document) in f.library ?? [:] where !FileManager.default.isReadableFile(atPath: resolvePath(document)) {
+                problems.add(["fax", "library"], "fax.library \(number): cannot read \(resolvePath(document))")
+            }
         }
         if let b = c.blocked { problems.add(["blocked"], b.problems()) }
         if c.store == nil, c.recording != nil || c.voicemail != nil {

@@ -1,3 +1,4 @@
+import CallCenter
 import CallControl
 import Control
 import FaxService
@@ -11,7 +12,7 @@ import Synchronization
 /// be fax machines), stores each as TIFF and PDF with what T.30 reported, and sends fax jobs
 /// with retries inside the configured window. T.30 itself runs on the fax worker, off the
 /// media thread.
-final class FaxCenter: Sendable {
+final class FaxCenter: IVRFaxDesk {
     let options: FaxOptions
     private let store: CallStore
     private let calls: CallControl
@@ -27,6 +28,8 @@ final class FaxCenter: Sendable {
     /// Jobs with an attempt under way.
     private let inFlight = Mutex<Set<Int64>>([])
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// Fax-on-demand's documents rendered into fax pages, by number.
+    private let library = Mutex<[String: String]>([:])
 
     struct Attempt: Sendable {
         var job: Int64
@@ -46,6 +49,25 @@ final class FaxCenter: Sendable {
 
     /// Whether the fax center is handling `call`.
     func owns(_ call: CallID) -> Bool { busy.withLock { $0.contains(call) } }
+
+    /// Render the fax-on-demand library into fax pages (a document that cannot be rendered is
+    /// left out, with the reason in the log).
+    func prepareLibrary() {
+        let folder = options.dir + "/library"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var ready: [String: String] = [:]
+        for (number, document) in (options.library ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let tiff = "\(folder)/\(number).tif"
+            do {
+                let pages = try converter.convert(document, to: tiff, resolution: options.documentResolution)
+                ready[number] = tiff
+                log.info("fax library \(number): \(pages) pages from \(document)")
+            } catch {
+                log.error("fax library \(number) left out: \(error)")
+            }
+        }
+        library.withLock { $0 = ready }
+    }
 
     /// Faxes and jobs the last run left in progress; then the job scheduler, until cancelled.
     func run() async {
@@ -286,6 +308,63 @@ final class FaxCenter: Sendable {
         if let outcome { body["pages"] = .number(Double(outcome.pages)) }
         if let next = update.nextAttemptAt { body["next_attempt_at"] = .number(next.secondsSince1970) }
         publishEvent(kind, body)
+    }
+
+    // MARK: Fax-on-demand
+
+    func hasDocument(_ number: String) -> Bool { library.withLock { $0[number] != nil } }
+
+    func sendOnCall(_ call: CallID, document number: String, caller: String?) {
+        Task { await transmit(number, on: call, to: caller) }
+    }
+
+    func sendLater(document number: String, to destination: String, for call: CallID) throws -> Int64 {
+        guard let tiff = library.withLock({ $0[number] }) else { throw FaxError("fax document", number, "not in the library") }
+        guard let group = options.callback_trunk_group else {
+            throw FaxError("fax document \(number) to", destination, "no fax.callback_trunk_group to dial it on")
+        }
+        let id = try store.insertFaxJob(called: destination, trunkGroup: group, source: "library \(number)", tiffPath: tiff,
+                                        pages: (try? FaxPages.count(path: tiff)) ?? 0, maxAttempts: options.attempts ?? 3,
+                                        notBefore: .now())
+        log.notice("fax job \(id): library document \(number) to \(destination), asked for on \(call)")
+        wake.continuation.yield()
+        return id
+    }
+
+    /// Send library document `number` on the caller's own call, their machine receiving.
+    private func transmit(_ number: String, on call: CallID, to caller: String?) async {
+        guard let tiff = library.withLock({ $0[number] }), busy.withLock({ $0.insert(call).inserted }) else {
+            try? await calls.release(call, cause: .normalClearing)
+            return
+        }
+        defer { busy.withLock { _ = $0.remove(call) } }
+        await recorder.flush()
+        let id: Int64
+        let session: FaxSession
+        do {
+            id = try store.insertFaxOnCall(call: call, called: caller, source: "library \(number)", tiffPath: tiff,
+                                           pages: (try? FaxPages.count(path: tiff)) ?? 0)
+            session = try FaxSession(role: .send(document: tiff), callingParty: true, options: options.sessionOptions)
+        } catch {
+            log.error("fax: cannot send document \(number) on \(call): \(error)")
+            try? await calls.release(call, cause: .temporaryFailure)
+            return
+        }
+        let stream = AudioStream(id: Int32(truncatingIfNeeded: call.value))
+        do { try await calls.stream(call, stream) } catch {
+            try? store.finishFax(id, FaxResultUpdate(state: .failed, result: "the call's audio could not be taken: \(error)"))
+            return
+        }
+        publishEvent("fax.sending", ["id": .number(Double(id)), "call": .number(Double(call.value)), "document": .string(number)])
+        let outcome = await worker.run(session, over: stream)
+        try? await calls.stopStream(call)
+        try? await calls.release(call, cause: .normalClearing)
+        let state: FaxRecord.State = outcome.succeeded ? .sent : .failed
+        try? store.finishFax(id, Self.update(state, call: call, outcome, pdf: nil))
+        log.notice("fax \(id): library document \(number) on \(call): \(state.rawValue), \(outcome.pages) pages, \(outcome.resultText)")
+        publishEvent(state == .sent ? "fax.sent" : "fax.failed",
+                     ["id": .number(Double(id)), "call": .number(Double(call.value)), "state": .string(state.rawValue),
+                      "pages": .number(Double(outcome.pages)), "result": .string(outcome.succeeded ? "OK" : outcome.resultText)])
     }
 
     // MARK: Helpers

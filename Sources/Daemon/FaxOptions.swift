@@ -18,6 +18,10 @@ import Foundation
 ///   busy_retry_s: 30              # wait after a busy destination
 ///   answer_timeout_s: 60          # ringing before an attempt counts as unanswered
 ///   window: "08:00-20:00"         # send only between these local times (none: any time)
+///   library:                      # fax-on-demand: documents by number, for IVR fax nodes
+///     "101": docs/rates.pdf
+///     "102": docs/form.txt
+///   callback_trunk_group: carrier # where fax-on-demand callbacks are dialled
 /// ```
 public struct FaxOptions: Sendable, Codable, Equatable {
     public var dir: String
@@ -32,6 +36,8 @@ public struct FaxOptions: Sendable, Codable, Equatable {
     public var busy_retry_s: Double?
     public var answer_timeout_s: Double?
     public var window: String?
+    public var library: [String: String]?
+    public var callback_trunk_group: String?
 
     func problems() -> [String] {
         var out: [String] = []
@@ -50,6 +56,14 @@ public struct FaxOptions: Sendable, Codable, Equatable {
         if let s = busy_retry_s, !(0...86_400).contains(s) { out.append("fax.busy_retry_s must be 0-86400 seconds") }
         if let s = answer_timeout_s, !(5...600).contains(s) { out.append("fax.answer_timeout_s must be 5-600 seconds") }
         if let w = window, SendWindow(w) == nil { out.append("fax.window must be HH:MM-HH:MM, not \(w)") }
+        for (number, document) in (library ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if number.isEmpty || number.count > 12 || !number.allSatisfy(\.isNumber) {
+                out.append("fax.library: document numbers are 1-12 digits, not \(number)")
+            }
+            if FaxDocumentConverter.kind(of: document) == nil {
+                out.append("fax.library \(number): \(document) is not a document type fax takes (PDF, PostScript, TIFF, text, PNG or JPEG)")
+            }
+        }
         return out
     }
 

@@ -167,6 +167,21 @@ extension CallStore {
         }
     }
 
+    /// Adds a fax being sent on `call` now (fax-on-demand on the caller's own call): sending,
+    /// one attempt, no retries. Its id.
+    public func insertFaxOnCall(call: CallID, called: String?, source: String, tiffPath: String, pages: Int,
+                                at: WallTime = .now()) throws(StorageError) -> Int64 {
+        try write("add fax sent on \(call)") { db in
+            try db.execute(sql: """
+                INSERT INTO faxes (call_id, run_id, call_ref, direction, state, called, source, tiff_path, document_pages,
+                                   attempts, max_attempts, created_at)
+                VALUES (?, ?, ?, 'outbound', 'sending', ?, ?, ?, ?, 1, 1, ?)
+                """, arguments: [try Self.callRow(call, runID, db), runID, Int64(bitPattern: call.value), called, source, tiffPath,
+                                 pages, at.secondsSince1970])
+            return db.lastInsertedRowID
+        }
+    }
+
     /// A job starts an attempt on `call`: sending, attempts + 1. False when it is no longer
     /// queued (cancelled meanwhile).
     public func startFaxAttempt(_ id: Int64, call: CallID) throws(StorageError) -> Bool {
@@ -251,7 +266,10 @@ extension CallStore {
                 .map(FaxRecord.init(row:))
         }
         for fax in open {
-            if fax.direction == .inbound {
+            if fax.direction == .outbound, fax.trunkGroup == nil {
+                // Sent on a caller's own call: that call is gone, there is nobody to dial.
+                try finishFax(fax.id, FaxResultUpdate(state: .failed, pages: fax.pages, result: "the engine stopped during sending"))
+            } else if fax.direction == .inbound {
                 let pages = fax.tiffPath.map(pagesOf) ?? 0
                 try finishFax(fax.id, FaxResultUpdate(state: pages > 0 ? .partial : .failed, pages: pages,
                                                       result: "the engine stopped during reception"))

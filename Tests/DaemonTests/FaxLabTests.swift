@@ -246,4 +246,64 @@ struct FaxLabTests {
         #expect(fax["state"] as? String == "received" && fax["pages"] as? Int == 3 && fax["ecm"] as? Bool == true, "\(fax)")
         #expect(try Self.differences(document, fax["tiff"] as? String ?? "") == [0, 0, 0], "every page arrives as sent")
     }
+
+    @Test("fax-on-demand from the IVR: a document picked by number arrives on the same call, and by a callback to the number keyed in; an unknown number is refused")
+    func faxOnDemand() throws {
+        let lab = try LabInstance(lab: LabFiles.e1Pair())
+        try FaxTestDocument.postscript(pages: 2, to: lab.directory + "/rates.ps", lines: 3, title: "Rates and charges")
+        try Self.pdf(from: lab.directory + "/rates.ps", to: lab.directory + "/rates.pdf")
+        let flowFile = lab.directory + "/flows.yaml"
+        try """
+        flows:
+          - name: fod
+            language: zh
+            start: pick
+            nodes:
+              pick: { collect: [enter-document], min: 3, max: 3, into: doc, next: how, on_fail: bye }
+              how: { menu: [menu-fax], choices: { "1": here, "2": number }, timeout_s: 5, retries: 1, on_fail: bye }
+              here: { fax: { document: "{doc}" }, prompts: [fax-start], on_error: missing }
+              number: { collect: [enter-fax-number], min: 5, max: 12, terminator: "#", into: faxno, next: later, on_fail: bye }
+              later: { fax: { document: "{doc}", to: "{faxno}", into: job }, prompts: [fax-will-be-sent], next: bye, on_error: missing }
+              missing: { play: [document-not-found], next: bye }
+              bye: { play: [goodbye], next: end }
+              end: { hangup: 16 }
+        """.write(toFile: flowFile, atomically: true, encoding: .utf8)
+        let config = Self.engine(lab, extra: ", library: { \"101\": \(lab.directory)/rates.pdf }, callback_trunk_group: carrier",
+                                 routes: "  - { called: \"95580\", to: { app: ivr, arg: fod } }\n")
+            .replacingOccurrences(of: "control: { socket: SOCKET }", with: "control: { socket: SOCKET }\nivr: { sounds: \(IVRLabTests.sounds), flows: [\(flowFile)] }")
+        let engine = try EngineProcess(lab: lab, config: config)
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        let run = try SimulatorRun.run(lab: lab, scenario: ControlLabTests.carrier.replacingOccurrences(of: "answer: { after_ms: 200 }\n", with: "") + """
+
+        answer_by_called:
+          "55501": { after_ms: 300, steps: [ { receive_fax: "\(lab.directory)/callback-{call}.tif" } ] }
+        calls:
+          - { name: same-call, trunk: e1, calling: "13800138000", called: "95580",
+              steps: [ { wait_answer: 10 }, { wait: 1 }, { send_dtmf: "101" }, { wait: 2 }, { send_dtmf: "1" },
+                       { receive_fax: "\(lab.directory)/same-call.tif" }, { wait_release: 10 } ] }
+          - { name: callback, trunk: e1, calling: "13800138001", called: "95580",
+              steps: [ { wait_answer: 10 }, { wait: 1 }, { send_dtmf: "101" }, { wait: 2 }, { send_dtmf: "2" }, { wait: 2 },
+                       { send_dtmf: "55501#" }, { wait_release: 30 }, { wait: 25 } ] }
+          - { name: unknown, trunk: e1, calling: "13800138002", called: "95580",
+              steps: [ { wait_answer: 10 }, { wait: 1 }, { send_dtmf: "999" }, { wait: 2 }, { send_dtmf: "1" }, { wait_release: 30 } ] }
+        """, timeout: 180)
+        let calls = Dictionary(uniqueKeysWithValues: try #require(run.report?["calls"] as? [[String: Any]], "\(run.output)")
+            .map { ($0["name"] as? String ?? "", $0) })
+        let library = lab.directory + "/fax/library/101.tif"
+        #expect((calls["same-call"]?["fax"] as? [String: Any])?["resultCode"] as? Int == 0, "\(calls["same-call"] ?? [:])\n\(engine.log)")
+        let sameCall = try Self.differencesBelowHeader(library, lab.directory + "/same-call.tif")
+        #expect(sameCall == [0, 0], "the document arrives on the caller's own call: \(String(describing: sameCall))")
+        let faxes = try Self.settled(engine, count: 2, within: 20)
+        let sent = faxes.filter { $0["source"] as? String == "library 101" }
+        #expect(sent.count == 2 && sent.allSatisfy { $0["state"] as? String == "sent" && $0["pages"] as? Int == 2 }, "\(faxes)\n\(engine.log)")
+        #expect(Set(sent.compactMap { $0["called"] as? String }) == ["13800138000", "55501"], "\(sent)")
+        let callback = try #require(sent.first { $0["called"] as? String == "55501" })
+        let delivered = try Self.differencesBelowHeader(library, "\(lab.directory)/callback-\(callback["call"] as? Int ?? 0).tif")
+        #expect(delivered == [0, 0], "the callback delivers the document: \(String(describing: delivered))")
+        let steps = engine.events().filter { $0["event"] as? String == "ivr-step" && ["here", "later"].contains($0["node"] as? String ?? "") }
+            .compactMap { $0["input"] as? String }
+        #expect(steps.contains("document 101 on this call") && steps.contains { $0.hasPrefix("document 101 to 55501, job ") }
+                && steps.contains("no document 999"), "\(steps)")
+    }
 }

@@ -45,6 +45,8 @@ public enum IVRAction: Sendable, Equatable {
     /// Store a satisfaction score (1-5, may use `{variable}`) against the call, with the
     /// `agent` and `queue` variables the ACD gives a survey flow.
     case survey(score: String, next: String)
+    /// Fax a library document to the caller: on this call, or by a callback to a number.
+    case fax(IVRFax)
     case hangup(cause: Int)
     case goto(String)
 }
@@ -148,6 +150,7 @@ extension IVRAction {
         case let .http(h): return [h.next, h.onError]
         case let .message(m): return [m.next]
         case let .mailbox(_, next), let .survey(_, next): return [next]
+        case let .fax(f): return [f.next, f.onError].compactMap { $0 }
         case .transfer, .hangup: return []
         case let .goto(target): return [target]
         }
@@ -162,6 +165,7 @@ extension IVRAction {
         case let .say(items, _): return items.compactMap { if case let .prompt(p) = $0 { p } else { nil } }
         case let .transfer(t): return t.prompts
         case let .message(m): return m.prompts
+        case let .fax(f): return f.prompts
         case .mailbox: return ["no-new-messages", "mailbox-you-have", "mailbox-new-messages", "end-of-messages"]
         default: return []
         }

@@ -26,7 +26,7 @@ import Yams
 /// ```
 public enum IVRFlowParser {
     static let kinds = ["play", "menu", "collect", "say", "set", "branch", "transfer", "http", "voicemail", "record", "mailbox", "survey",
-                        "hangup", "goto"]
+                        "fax", "hangup", "goto"]
 
     /// The flows of one file, and every problem found reading them.
     public static func parse(_ text: String, file: String) -> (flows: [IVRFlow], problems: [String]) {
@@ -333,6 +333,27 @@ struct NodeReader {
                 .message(IVRMessage(box: box, prompts: greeting, beep: yaml["beep"]?.bool ?? true,
                                     maxMilliseconds: maxMilliseconds, silenceMilliseconds: silence, variable: variable, next: $0))
             }
+        case "fax":
+            allowOnly(["fax", "prompts", "next", "on_error"])
+            let f = yaml["fax"]
+            guard let settings = f?.mapping else {
+                problem(f, "fax is a mapping: { document: NUMBER or {variable}, to: NUMBER or {variable} for a callback, into }")
+                return nil
+            }
+            for key in settings.keys.compactMap(\.string) where !["document", "to", "into"].contains(key) {
+                problem(f?[key], "unknown fax setting \(key)")
+            }
+            guard let document = f?["document"]?.string ?? f?["document"]?.int.map(String.init), !document.isEmpty else {
+                problem(f, "fax needs document (a library number or {variable})")
+                return nil
+            }
+            let to = f?["to"]?.string
+            let onError = string("on_error")
+            let next = string("next", required: to != nil)
+            if to == nil, yaml["next"] != nil { problem(yaml["next"], "a fax sent on the call ends the flow: next is only for a callback (to)") }
+            guard let onError else { return nil }
+            return .fax(IVRFax(document: document, to: to, prompts: prompts("prompts"), variable: f?["into"]?.string,
+                               next: next, onError: onError))
         case "survey":
             allowOnly(["survey", "next"])
             guard let score = string("survey") ?? yaml["survey"]?.int.map(String.init) else { return nil }

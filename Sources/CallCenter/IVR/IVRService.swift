@@ -14,12 +14,14 @@ public final class IVRService: Sendable {
     private let onStep: @Sendable (IVRStep) -> Void
     private let onProblem: @Sendable (String) -> Void
     private let onSurvey: @Sendable (SurveyScore) -> Void
+    private let faxDesk: (any IVRFaxDesk)?
 
     public init(flows: [IVRFlow], prompts: PromptLibrary, calls: CallControl, messages: (any IVRMessageStore)? = nil,
                 toQueue: (@Sendable (CallID, String, Int, [String: String]) -> Void)? = nil,
                 onStep: @escaping @Sendable (IVRStep) -> Void = { _ in },
                 onProblem: @escaping @Sendable (String) -> Void = { _ in },
-                onSurvey: @escaping @Sendable (SurveyScore) -> Void = { _ in }) {
+                onSurvey: @escaping @Sendable (SurveyScore) -> Void = { _ in }, faxDesk: (any IVRFaxDesk)? = nil) {
+        self.faxDesk = faxDesk
         self.calls = calls
         self.messages = messages
         self.toQueue = toQueue
@@ -57,6 +59,7 @@ public final class IVRService: Sendable {
         var session = IVRSession(call: call, flow: flow, prompts: prompts, calls: calls, inbox: inbox,
                                  messages: messages, toQueue: toQueue, variables: variables.merging(["caller": caller ?? "", "called": called]) { _, given in given }, onStep: onStep, onProblem: onProblem)
         session.onSurvey = onSurvey
+        session.faxDesk = faxDesk
         Task {
             await session.run()
             _ = self.inboxes.withLock { $0.removeValue(forKey: call) }

@@ -17,6 +17,8 @@ struct IVRSession {
     let onStep: @Sendable (IVRStep) -> Void
     let onProblem: @Sendable (String) -> Void
     var onSurvey: (@Sendable (SurveyScore) -> Void)?
+    /// Fax-on-demand's documents and deliveries; nil without fax.
+    var faxDesk: (any IVRFaxDesk)?
 
     /// Keys pressed and not yet used (type-ahead, and the key that cut a prompt short).
     private var pending: [Character] = []
@@ -148,6 +150,8 @@ struct IVRSession {
                 step(node, input: "invalid score \(text)")
             }
             return next
+        case let .fax(f):
+            return await fax(node, f)
         case let .hangup(cause):
             step(node)
             await hangUp(Q850Cause(rawValue: cause) ?? .normalClearing)
@@ -345,6 +349,44 @@ struct IVRSession {
         }
         _ = await play(["end-of-messages"], bargeIn: false)
         return gone ? nil : next
+    }
+
+    /// Fax-on-demand: the document on this call (the session ends; the fax center has the
+    /// call), or a callback job to the number given.
+    private mutating func fax(_ node: IVRNode, _ f: IVRFax) async -> String? {
+        let document = substitute(f.document)
+        guard let desk = faxDesk else {
+            onProblem("\(call): flow \(flow.name) node \(node.name): fax is not configured")
+            step(node, input: "no fax")
+            return f.onError
+        }
+        guard desk.hasDocument(document) else {
+            step(node, input: "no document \(document)")
+            return f.onError
+        }
+        guard let destination = f.to.map(substitute) else {
+            _ = await play(f.prompts, bargeIn: false)
+            if gone { return nil }
+            step(node, input: "document \(document) on this call")
+            gone = true
+            desk.sendOnCall(call, document: document, caller: variables["caller"])
+            return nil
+        }
+        guard !destination.isEmpty, destination.count <= 32, destination.allSatisfy(\.isNumber) else {
+            step(node, input: "no usable number \(destination)")
+            return f.onError
+        }
+        do {
+            let job = try desk.sendLater(document: document, to: destination, for: call)
+            if let v = f.variable { variables[v] = String(job) }
+            step(node, input: "document \(document) to \(destination), job \(job)")
+        } catch {
+            onProblem("\(call): flow \(flow.name) node \(node.name): cannot queue the fax: \(error)")
+            step(node, input: "not queued")
+            return f.onError
+        }
+        _ = await play(f.prompts, bargeIn: false)
+        return gone ? nil : f.next
     }
 
     private mutating func hangUp(_ cause: Q850Cause) async {
