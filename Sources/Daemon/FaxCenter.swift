@@ -298,7 +298,11 @@ final class FaxCenter: IVRFaxDesk {
         let state: FaxRecord.State = outcome?.succeeded == true ? .sent : (cancelled ? .cancelled : (more ? .queued : .failed))
         var update = outcome.map { Self.update(state, call: call, $0, pdf: nil) } ?? FaxResultUpdate(state: state, call: call)
         update.result = cancelled ? "cancelled by an operator" : (more || state == .sent ? why : (retry == nil ? why : "\(why); gave up after \(attemptsMade) attempts"))
-        if more, let retry { update.nextAttemptAt = WallTime(secondsSince1970: Date().timeIntervalSince1970 + retry) }
+        if more, let retry {
+            var next = Date().addingTimeInterval(retry)
+            if let window = options.window.flatMap(SendWindow.init) { next = window.nextOpening(after: next) }
+            update.nextAttemptAt = WallTime(secondsSince1970: next.timeIntervalSince1970)
+        }
         update.attempts = attemptsMade
         try? store.finishFax(fax.id, update)
         log.notice("fax job \(fax.id) to \(fax.called ?? "") attempt \(attemptsMade): \(state.rawValue), \(update.result ?? "")")

@@ -59,6 +59,13 @@ struct IVRFlowTests {
         ("welcome: { voicemail: sales, max_s: 9000, next: main }", "max_s must be a number of seconds", 6),
         ("welcome: { mailbox: sales, next: main, beep: true }", "unknown setting beep", 6),
         ("welcome: { voicemail: sales, greeting: [hello], next: main }", "plays hello, which is not in sounds/zh", 6),
+        ("welcome: { fax: 101, on_error: main }", "fax is a mapping", 6),
+        ("welcome: { fax: { to: \"{n}\" }, next: main, on_error: main }", "fax needs document", 6),
+        ("welcome: { fax: { document: 101, copies: 2 }, on_error: main }", "unknown fax setting copies", 6),
+        ("welcome: { fax: { document: 101 }, next: main, on_error: main }", "a fax sent on the call ends the flow", 6),
+        ("welcome: { fax: { document: 101, to: \"{n}\" }, on_error: main }", "needs next", 6),
+        ("welcome: { fax: { document: 101 } }", "needs on_error", 6),
+        ("welcome: { fax: { document: 101 }, prompts: [fax-start], on_error: main }", "plays fax-start, which is not in sounds/zh", 6),
     ])
     func errors(_ replacement: String, _ message: String, _ line: Int) {
         let text = """
@@ -107,6 +114,31 @@ struct IVRFlowTests {
         #expect(IVRFlowValidator.problems(flows, prompts: needed).isEmpty)
         #expect(IVRFlowValidator.problems(flows, prompts: needed.subtracting(["en/end-of-messages"]))
             .contains { $0.contains("end-of-messages") }, "the mailbox's own prompts are checked")
+    }
+
+    @Test("fax nodes read: on the call (ending the flow) or by a callback to a number")
+    func faxNodes() throws {
+        let text = """
+        flows:
+          - name: fod
+            language: zh
+            start: pick
+            nodes:
+              pick: { collect: [enter-document], min: 3, max: 3, into: doc, next: here, on_fail: bye }
+              here: { fax: { document: "{doc}" }, prompts: [fax-start], on_error: later }
+              later: { fax: { document: 101, to: "{caller}", into: job }, next: bye, on_error: bye }
+              bye: { hangup: 16 }
+        """
+        let (flows, problems) = IVRFlowParser.parse(text, file: "fod.yaml")
+        #expect(problems.isEmpty, "\(problems)")
+        let flow = try #require(flows.first)
+        guard case let .fax(here)? = flow.nodes["here"]?.action, case let .fax(later)? = flow.nodes["later"]?.action else {
+            Issue.record("nodes read as \(flow.nodes)")
+            return
+        }
+        #expect(here == IVRFax(document: "{doc}", to: nil, prompts: ["fax-start"], variable: nil, next: nil, onError: "later"))
+        #expect(later == IVRFax(document: "101", to: "{caller}", prompts: [], variable: "job", next: "bye", onError: "bye"))
+        #expect(IVRFlowValidator.problems(flows, prompts: ["zh/enter-document", "zh/fax-start"]).isEmpty)
     }
 
     @Test("text that is not a flows file is refused with a reason", arguments: ["", "flows: 3", "{", "flows: [ 1, 2 ]", "\u{0}"])

@@ -39,8 +39,11 @@ struct ScenarioTests {
           - { name: t, type: pri, side: sideways }
         calls:
           - { trunk: nowhere, called: "12a", steps: [ { hangup: 200 }, { wait: 1, send_dtmf: "x" }, { record: a.wav },
-                                                      { listen: 1, record: b.wav, record_s: 2 }, { flash: true, wait: 1 } ] }
+                                                      { listen: 1, record: b.wav, record_s: 2 }, { flash: true, wait: 1 },
+                                                      { send_fax: a.tif, receive_fax: b.tif }, { wait: 1, fax_ident: "1" },
+                                                      { receive_fax: c.tif, fax_limit_s: 0 } ] }
         answer_by_trunk: { t: { after_ms: 1, steps: [ { hangup: 300 } ] } }
+        answer_by_called: { "9x": { after_ms: 1 }, "55501": { steps: [ { hangup: 301 } ] } }
         load: { trunk: t, called: "1,,2", rate: 0, concurrent: 0, seconds: 1, hold: { min_s: 3 } }
         """
         do {
@@ -52,7 +55,10 @@ struct ScenarioTests {
                              "\"12a\" is not digits", "200 is not a Q.850 cause", "exactly one action",
                              "rate must be", "concurrent must be", "called has an empty number",
                              "step 3: record without listen needs record_s", "step 4: record_s is for a background recording",
-                             "step 5: exactly one action per step (found 2)", "answer_by_trunk t step 1: 300 is not a Q.850 cause", "min_s and max_s go together"] {
+                             "step 5: exactly one action per step (found 2)", "answer_by_trunk t step 1: 300 is not a Q.850 cause", "min_s and max_s go together",
+                             "step 6: exactly one action per step (found 2)", "step 7: fax_ident, ecm and fax_limit_s go with send_fax or receive_fax",
+                             "step 8: fax_limit_s must be 1-3600", "answer_by_called: \"9x\" is not a number",
+                             "answer_by_called 55501 step 1: 301 is not a Q.850 cause"] {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }
             #expect(text.hasPrefix("bad.yaml: "))

@@ -102,6 +102,38 @@ struct DaemonConfigurationTests {
         }
     }
 
+    @Test("fax settings, its library and the fax application are checked, each problem where it is written")
+    func faxSettings() {
+        let bad = """
+        trunks: []
+        routes: [ { called: "1", to: { app: fax } } ]
+        fax: { dir: "", ident: "not an ident at all, far too long", header: "two\\nlines", resolution: ultra, attempts: 0,
+               retry_after_s: [], busy_retry_s: -1, answer_timeout_s: 1, window: "25:00-08:00",
+               library: { "12a": x.doc, "7": /nonexistent/rates.pdf }, callback_trunk_group: nowhere }
+        """
+        do {
+            _ = try DaemonConfiguration.parse(bad, file: "f.yaml")
+            Issue.record("a broken configuration was accepted")
+        } catch {
+            let lines = error.description.split(separator: "\n").map(String.init)
+            for fragment in ["fax.dir must name a folder", "fax.ident must be up to 20", "fax.header must be one line",
+                             "fax.resolution must be fine or standard", "fax.attempts must be 1-20", "fax.retry_after_s must list",
+                             "fax.busy_retry_s must be", "fax.answer_timeout_s must be 5-600", "fax.window must be HH:MM-HH:MM",
+                             "document numbers are 1-12 digits, not 12a", "x.doc is not a document type fax takes",
+                             "fax.library 7: cannot read /nonexistent/rates.pdf", "unknown trunk group nowhere",
+                             "keeps its faxes and jobs in the store"] {
+                let line = lines.first { $0.contains(fragment) }
+                #expect(line?.hasPrefix("f.yaml:") == true, "\(fragment): \(line ?? "missing in \(lines)")")
+            }
+        }
+        do {
+            _ = try DaemonConfiguration.parse("trunks: []\nroutes: [ { called: \"1\", to: { app: fax } } ]", file: "g.yaml")
+            Issue.record("the fax application without fax: was accepted")
+        } catch {
+            #expect(error.description.contains("the fax application needs fax:"), "\(error)")
+        }
+    }
+
     @Test("queues, agents and the agent application are checked, each problem where it is written")
     func acdSettings() {
         let bad = """

@@ -142,6 +142,16 @@ struct FaxLabTests {
         func send(_ document: String, _ to: String, _ extra: [String] = []) throws -> ControlTool.Outcome {
             try ControlTool.run(socket: engine.controlSocket, ["fax", "send", "\(lab.directory)/\(document)", "--to", to, "--trunk-group", "carrier"] + extra)
         }
+        for (arguments, message) in [
+            (["fax", "send", "/x.pdf", "--to", "12ab", "--trunk-group", "carrier"], "to must be a number"),
+            (["fax", "send", "/x.pdf", "--to", "5", "--trunk-group", "nowhere"], "no trunk group nowhere"),
+            (["fax", "list", "--direction", "sideways"], "direction is inbound or outbound"),
+            (["fax", "list", "--state", "lost"], "state is one of"),
+            (["fax", "cancel", "999"], "no fax job 999 that has not ended"),
+        ] {
+            let r = try ControlTool.run(socket: engine.controlSocket, arguments)
+            #expect(r.status == 1 && r.errors.contains(message), "\(arguments): \(r.output) \(r.errors)")
+        }
         let corrupt = try send("corrupt.pdf", "55501")
         #expect(corrupt.output.contains("failed") && corrupt.output.contains("rendered no pages"), "\(corrupt.output) \(corrupt.errors)")
         for (document, to, extra) in [("letter.pdf", "55501", []), ("notice.txt", "55501", []), ("letter.pdf", "55502", ["--attempts", "2"]),
