@@ -132,7 +132,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pstn-bench",
-            dependencies: ["PSTNEngine"],
+            dependencies: ["PSTNEngine", "FaxService"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

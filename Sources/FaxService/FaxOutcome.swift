@@ -17,6 +17,8 @@ public struct FaxOutcome: Sendable, Equatable, Codable {
     public var yDPI: Int
     /// Seconds of line audio the session ran for.
     public var seconds: Double
+    /// Samples the line had to send as silence because the worker was late (set by the worker).
+    public var underrunSamples: Int?
 
     public var succeeded: Bool { resultCode == 0 }
     /// Some pages arrived but the session failed.

@@ -120,7 +120,9 @@ public final class FaxWorker: @unchecked Sendable {
     @discardableResult
     private func finish(_ job: Job, terminate: Bool) -> Bool {
         if terminate { job.session.terminate() }
-        job.done.resume(returning: job.session.outcome)
+        var outcome = job.session.outcome
+        outcome.underrunSamples = job.stream.underrunSamples
+        job.done.resume(returning: outcome)
         return true
     }
 }
