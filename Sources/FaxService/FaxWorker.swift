@@ -1,11 +1,15 @@
 import Foundation
 import PSTNEngine
 
-/// Runs fax sessions off the media thread (design section 3): one thread serves every session
-/// each tick, feeding it what the line brought and keeping what it sends `lead` samples ahead
-/// of the line, so the media loop only copies samples and never waits on T.30.
+/// Runs fax sessions off the media thread (design section 3): each session has a thread of its
+/// own that every tick feeds it what the line brought and keeps what it sends `lead` samples
+/// ahead of the line, so the media loop only copies samples and never waits on T.30. A thread
+/// per session, rather than one for all: the end of a page (decoding it, writing the TIFF) costs
+/// milliseconds, and thirty faxes started together reach their page ends together; the kernel
+/// then shares the cores among them instead of one session's page holding up every line.
 public final class FaxWorker: @unchecked Sendable {
-    private final class Job {
+    /// One session's state; made by `run`, then used only by its own thread.
+    private final class Job: @unchecked Sendable {
         let session: FaxSession
         let stream: AudioStream
         let deadline: ContinuousClock.Instant
@@ -27,13 +31,12 @@ public final class FaxWorker: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var jobs: [Job] = []
-    private var thread: Thread?
     private var stopping = false
     /// Samples kept written ahead of the line.
     public let lead: Int
     private let tick: TimeInterval
 
-    public init(leadSamples: Int = 480, tickMilliseconds: Int = 10) {
+    public init(leadSamples: Int = 1280, tickMilliseconds: Int = 10) {
         lead = leadSamples
         tick = Double(tickMilliseconds) / 1000
     }
@@ -45,51 +48,43 @@ public final class FaxWorker: @unchecked Sendable {
     /// `limit` passes; the outcome says which.
     public func run(_ session: FaxSession, over stream: AudioStream, limit: Duration = .seconds(3600)) async -> FaxOutcome {
         await withCheckedContinuation { continuation in
-            condition.withLock {
-                jobs.append(Job(session: session, stream: stream, deadline: .now + limit, done: continuation))
-                if thread == nil {
-                    let t = Thread { [weak self] in self?.serve() }
-                    t.name = "fax-worker"
-                    thread = t
-                    t.start()
-                }
-                condition.signal()
+            let job = Job(session: session, stream: stream, deadline: .now + limit, done: continuation)
+            // The first `lead` samples are written now, before the worker's next tick, so the
+            // line does not start on silence.
+            fill(job)
+            let refused = condition.withLock {
+                if stopping { return true }
+                jobs.append(job)
+                return false
             }
-        }
-    }
-
-    /// End every session (as if its call dropped) and the thread.
-    public func stop() {
-        condition.withLock {
-            stopping = true
-            condition.signal()
-        }
-    }
-
-    private func serve() {
-        var next = Date()
-        while true {
-            condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            let current = jobs
-            let ending = stopping
-            condition.unlock()
-            if ending {
-                for job in current { finish(job, terminate: true) }
-                condition.withLock { jobs.removeAll(); thread = nil }
+            if refused {
+                finish(job, terminate: true)
                 return
             }
-            var finished: [ObjectIdentifier] = []
-            for job in current where step(job) {
-                finished.append(ObjectIdentifier(job))
+            let t = Thread { [self] in serve(job) }
+            t.name = "fax-session"
+            t.start()
+        }
+    }
+
+    /// End every session (as if its call dropped); sessions started later end at once.
+    public func stop() {
+        condition.withLock { stopping = true }
+    }
+
+    private func serve(_ job: Job) {
+        var next = Date()
+        while true {
+            if condition.withLock({ stopping }) {
+                finish(job, terminate: true)
+                break
             }
-            if !finished.isEmpty {
-                condition.withLock { jobs.removeAll { finished.contains(ObjectIdentifier($0)) } }
-            }
+            if step(job) { break }
             next = max(next.addingTimeInterval(tick), Date().addingTimeInterval(-tick))
             let wait = next.timeIntervalSinceNow
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         }
+        condition.withLock { jobs.removeAll { $0 === job } }
     }
 
     /// One tick of one session; true when it has ended (and its caller was told).
@@ -104,6 +99,12 @@ public final class FaxWorker: @unchecked Sendable {
         }
         if job.session.isFinished { return finish(job, terminate: false) }
         if detached || ContinuousClock.now > job.deadline { return finish(job, terminate: true) }
+        fill(job)
+        return false
+    }
+
+    /// Write what the session sends until it is `lead` samples ahead of what was received.
+    private func fill(_ job: Job) {
         var wanted = job.received + lead - job.sent
         while wanted > 0 {
             let (a, _) = job.stream.toLine.writableRegions()
@@ -114,7 +115,6 @@ public final class FaxWorker: @unchecked Sendable {
             job.sent += n
             wanted -= n
         }
-        return false
     }
 
     @discardableResult

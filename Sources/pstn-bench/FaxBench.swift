@@ -8,6 +8,8 @@ import PSTNEngine
 /// moved meanwhile.
 struct FaxBench {
     let voiceChannels: Int
+    /// The voice pipeline's chunk (the faxes' group always runs 20 ms chunks).
+    let voiceChunk: Int
     let faxes: Int
     let seconds: Double
     let writer: RecordingWriter
@@ -15,16 +17,17 @@ struct FaxBench {
 
     /// A paced voice run, optionally with the faxes going on beside it.
     func run() throws {
-        let quiet = try PipelineBench(channels: voiceChannels, chunk: 160, seconds: seconds, writer: writer, directory: directory)
+        let quiet = try PipelineBench(channels: voiceChannels, chunk: voiceChunk, seconds: seconds, writer: writer, directory: directory)
             .runPipeline(paced: true)
         let document = directory + "/fax-bench.tif"
         try writeDocument(document)
         let pairs = try FaxPairs(count: faxes, document: document, directory: directory)
         pairs.start()
-        let busy = try PipelineBench(channels: voiceChannels, chunk: 160, seconds: seconds, writer: writer, directory: directory)
+        let busy = try PipelineBench(channels: voiceChannels, chunk: voiceChunk, seconds: seconds, writer: writer, directory: directory)
             .runPipeline(paced: true)
         let faxFigures = pairs.stop()
-        emit([("bench", json("fax_beside_voice")), ("voice_channels", "\(voiceChannels)"), ("faxes", "\(faxes)"),
+        emit([("bench", json("fax_beside_voice")), ("voice_channels", "\(voiceChannels)"), ("voice_chunk_samples", "\(voiceChunk)"),
+              ("faxes", "\(faxes)"),
               ("seconds", number(seconds, 1)),
               ("voice_ns_per_channel_per_20ms", number(quiet.nsPerChannel)),
               ("voice_ns_per_channel_per_20ms_with_faxes", number(busy.nsPerChannel)),
@@ -32,18 +35,21 @@ struct FaxBench {
               ("voice_longest_cycle_us", number(quiet.longestMicroseconds, 1)),
               ("voice_longest_cycle_us_with_faxes", number(busy.longestMicroseconds, 1)),
               ("fax_group_deadline_misses", "\(faxFigures.misses)"), ("fax_underrun_samples_while_running", "\(faxFigures.underruns)"),
-              ("fax_pages_moved", "\(faxFigures.pages)"), ("faxes_completed", "\(faxFigures.completed)"),
+              ("fax_pages_moved", "\(faxFigures.pages)"), ("faxes_completed", "\(faxFigures.completed)"), ("faxes_still_running", "\(faxes - faxFigures.completed - faxFigures.failed)"),
               ("faxes_failed", "\(faxFigures.failed)")])
     }
 
-    /// A one-page document: a few lines of text at standard resolution, rendered by Ghostscript.
+    /// A document long enough to keep every fax going for the whole run: ten pages of text at
+    /// fine resolution (a page about every 15 s at 14400 bps), rendered by Ghostscript.
     private func writeDocument(_ path: String) throws {
         let ps = directory + "/fax-bench.ps"
-        var text = "%!PS\n/Helvetica findfont 18 scalefont setfont\n"
-        for line in 0..<6 { text += "60 \(760 - line * 30) moveto (Fax beside voice, line \(line + 1)) show\n" }
-        text += "showpage\n"
+        var text = "%!PS\n/Helvetica findfont 12 scalefont setfont\n"
+        for page in 1...10 {
+            for line in 0..<20 { text += "50 \(780 - line * 18) moveto (Fax beside voice, page \(page), line \(line + 1): 0123456789 ABCDEFGHIJ) show\n" }
+            text += "showpage\n"
+        }
         try text.write(toFile: ps, atomically: true, encoding: .utf8)
-        _ = try FaxDocumentConverter().convert(ps, to: path, resolution: .standard)
+        _ = try FaxDocumentConverter().convert(ps, to: path, resolution: .fine)
     }
 }
 
@@ -85,6 +91,9 @@ final class FaxPairs: @unchecked Sendable {
                 self.lock.withLock { self.outcomes.append(outcome) }
             }
         }
+        // The group takes its first samples only once every session has written its lead.
+        let ready = Date().addingTimeInterval(5)
+        while worker.active < streams.count, Date() < ready { usleep(1000) }
         let t = Thread { [self] in cycle() }
         t.name = "fax-media"
         thread = t
@@ -111,10 +120,12 @@ final class FaxPairs: @unchecked Sendable {
         done.signal()
     }
 
-    /// Stop the group; what the faxes did (sessions still running are ended as dropped calls).
+    /// Stop the group; what the faxes did: pages moved, faxes completed and sessions failed
+    /// before the stop (those still running are then ended as dropped calls).
     func stop() -> (misses: Int, underruns: Int, pages: Int, completed: Int, failed: Int) {
         lock.withLock { running = false }
         done.wait()
+        let ended = lock.withLock { outcomes }
         for c in 0..<streams.count { group.send(MediaCommand(channel: c, .deactivate)) }
         group.markAllReady()
         group.runCycle()
@@ -122,8 +133,9 @@ final class FaxPairs: @unchecked Sendable {
         while lock.withLock({ outcomes.count }) < streams.count, Date() < deadline { usleep(10_000) }
         let all = lock.withLock { outcomes }
         let receivers = sessions.enumerated().filter { $0.offset % 2 == 1 }.map { $0.element.outcome }
+        // Sessions that ended before the stop completed or failed; the rest were still going.
         return (lock.withLock { misses }, all.reduce(0) { $0 + ($1.underrunSamples ?? 0) },
-                receivers.reduce(0) { $0 + $1.pages }, all.filter(\.succeeded).count / 2,
-                all.filter { !$0.succeeded }.count / 2)
+                receivers.reduce(0) { $0 + $1.pages }, ended.filter(\.succeeded).count / 2,
+                ended.filter { !$0.succeeded }.count)
     }
 }

@@ -40,8 +40,13 @@ if part == "all" || part == "pipeline" || part == "fax" {
         }
     }
     if part != "pipeline" {
-        try FaxBench(voiceChannels: 240, faxes: 30, seconds: faxSeconds, writer: writer, directory: directory).run()
-        while writer.nextClosed() != nil {}
+        for (channels, chunk) in [(240, 160), (120, 8)] {
+            try FaxBench(voiceChannels: channels, voiceChunk: chunk, faxes: 30, seconds: faxSeconds, writer: writer, directory: directory).run()
+            while writer.nextClosed() != nil {}
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                try? FileManager.default.removeItem(atPath: directory + "/" + f)
+            }
+        }
     }
     writer.stop()
 }
