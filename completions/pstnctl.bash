@@ -1489,7 +1489,7 @@ _pstnctl_fax_send() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --to --trunk-group --at --attempts)
+    non_repeating_options=(--socket --to --trunk-group --at --attempts --cover)
     __pstnctl_offer_flags_options 1
 
     # Offer option value completions
@@ -1507,6 +1507,9 @@ _pstnctl_fax_send() {
         return
         ;;
     '--attempts')
+        return
+        ;;
+    '--cover')
         return
         ;;
     esac

@@ -1216,6 +1216,7 @@ _pstnctl_fax_send() {
         '--trunk-group[The trunk group to dial on.]:trunk-group:'
         '--at[Not before this time (ISO 8601).]:at:'
         '--attempts[Attempts before giving up (the configured number by default).]:attempts:'
+        '--cover[Put a cover page first, with this note (UTF-8; Chinese prints).]:cover:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -10,7 +10,7 @@ extension DaemonControl {
         "fax.list": ControlCommand(.operator, "faxes received and fax jobs, newest first (args: direction = inbound|outbound, state, limit = 100)"),
         "fax.show": ControlCommand(.operator, "one fax or job with its files (args: id)"),
         "fax.send": ControlCommand(.operator,
-            "queue a fax job: a PDF, PostScript or fax TIFF to a number (args: document, to, trunk_group, at = unix time, attempts)"),
+            "queue a fax job: a PDF, PostScript, text, image or fax TIFF to a number (args: document, to, trunk_group, at = unix time, attempts, cover = a cover page's note)"),
         "fax.cancel": ControlCommand(.operator, "cancel a fax job that has not ended; a call in progress is hung up (args: id)"),
     ]
 
@@ -52,7 +52,7 @@ extension DaemonControl {
             }
             return Self.json(fax)
         case "fax.send":
-            let a = try CommandArguments(request, allowed: ["document", "to", "trunk_group", "at", "attempts"])
+            let a = try CommandArguments(request, allowed: ["document", "to", "trunk_group", "at", "attempts", "cover"])
             let document = try a.requiredString("document")
             let to = try a.requiredString("to")
             guard !to.isEmpty, to.count <= 32, to.allSatisfy({ "0123456789*#".contains($0) }) else {
@@ -65,9 +65,11 @@ extension DaemonControl {
             guard document.hasPrefix("/") else { throw a.failure("fax.send: document must be an absolute path, not \(document)") }
             let at = try a.double("at", in: 0...4_102_444_800).map { Date(timeIntervalSince1970: $0) }
             let attempts = try a.int("attempts", in: 1...20)
+            let cover = try a.string("cover")
+            if let cover, cover.utf8.count > 4000 { throw a.failure("fax.send: a cover note is at most 4000 bytes") }
             let center = try faxCenter
             guard let job = try stored({ () throws(StorageError) in
-                try center.submit(document: document, to: to, trunkGroup: group, notBefore: at, attempts: attempts)
+                try center.submit(document: document, to: to, trunkGroup: group, notBefore: at, attempts: attempts, cover: cover)
             }) else { throw ControlFailure(id: .null, code: .failed, message: "fax.send: the job was not stored") }
             daemon.log.notice("control: \(client) queued fax job \(job.id) to \(to): \(job.state.rawValue)")
             return Self.json(job)

@@ -187,14 +187,20 @@ final class FaxCenter: IVRFaxDesk {
     /// Queue a job: `document` to `called` on `trunkGroup`. A document that cannot be converted
     /// makes a failed job with the reason (nothing is dialled). The job's row.
     func submit(document: String, to called: String, trunkGroup: String, notBefore: Date? = nil,
-                attempts maxAttempts: Int? = nil) throws(StorageError) -> FaxRecord? {
+                attempts maxAttempts: Int? = nil, cover note: String? = nil) throws(StorageError) -> FaxRecord? {
         let folder = Self.folder(options.dir, "outbound")
         let tiff = "\(folder)/\(Self.stamp())-\(UUID().uuidString.prefix(8)).tif"
         var pages = 0
         var failure: String?
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            pages = try converter.convert(document, to: tiff, resolution: options.documentResolution)
+            if let note {
+                pages = try converter.convert(document, to: tiff, resolution: options.documentResolution) { count in
+                    coverPage(to: called, pages: count + 1, note: note)
+                }
+            } else {
+                pages = try converter.convert(document, to: tiff, resolution: options.documentResolution)
+            }
         } catch let error as FaxError {
             failure = error.description
         } catch {
@@ -369,6 +375,24 @@ final class FaxCenter: IVRFaxDesk {
         publishEvent(state == .sent ? "fax.sent" : "fax.failed",
                      ["id": .number(Double(id)), "call": .number(Double(call.value)), "state": .string(state.rawValue),
                       "pages": .number(Double(outcome.pages)), "result": .string(outcome.succeeded ? "OK" : outcome.resultText)])
+    }
+
+    /// The text of a cover page: who it is for and from, when, how many pages, the note.
+    func coverPage(to called: String, pages: Int, note: String) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        let from = [options.header, options.ident].compactMap { $0 }.joined(separator: "  ")
+        return """
+        FAX / 传真
+
+        To 收件:      \(called)
+        From 发件:    \(from)
+        Date 日期:    \(f.string(from: Date()))
+        Pages 页数:   \(pages) (this page included 含本页)
+
+        \(note)
+        """
     }
 
     // MARK: Helpers

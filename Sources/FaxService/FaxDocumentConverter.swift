@@ -21,16 +21,18 @@ public struct FaxDocumentConverter: Sendable {
     public var ghostscript: String
     public var paps: String
     public var img2pdf: String
+    public var tiffcp: String
     /// The Pango font text is set in.
     public var textFont: String
     /// Longest a conversion may take.
     public var timeoutSeconds: Double
 
     public init(ghostscript: String = "/usr/bin/gs", paps: String = "/usr/bin/paps", img2pdf: String = "/usr/bin/img2pdf",
-                textFont: String = "WenQuanYi Micro Hei 12", timeoutSeconds: Double = 120) {
+                tiffcp: String = "/usr/bin/tiffcp", textFont: String = "WenQuanYi Micro Hei 12", timeoutSeconds: Double = 120) {
         self.ghostscript = ghostscript
         self.paps = paps
         self.img2pdf = img2pdf
+        self.tiffcp = tiffcp
         self.textFont = textFont
         self.timeoutSeconds = timeoutSeconds
     }
@@ -50,6 +52,27 @@ public struct FaxDocumentConverter: Sendable {
         case "png", "jpg", "jpeg": return .image
         default: return nil
         }
+    }
+
+    /// Render `input` into the fax TIFF `output` behind a cover page: `cover` is given the
+    /// document's page count and returns the cover's text (UTF-8, laid out like a text
+    /// document). Returns the page count, the cover included.
+    public func convert(_ input: String, to output: String, resolution: FaxResolution = .fine,
+                        cover: (Int) -> String) throws(FaxError) -> Int {
+        let body = output + ".body.tif", coverText = output + ".cover.txt", coverPages = output + ".cover.tif"
+        defer { for f in [body, coverText, coverPages] { try? FileManager.default.removeItem(atPath: f) } }
+        let pages = try convert(input, to: body, resolution: resolution)
+        guard FileManager.default.createFile(atPath: coverText, contents: Data(cover(pages).utf8)) else {
+            throw FaxError("convert", input, "cannot write the cover page's text to \(coverText)")
+        }
+        let coverCount = try convert(coverText, to: coverPages, resolution: resolution)
+        try? FileManager.default.removeItem(atPath: output)
+        let (status, errors) = try run(tiffcp, [coverPages, body, output], for: input)
+        guard status == 0, (try? FaxPages.count(path: output)) == pages + coverCount else {
+            try? FileManager.default.removeItem(atPath: output)
+            throw FaxError("convert", input, "the cover page cannot be joined to the document (tiffcp exit \(status): \(Self.firstLines(errors)))")
+        }
+        return pages + coverCount
     }
 
     /// Render `input` into the fax TIFF `output`; returns its page count.

@@ -45,6 +45,7 @@ struct Fax: ParsableCommand {
         @Option(name: .customLong("trunk-group"), help: "The trunk group to dial on.") var trunkGroup: String
         @Option(help: "Not before this time (ISO 8601).") var at: String?
         @Option(help: "Attempts before giving up (the configured number by default).") var attempts: Int?
+        @Option(help: "Put a cover page first, with this note (UTF-8; Chinese prints).") var cover: String?
         func run() throws {
             try reporting {
                 let path = document.hasPrefix("/") ? document : FileManager.default.currentDirectoryPath + "/" + document
@@ -54,6 +55,7 @@ struct Fax: ParsableCommand {
                     args["at"] = .number(date.timeIntervalSince1970)
                 }
                 if let attempts { args["attempts"] = .number(Double(attempts)) }
+                if let cover { args["cover"] = .string(cover) }
                 global.show(try global.request("fax.send", args)) { job in
                     let id = job["id"]?.numberValue.map { String(Int($0)) } ?? "?"
                     let state = job["state"]?.stringValue ?? "?"

@@ -154,7 +154,7 @@ struct FaxLabTests {
         }
         let corrupt = try send("corrupt.pdf", "55501")
         #expect(corrupt.output.contains("failed") && corrupt.output.contains("rendered no pages"), "\(corrupt.output) \(corrupt.errors)")
-        for (document, to, extra) in [("letter.pdf", "55501", []), ("notice.txt", "55501", []), ("letter.pdf", "55502", ["--attempts", "2"]),
+        for (document, to, extra) in [("letter.pdf", "55501", []), ("notice.txt", "55501", ["--cover", "请查收订单确认。Please find the order confirmation."]), ("letter.pdf", "55502", ["--attempts", "2"]),
                                       ("letter.pdf", "55503", ["--attempts", "2"]), ("letter.pdf", "55501", ["--at", "2099-01-01T00:00:00Z"])] {
             let r = try send(document, to, extra)
             #expect(r.status == 0 && r.output.contains("queued"), "\(document) to \(to): \(r.output) \(r.errors)")
@@ -181,7 +181,7 @@ struct FaxLabTests {
             #expect(outcome?["remoteIdent"] as? String == "+86 10 5550 0000" && outcome?["resultCode"] as? Int == 0, "\(String(describing: outcome))")
         }
         #expect(pdfJobs.first?["document_pages"] as? Int == 3)
-        #expect((jobs[lab.directory + "/notice.txt"]?.first?["document_pages"] as? Int) == 1)
+        #expect((jobs[lab.directory + "/notice.txt"]?.first?["document_pages"] as? Int) == 2, "a cover page, then the notice")
         let busy = pdfJobs[1], unanswered = pdfJobs[2]
         #expect(busy["attempts"] as? Int == 2 && (busy["result"] as? String ?? "").contains("busy")
                 && (busy["result"] as? String ?? "").contains("gave up after 2 attempts"), "\(busy)")

@@ -126,6 +126,24 @@ struct FaxSessionTests {
         #expect(image.width == 1728 && image.yDPI == 98 && image.blackPixels > 10_000, "\(image.blackPixels)")
     }
 
+    @Test("a cover page goes first, told the document's page count")
+    func coverPage() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FaxTestDocument.postscript(pages: 2, to: dir + "/doc.ps", lines: 3)
+        var told: Int?
+        let pages = try FaxDocumentConverter().convert(dir + "/doc.ps", to: dir + "/out.tif") { count in
+            told = count
+            return "FAX 传真\nTo: 55501\nPages: \(count + 1)\n请查收"
+        }
+        #expect(pages == 3 && told == 2)
+        _ = try FaxDocumentConverter().convert(dir + "/doc.ps", to: dir + "/body.tif")
+        let all = try FaxPages.read(path: dir + "/out.tif"), document = try FaxPages.read(path: dir + "/body.tif")
+        #expect(all.count == 3 && all[0].blackPixels > 1000 && all[0].differingRows(from: document[0]) > 0, "the cover is its own page")
+        #expect(all[1].differingRows(from: document[0]) == 0 && all[2].differingRows(from: document[1]) == 0, "then the document as it is")
+        #expect(FileManager.default.fileExists(atPath: dir + "/out.tif.body.tif") == false, "intermediate files are removed")
+    }
+
     @Test("a send session refuses a missing or unreadable document before any call")
     func sendNeedsDocument() throws {
         #expect(throws: FaxError.self) { try FaxSession(role: .send(document: "/nonexistent/doc.tif"), callingParty: true) }
