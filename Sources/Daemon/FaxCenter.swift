@@ -153,7 +153,6 @@ final class FaxCenter: IVRFaxDesk {
         let state: FaxRecord.State = outcome.succeeded ? .received : (outcome.pages > 0 ? .partial : .failed)
         var pdf: String?
         if options.pdf != false, outcome.pages > 0 { pdf = makePDF(tiff) }
-        if outcome.pages == 0 { try? FileManager.default.removeItem(atPath: tiff) }
         try? store.finishFax(id, Self.update(state, call: call, outcome, pdf: pdf))
         log.notice("fax \(id) from \(calling ?? "unknown") on \(call): \(state.rawValue), \(outcome.pages) pages, \(outcome.resultText)")
         publishEvent("fax.received", ["id": .number(Double(id)), "call": .number(Double(call.value)), "state": .string(state.rawValue),

@@ -1,3 +1,4 @@
+import Control
 import FaxService
 import Foundation
 import Glibc
@@ -61,6 +62,8 @@ struct FaxLabTests {
         let engine = try EngineProcess(lab: lab, config: Self.engine(lab))
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
+        let console = try ControlClient(path: engine.controlSocket)
+        _ = try console.request("events.subscribe", ["kinds": .array([.string("fax.")])])
         let document = try Self.document(lab)
         let run = try SimulatorRun.run(lab: lab, scenario: ControlLabTests.carrier + """
 
@@ -85,6 +88,12 @@ struct FaxLabTests {
         let export = try ControlTool.run(socket: engine.controlSocket, ["fax", "export", "\(fax["id"] as? Int ?? 0)", exported])
         #expect(export.status == 0 && FileManager.default.contents(atPath: exported) == FileManager.default.contents(atPath: pdf),
                 "pstnctl fax export copies the PDF: \(export.output) \(export.errors)")
+        let receiving = try console.nextEvent(timeout: 5), received = try console.nextEvent(timeout: 5)
+        #expect(receiving?["kind"]?.stringValue == "fax.receiving" && receiving?["calling"]?.stringValue == "13800138000",
+                "operators are told a fax is coming in: \(String(describing: receiving))")
+        #expect(received?["kind"]?.stringValue == "fax.received" && received?["pages"]?.numberValue == 3
+                && received?["state"]?.stringValue == "received" && received?["id"]?.numberValue == Double(fax["id"] as? Int ?? 0),
+                "and when it has arrived: \(String(describing: received))")
         let show = try ControlTool.run(socket: engine.controlSocket, ["fax", "show", "999"])
         #expect(show.status == 1 && show.errors.contains("no fax 999"), "\(show.output) \(show.errors)")
     }
