@@ -72,7 +72,8 @@ public final class FaxSession: @unchecked Sendable {
     }
 
     deinit {
-        fax_release(state)
+        // fax_free releases the T.30 state (closing its TIFF files) itself; fax_release first
+        // would release it twice.
         fax_free(state)
     }
 
