@@ -56,7 +56,7 @@ struct FaxLabTests {
         return zip(a, b).map { $0.differingRows(from: $1) }
     }
 
-    @Test("a 3-page fax sent into a fax number over PRI is stored pixel-identical (ECM), with a PDF and what T.30 reported")
+    @Test("a 3-page fax sent into a fax number over PRI is stored pixel-identical (ECM), with a PDF and what T.30 reported; a fax cut off mid-way keeps its pages and is partial")
     func receiveOverPRI() throws {
         let lab = try LabInstance(lab: LabFiles.e1Pair())
         let engine = try EngineProcess(lab: lab, config: Self.engine(lab))
@@ -70,12 +70,21 @@ struct FaxLabTests {
         calls:
           - { name: fax, trunk: e1, calling: "13800138000", called: "95590",
               steps: [ { wait_answer: 10 }, { send_fax: \(document), fax_ident: "+86 21 5550 1234" }, { wait_release: 10 } ] }
+          - { name: cut, trunk: e1, calling: "13800138009", called: "95590", at_s: 1,
+              steps: [ { wait_answer: 10 }, { send_fax: \(document), fax_limit_s: 22 }, { hangup: 16 } ] }
         """, timeout: 180)
-        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first, "\(run.output)")
+        let call = try #require((run.report?["calls"] as? [[String: Any]])?.first { $0["name"] as? String == "fax" }, "\(run.output)")
         let sent = try #require(call["fax"] as? [String: Any], "\(call)\n\(engine.log)")
         #expect(sent["resultCode"] as? Int == 0 && sent["pages"] as? Int == 3, "the sender's view: \(sent)")
-        let fax = try #require(try Self.settled(engine, count: 1).first)
+        let faxes = try Self.settled(engine, count: 2)
+        let fax = try #require(faxes.first { $0["calling"] as? String == "13800138000" }, "\(faxes)")
         #expect(fax["state"] as? String == "received" && fax["pages"] as? Int == 3, "\(fax)\n\(engine.log)")
+        let cut = try #require(faxes.first { $0["calling"] as? String == "13800138009" }, "\(faxes)")
+        let kept = cut["pages"] as? Int ?? 0
+        #expect(cut["state"] as? String == "partial" && (1...2).contains(kept) && cut["pdf"] is String, "\(cut)")
+        let sentPages = try FaxPages.read(path: document), keptPages = try FaxPages.read(path: cut["tiff"] as? String ?? "")
+        #expect(keptPages.count == kept && zip(sentPages, keptPages).allSatisfy { $0.differingRows(from: $1) == 0 },
+                "the pages that arrived before the line dropped are kept as sent")
         #expect(fax["remote_ident"] as? String == "+86 21 5550 1234" && fax["calling"] as? String == "13800138000")
         #expect(fax["ecm"] as? Bool == true && fax["bit_rate"] as? Int == 14400 && fax["y_dpi"] as? Int == 196, "\(fax)")
         #expect(fax["call_id"] is Int, "linked to the call's CDR: \(fax)")
@@ -88,12 +97,13 @@ struct FaxLabTests {
         let export = try ControlTool.run(socket: engine.controlSocket, ["fax", "export", "\(fax["id"] as? Int ?? 0)", exported])
         #expect(export.status == 0 && FileManager.default.contents(atPath: exported) == FileManager.default.contents(atPath: pdf),
                 "pstnctl fax export copies the PDF: \(export.output) \(export.errors)")
-        let receiving = try console.nextEvent(timeout: 5), received = try console.nextEvent(timeout: 5)
-        #expect(receiving?["kind"]?.stringValue == "fax.receiving" && receiving?["calling"]?.stringValue == "13800138000",
-                "operators are told a fax is coming in: \(String(describing: receiving))")
-        #expect(received?["kind"]?.stringValue == "fax.received" && received?["pages"]?.numberValue == 3
-                && received?["state"]?.stringValue == "received" && received?["id"]?.numberValue == Double(fax["id"] as? Int ?? 0),
-                "and when it has arrived: \(String(describing: received))")
+        var events: [JSONValue] = []
+        while events.count < 4, let event = try console.nextEvent(timeout: 5) { events.append(event) }
+        let mine = events.filter { $0["calling"]?.stringValue == "13800138000" }
+        #expect(mine.first?["kind"]?.stringValue == "fax.receiving", "operators are told a fax is coming in: \(events)")
+        #expect(mine.last?["kind"]?.stringValue == "fax.received" && mine.last?["pages"]?.numberValue == 3
+                && mine.last?["state"]?.stringValue == "received" && mine.last?["id"]?.numberValue == Double(fax["id"] as? Int ?? 0),
+                "and when it has arrived: \(events)")
         let show = try ControlTool.run(socket: engine.controlSocket, ["fax", "show", "999"])
         #expect(show.status == 1 && show.errors.contains("no fax 999"), "\(show.output) \(show.errors)")
     }
