@@ -407,9 +407,13 @@ final class CallManager {
                                        cause: .messageNotCompatibleWithCallState)
             }
             loops[id] = room
+            // The canceller would take the phone's own voice coming back for an echo of what
+            // was sent (it is: one loop later) and cancel or suppress it; a line test wants it raw.
+            media.send(.echoCanceller(on: false), to: Self.mediaName(channel))
             media.send(.join(conference: room, role: .echo), to: Self.mediaName(channel))
         } else if let room = loops.removeValue(forKey: id) {
             media.send(.leave, to: Self.mediaName(channel))
+            media.send(.echoCanceller(on: media.threads.first?.group.settings.echoCancellerOn ?? true), to: Self.mediaName(channel))
             freeConferences.append(room)
         }
     }
