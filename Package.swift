@@ -113,7 +113,7 @@ let package = Package(
         // Fax receive, send and fax-on-demand over spandsp's T.30.
         .target(
             name: "FaxService",
-            dependencies: ["PSTNEngine", "CSpanDSP", "CTIFF"],
+            dependencies: ["PSTNEngine", "CallControl", "CSpanDSP", "CTIFF"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The userspace DAHDI: lab model, line emulation and the DAHDI device semantics.

@@ -285,10 +285,12 @@ public final class Simulator: Sendable {
         } catch {
             return "fax: \(error)"
         }
-        let stream = AudioStream(id: Int32(truncatingIfNeeded: id.value))
-        do { try await calls.stream(id, stream) } catch { return "fax: \(error)" }
-        let outcome = await faxWorker.run(session, over: stream, limit: seconds(step.fax_limit_s ?? 600))
-        try? await calls.stopStream(id)
+        let outcome: FaxOutcome
+        do {
+            outcome = try await faxWorker.run(session, on: id, calls: calls, limit: seconds(step.fax_limit_s ?? 600))
+        } catch {
+            return "fax: \(error)"
+        }
         report.fax = outcome
         if let data = try? JSONEncoder().encode(outcome) {
             _ = FileManager.default.createFile(atPath: file + ".json", contents: data)

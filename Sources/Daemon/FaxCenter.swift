@@ -23,7 +23,7 @@ final class FaxCenter: IVRFaxDesk {
     private let server = Mutex<ControlServer?>(nil)
     /// Calls placed for jobs, by call: the job, and the release cause once it came.
     private let attempts = Mutex<[CallID: Attempt]>([:])
-    /// Calls the fax center has taken (receiving or sending), so nothing else acts on them.
+    /// Calls a fax is being received or sent on, so a second session is never started on one.
     private let busy = Mutex<Set<CallID>>([])
     /// Jobs with an attempt under way.
     private let inFlight = Mutex<Set<Int64>>([])
@@ -46,9 +46,6 @@ final class FaxCenter: IVRFaxDesk {
     }
 
     func publish(to server: ControlServer?) { self.server.withLock { $0 = server } }
-
-    /// Whether the fax center is handling `call`.
-    func owns(_ call: CallID) -> Bool { busy.withLock { $0.contains(call) } }
 
     /// Render the fax-on-demand library into fax pages (a document that cannot be rendered is
     /// left out, with the reason in the log).
@@ -139,16 +136,17 @@ final class FaxCenter: IVRFaxDesk {
             try? await calls.release(call, cause: .temporaryFailure)
             return
         }
-        let stream = AudioStream(id: Int32(truncatingIfNeeded: call.value))
-        do { try await calls.stream(call, stream) } catch {
+        let outcome: FaxOutcome
+        do {
+            outcome = try await worker.run(session, on: call, calls: calls) {
+                publishEvent("fax.receiving", ["id": .number(Double(id)), "call": .number(Double(call.value)),
+                                               "calling": calling.map(JSONValue.string) ?? .null, "called": .string(called)])
+            }
+        } catch {
             log.error("fax: cannot receive on \(call): \(error)")
             try? store.finishFax(id, FaxResultUpdate(state: .failed, result: "the call's audio could not be taken: \(error)"))
             return
         }
-        publishEvent("fax.receiving", ["id": .number(Double(id)), "call": .number(Double(call.value)),
-                                       "calling": calling.map(JSONValue.string) ?? .null, "called": .string(called)])
-        let outcome = await worker.run(session, over: stream)
-        try? await calls.stopStream(call)
         try? await calls.release(call, cause: .normalClearing)
         let state: FaxRecord.State = outcome.succeeded ? .received : (outcome.pages > 0 ? .partial : .failed)
         var pdf: String?
@@ -267,20 +265,15 @@ final class FaxCenter: IVRFaxDesk {
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        busy.withLock { _ = $0.insert(call) }
-        defer { busy.withLock { _ = $0.remove(call) } }
         let outcome: FaxOutcome
         do {
             let session = try FaxSession(role: .send(document: tiff), callingParty: true, options: options.sessionOptions)
-            let stream = AudioStream(id: Int32(truncatingIfNeeded: call.value))
-            try await calls.stream(call, stream)
-            outcome = await worker.run(session, over: stream)
+            outcome = try await worker.run(session, on: call, calls: calls)
         } catch {
             try? await calls.release(call, cause: .normalClearing)
             await ended(fax, call: call, outcome: nil, cause: nil, note: "\(error)")
             return
         }
-        try? await calls.stopStream(call)
         try? await calls.release(call, cause: .normalClearing)
         await ended(fax, call: call, outcome: outcome, cause: nil, note: nil)
     }
@@ -359,14 +352,15 @@ final class FaxCenter: IVRFaxDesk {
             try? await calls.release(call, cause: .temporaryFailure)
             return
         }
-        let stream = AudioStream(id: Int32(truncatingIfNeeded: call.value))
-        do { try await calls.stream(call, stream) } catch {
+        let outcome: FaxOutcome
+        do {
+            outcome = try await worker.run(session, on: call, calls: calls) {
+                publishEvent("fax.sending", ["id": .number(Double(id)), "call": .number(Double(call.value)), "document": .string(number)])
+            }
+        } catch {
             try? store.finishFax(id, FaxResultUpdate(state: .failed, result: "the call's audio could not be taken: \(error)"))
             return
         }
-        publishEvent("fax.sending", ["id": .number(Double(id)), "call": .number(Double(call.value)), "document": .string(number)])
-        let outcome = await worker.run(session, over: stream)
-        try? await calls.stopStream(call)
         try? await calls.release(call, cause: .normalClearing)
         let state: FaxRecord.State = outcome.succeeded ? .sent : .failed
         try? store.finishFax(id, Self.update(state, call: call, outcome, pdf: nil))
@@ -378,16 +372,13 @@ final class FaxCenter: IVRFaxDesk {
 
     /// The text of a cover page: who it is for and from, when, how many pages, the note.
     func coverPage(to called: String, pages: Int, note: String) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        f.locale = Locale(identifier: "en_US_POSIX")
         let from = [options.header, options.ident].compactMap { $0 }.joined(separator: "  ")
         return """
         FAX / 传真
 
         To 收件:      \(called)
         From 发件:    \(from)
-        Date 日期:    \(f.string(from: Date()))
+        Date 日期:    \(Self.now("yyyy-MM-dd HH:mm"))
         Pages 页数:   \(pages) (this page included 含本页)
 
         \(note)
@@ -406,16 +397,14 @@ final class FaxCenter: IVRFaxDesk {
         server.withLock { $0 }?.publish(ControlEvent(kind: kind, body: .object(body)))
     }
 
-    private static func folder(_ dir: String, _ kind: String) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd"
-        f.locale = Locale(identifier: "en_US_POSIX")
-        return "\(dir)/\(kind)/\(f.string(from: Date()))"
-    }
+    private static func folder(_ dir: String, _ kind: String) -> String { "\(dir)/\(kind)/\(now("yyyyMMdd"))" }
 
-    private static func stamp() -> String {
+    private static func stamp() -> String { now("HHmmss") }
+
+    /// The local time now in `format`.
+    private static func now(_ format: String) -> String {
         let f = DateFormatter()
-        f.dateFormat = "HHmmss"
+        f.dateFormat = format
         f.locale = Locale(identifier: "en_US_POSIX")
         return f.string(from: Date())
     }
