@@ -1,36 +1,25 @@
-// The echo canceller's per-sample control around the NLMS kernels: history insertion with the
-// running energy and lag-1 product, Geigel double-talk detection, the NLMS gain, and the
-// non-linear processor with comfort noise. One call per chunk keeps all of it in registers and
+// The echo canceller's per-sample control around the NLMS kernels: history insertion into the
+// mirrored ring with the exact running energy and lag-1 product, Geigel double-talk detection,
+// the NLMS gain, and the non-linear processor with comfort noise. One call per chunk keeps all of it in registers and
 // out of Swift's per-sample overhead.
 #include <math.h>
-#include <string.h>
 #include "CMediaKernels.h"
 
-static inline void insert(cmk_echo *ec, float x)
+static inline void insert(cmk_echo *ec, int16_t sample)
 {
     float *h = ec->history;
-    if (ec->position == 0) {
-        // Slide the window back to the top of the buffer and re-sum, shedding rounding.
-        memmove(h + CMK_ECHO_SLACK, h, sizeof(float) * (size_t)(ec->taps + CMK_ECHO_OLDER));
-        ec->position = CMK_ECHO_SLACK;
-        float sum = 0, lagged = 0;
-        const float *w = h + ec->position;
-        for (int k = 0; k < ec->taps; k++) {
-            sum += w[k] * w[k];
-            lagged += w[k] * w[k + 1];
-        }
-        ec->energy = sum;
-        ec->lag1 = lagged;
-    }
+    int ring = ec->taps + CMK_ECHO_OLDER;
     int p = ec->position;
-    float oldest = h[p + ec->taps - 1];
-    float leaving = oldest * h[p + ec->taps];
-    p -= 1;
+    int32_t x = sample;
+    int32_t oldest = (int32_t)h[p + ec->taps - 1];
+    int32_t beyond = (int32_t)h[p + ec->taps];
+    int32_t newest = (int32_t)h[p];
+    p = p == 0 ? ring - 1 : p - 1;
     ec->position = p;
-    h[p] = x;
-    float e = ec->energy + x * x - oldest * oldest;
-    ec->energy = e > 0 ? e : 0;
-    ec->lag1 += x * h[p + 1] - leaving;
+    h[p] = (float)x;
+    h[p + ring] = (float)x;
+    ec->energy += (int64_t)x * x - (int64_t)oldest * oldest;
+    ec->lag1 += (int64_t)x * newest - (int64_t)oldest * beyond;
 }
 
 static inline void detect_double_talk(cmk_echo *ec, float x, float y)
@@ -59,7 +48,7 @@ static inline float gain(cmk_echo *ec, float e, float x, float y)
         ec->hangover -= 1;
         return 0;
     }
-    return ec->step_size * e / (ec->energy + ec->regularisation);
+    return ec->step_size * e / ((float)ec->energy + ec->regularisation);
 }
 
 static inline float comfort_noise(cmk_echo *ec)
@@ -98,11 +87,13 @@ static inline int16_t to_sample(float e)
     return (int16_t)(e + (e < 0 ? -0.5f : 0.5f));
 }
 
-float cmk_echo_step(cmk_echo *ec, float x, float y)
+/* One sample on its own: the odd one at the end of a chunk. */
+static float echo_step(cmk_echo *ec, int16_t reference, float y)
 {
-    insert(ec, x);
+    insert(ec, reference);
     float estimate = cmk_nlms_step(ec->weights, ec->history + ec->position, ec->taps,
                                    ec->pending_older, ec->pending_newest);
+    float x = reference;
     float e = y - estimate;
     ec->pending_older = 0;
     ec->pending_newest = gain(ec, e, x, y);
@@ -115,10 +106,10 @@ void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *rec
     for (; i + 1 < count; i += 2) {
         float x1 = reference[i], x2 = reference[i + 1];
         float y1 = received[i], y2 = received[i + 1];
-        insert(ec, x1);
-        float energy1 = ec->energy;
-        insert(ec, x2);
-        float energy2 = ec->energy;
+        insert(ec, reference[i]);
+        int64_t energy1 = ec->energy;
+        insert(ec, reference[i + 1]);
+        int64_t energy2 = ec->energy;
         float first, second;
         cmk_nlms_pair(ec->weights, ec->history + ec->position, ec->taps, ec->pending_older,
                       ec->pending_newest, &first, &second);
@@ -126,7 +117,7 @@ void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *rec
         ec->energy = energy1;
         float g1 = gain(ec, e1, x1, y1);
         ec->energy = energy2;
-        float e2 = y2 - (second + g1 * ec->lag1);
+        float e2 = y2 - (second + g1 * (float)ec->lag1);
         float g2 = gain(ec, e2, x2, y2);
         ec->pending_older = g1;
         ec->pending_newest = g2;
@@ -137,5 +128,6 @@ void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *rec
         output[i] = to_sample(e1);
         output[i + 1] = to_sample(e2);
     }
-    if (i < count) output[i] = to_sample(cmk_echo_step(ec, reference[i], received[i]));
+    if (i < count) output[i] = to_sample(echo_step(ec, reference[i], received[i]));
 }
+

@@ -3,8 +3,8 @@ import PSTNEngine
 import Testing
 
 /// Feed audio to a detector in 20 ms chunks; the tones it reported, with when (ms).
-func callProgress(_ audio: [Int16], zone: ToneZone) -> [(CallProgressTone, Int)] {
-    let detector = CallProgressDetector(zone: zone)
+func callProgress(_ audio: [Int16], zone: ToneZone, blockOffset: Int = 0) -> [(CallProgressTone, Int)] {
+    let detector = CallProgressDetector(zone: zone, blockOffset: blockOffset)
     var found: [(CallProgressTone, Int)] = []
     var offset = 0
     while offset < audio.count {
@@ -52,6 +52,18 @@ struct CallProgressDetectorTests {
         #expect((busy.first?.1 ?? .max) <= 1500, "busy after \(busy)")
         let ringback = callProgress(try zoneToneAudio(cn, .ringback, seconds: 6), zone: cn)
         #expect((ringback.first?.1 ?? .max) <= 2200, "ringback after \(ringback)")
+    }
+
+    @Test("a channel's own block grid (the media group's stagger) finds the same tones as promptly",
+          arguments: [8, 96, 192])
+    func staggeredGrid(blockOffset: Int) throws {
+        let cn = try #require(ToneZone(country: "cn"))
+        let busy = callProgress(try zoneToneAudio(cn, .busy, seconds: 4), zone: cn, blockOffset: blockOffset)
+        #expect(busy.first?.0 == .busy && (busy.first?.1 ?? .max) <= 1500, "offset \(blockOffset): busy after \(busy)")
+        let us = try #require(ToneZone(country: "us"))
+        let ringback = callProgress(try zoneToneAudio(us, .ringback, seconds: 7), zone: us, blockOffset: blockOffset)
+        #expect(ringback.first?.0 == .ringback, "offset \(blockOffset): \(ringback)")
+        #expect(Set(ringback.map { "\($0.0)" }).count == 1, "offset \(blockOffset): also found \(ringback)")
     }
 
     @Test("speech-band noise, DTMF and silence are not call progress")

@@ -63,8 +63,9 @@ struct TestRandom {
 }
 
 /// Run samples through a detector in chunks (20 ms unless told); returns every event.
-func detectEvents(_ samples: [Int16], limits: DTMFLimits = DTMFLimits(), chunk: Int = 160) -> [DTMFEvent] {
-    let detector = DTMFDetector(limits: limits)
+func detectEvents(_ samples: [Int16], limits: DTMFLimits = DTMFLimits(), chunk: Int = 160,
+                  blockOffset: Int = 0) -> [DTMFEvent] {
+    let detector = DTMFDetector(limits: limits, blockOffset: blockOffset)
     var found: [DTMFEvent] = []
     var offset = 0
     while offset < samples.count {
@@ -78,9 +79,9 @@ func detectEvents(_ samples: [Int16], limits: DTMFLimits = DTMFLimits(), chunk: 
 
 /// Run a signal (plus 100 ms of silence, to let the last key end) through a detector; returns the
 /// digits and their measured durations (ms).
-func detect(_ signal: [Double], limits: DTMFLimits = DTMFLimits()) -> [(Character, Double)] {
+func detect(_ signal: [Double], limits: DTMFLimits = DTMFLimits(), blockOffset: Int = 0) -> [(Character, Double)] {
     let samples = signal.map { Int16(clamping: Int($0.rounded())) } + [Int16](repeating: 0, count: 800)
-    return detectEvents(samples, limits: limits).compactMap { e in
+    return detectEvents(samples, limits: limits, blockOffset: blockOffset).compactMap { e in
         if case let .ended(duration) = e.kind { return (e.character, Double(duration) / 8) }
         return nil
     }

@@ -33,6 +33,16 @@ struct DTMFTests {
         for (digit, ms) in found { #expect(abs(ms - 60) <= 5, "\(digit) lasted \(ms) ms") }
     }
 
+    @Test("a channel's own sub-block grid (the media group's stagger) changes nothing: every key, its duration",
+          arguments: [1, 8, 17, 24, 31])
+    func staggeredGrid(blockOffset: Int) {
+        var signal: [Double] = []
+        for d in Self.allDigits { signal += DTMFSignal.tone(d, ms: 40) + DTMFSignal.silence(ms: 40) }
+        let found = detect(signal, blockOffset: blockOffset)
+        #expect(String(found.map(\.0)) == String(Self.allDigits), "offset \(blockOffset)")
+        for (digit, ms) in found { #expect(abs(ms - 40) <= 5, "offset \(blockOffset): \(digit) lasted \(ms) ms") }
+    }
+
     @Test("all 16 keys at 10 digits/s and faster: 40 ms tones with 40 ms pauses", arguments: [0.0, 1.1, 2.3])
     func fastDialling(phase: Double) {
         var signal = DTMFSignal.silence(ms: phase * 5)

@@ -69,7 +69,7 @@ func erleTrace(model: Int, erl: Double, seconds: Double, nlp: Bool = false, tail
     var output = [Int16](repeating: 0, count: total)
     if chunk == 1 {
         for n in 0..<total {
-            output[n] = Int16(canceller.process(reference: Float(reference[n]), received: Float(received[n])).rounded())
+            output[n] = canceller.process(reference: reference[n], received: received[n])
         }
     } else {
         var start = 0
@@ -150,7 +150,7 @@ struct EchoCancellerTests {
             let x = farActive ? g711AlawRoundTrip(Int16(clamping: Int(far.next()))) : 0
             let b = background.next()
             let received = g711AlawRoundTrip(Int16(clamping: Int((path.echo(of: x) + Float(b)).rounded())))
-            let e = Double(canceller.process(reference: Float(x), received: Float(received)))
+            let e = Double(canceller.process(reference: x, received: received))
             if n >= 3 * 8000 {
                 output += e * e
                 noise += b * b

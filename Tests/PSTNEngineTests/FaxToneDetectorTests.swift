@@ -3,8 +3,8 @@ import PSTNEngine
 import Testing
 
 /// Run a signal through a detector in 20 ms chunks; the tones it reported.
-func faxTones(_ signal: [Double]) -> [FaxTone] {
-    let detector = FaxToneDetector()
+func faxTones(_ signal: [Double], blockOffset: Int = 0) -> [FaxTone] {
+    let detector = FaxToneDetector(blockOffset: blockOffset)
     let samples = signal.map { Int16(clamping: Int($0.rounded())) }
     var found: [FaxTone] = []
     var offset = 0
@@ -55,6 +55,16 @@ struct FaxToneDetectorTests {
     @Test("CNG from a calling fax is heard")
     func calling() {
         #expect(faxTones(FaxSignal.cng(seconds: 4)) == [.calling])
+    }
+
+    @Test("a channel's own block grid (the media group's stagger) changes nothing", arguments: [8, 40, 79])
+    func staggeredGrid(blockOffset: Int) {
+        #expect(faxTones(FaxSignal.cng(seconds: 4), blockOffset: blockOffset) == [.calling])
+        for signal in [FaxSignal.answer(seconds: 3, reversals: true, am: false),
+                       FaxSignal.answer(seconds: 3, reversals: true, am: true), FaxSignal.v21Flags(seconds: 2)] {
+            let usual = faxTones(signal)
+            #expect(!usual.isEmpty && faxTones(signal, blockOffset: blockOffset) == usual, "offset \(blockOffset)")
+        }
     }
 
     @Test("CED, ANS with phase reversals and ANSam are told apart")

@@ -21,9 +21,13 @@ void cmk_nlms_pair(float *weights, const float *x, int taps, float g_older, floa
 /// The whole state of one line echo canceller (NLMS with Geigel double talk detection and a
 /// non-linear processor), so that a chunk is processed in one C call with no per-sample crossing
 /// of the Swift boundary. Swift allocates the three buffers and fills the settings; every other
-/// field starts at zero except `position` (= ECHO_SLACK), `noise_floor` and `noise_state`.
-#define CMK_ECHO_SLACK 1024
-#define CMK_ECHO_OLDER 4
+/// field starts at zero except `noise_floor` and `noise_state`.
+///
+/// The reference history is a ring of `taps + CMK_ECHO_OLDER` samples stored twice in a row
+/// (each sample is written at `position` and `position + ring`), so the window the kernels read,
+/// newest first from `position`, is always contiguous and nothing is ever slid. Its energy and
+/// lag-1 product are kept exactly in integers (the samples are 16-bit), so they never drift.
+#define CMK_ECHO_OLDER 8
 #define CMK_ECHO_PEAK_BLOCK 32
 typedef struct {
     int taps;
@@ -33,12 +37,12 @@ typedef struct {
     int non_linear_processor;
     float regularisation;
     float *weights;          /* taps */
-    float *history;          /* taps + CMK_ECHO_OLDER + CMK_ECHO_SLACK, newest first from `position` */
+    float *history;          /* 2 * (taps + CMK_ECHO_OLDER): the ring, twice */
     float *block_peaks;      /* block_count */
     int block_count;
-    int position;
-    float energy;
-    float lag1;
+    int position;            /* newest sample, 0 ..< taps + CMK_ECHO_OLDER */
+    int64_t energy;          /* sum of the window's squares */
+    int64_t lag1;            /* sum of the window times itself one sample older */
     float pending_newest;
     float pending_older;
     int block_index;
@@ -56,9 +60,6 @@ typedef struct {
 /// Cancel echo on `count` samples: `reference` was sent to the line, `received` came back;
 /// `output` gets the near end with the echo removed (may alias `received`).
 void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *received, int16_t *output, int count);
-
-/// One sample in float, for diagnostics and tests.
-float cmk_echo_step(cmk_echo *ec, float reference, float received);
 
 /// The exact sum of x[i]^2 over `n` samples.
 int64_t cmk_sum_squares(const int16_t *x, int n);

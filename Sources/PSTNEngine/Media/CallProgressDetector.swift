@@ -27,8 +27,10 @@ public final class CallProgressDetector {
     }()
 
     /// Build the detector for a zone; tones the zone does not define, or defines in a form that
-    /// cannot be detected (modulation only), are left out.
-    public init(zone: ToneZone) {
+    /// cannot be detected (modulation only), are left out. `blockOffset` samples of silence stand
+    /// at the start of the first block: a media group gives each channel its own, so that the
+    /// channels' blocks (and the filter work at their ends) fall in different cycles.
+    public init(zone: ToneZone, blockOffset: Int = 0) {
         var table: [Double] = []
         func index(_ f: Double) -> Int {
             if let i = table.firstIndex(where: { abs($0 - f) < 1 }) { return i }
@@ -42,6 +44,7 @@ public final class CallProgressDetector {
         tracks.initialize(repeating: CadenceTrack(), count: max(1, patterns.count))
         block = .allocate(capacity: Self.blockSamples)
         block.initialize(repeating: 0, count: Self.blockSamples)
+        filled = max(0, blockOffset) % Self.blockSamples
     }
 
     deinit {

@@ -12,7 +12,7 @@
 public final class DTMFDetector {
     public static let capacity = 32
     public let limits: DTMFLimits
-    private var spectrum = DTMFSpectrum()
+    private var spectrum: DTMFSpectrum
     private let analyzer: DTMFToneAnalyzer
     private var tracker: DTMFDigitTracker
     private var notch: DialToneNotch?
@@ -21,8 +21,11 @@ public final class DTMFDetector {
     /// Events lost because nobody took them in time.
     public var dropped: Int { events.dropped }
 
-    public init(limits: DTMFLimits = DTMFLimits()) {
+    /// `blockOffset` samples of silence stand at the start of the first sub-block: a media group
+    /// gives each channel its own, so that the channels' sub-block analyses fall in different cycles.
+    public init(limits: DTMFLimits = DTMFLimits(), blockOffset: Int = 0) {
         self.limits = limits
+        spectrum = DTMFSpectrum(leadingSilence: blockOffset)
         analyzer = DTMFToneAnalyzer(limits: limits)
         tracker = DTMFDigitTracker(limits: limits)
         notch = limits.filterDialTone ? DialToneNotch() : nil

@@ -55,7 +55,10 @@ struct DTMFSpectrum {
     /// Mean power of the samples in the newest window.
     private(set) var totalPower: Float = 0
 
-    init() {
+    /// `leadingSilence` samples (modulo a sub-block) count as already heard, silent, in the
+    /// first sub-block: silence leaves the resonators at rest, so this only moves the sub-block grid.
+    init(leadingSilence: Int = 0) {
+        filled = max(0, leadingSilence) % Self.subBlock
         let banks = Self.banks
         nominal = .allocate(capacity: banks)
         nominal.initialize(from: Self.frequencies, count: banks)

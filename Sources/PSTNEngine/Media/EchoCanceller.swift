@@ -58,7 +58,7 @@ public final class EchoCanceller {
         }
         self.settings = settings
         taps = settings.tailMilliseconds * 8
-        historyLength = taps + Int(CMK_ECHO_OLDER) + Int(CMK_ECHO_SLACK)
+        historyLength = 2 * (taps + Int(CMK_ECHO_OLDER))
         let blockCount = (taps + Int(CMK_ECHO_PEAK_BLOCK) - 1) / Int(CMK_ECHO_PEAK_BLOCK)
         state = .allocate(capacity: 1)
         state.initialize(to: cmk_echo())
@@ -89,7 +89,7 @@ public final class EchoCanceller {
         s.pointee.weights.update(repeating: 0, count: taps)
         s.pointee.history.update(repeating: 0, count: historyLength)
         s.pointee.block_peaks.update(repeating: 0, count: Int(s.pointee.block_count))
-        s.pointee.position = CMK_ECHO_SLACK
+        s.pointee.position = 0
         s.pointee.energy = 0
         s.pointee.lag1 = 0
         s.pointee.pending_newest = 0
@@ -136,7 +136,10 @@ public final class EchoCanceller {
     }
 
     /// One sample: returns the received sample with the echo of `reference` removed.
-    public func process(reference x: Float, received y: Float) -> Float {
-        cmk_echo_step(state, x, y)
+    public func process(reference: Int16, received: Int16) -> Int16 {
+        var x = reference, y = received, output: Int16 = 0
+        guard isEnabled else { return received }
+        cmk_echo_process(state, &x, &y, &output, 1)
+        return output
     }
 }

@@ -29,13 +29,16 @@ public final class FaxToneDetector {
     /// Bit n set: tone code n was already reported.
     private var reported: UInt32 = 0
 
-    public init() {
+    /// `blockOffset` samples of silence stand at the start of the first block: a media group gives
+    /// each channel its own, so that the channels' band checks fall in different cycles.
+    public init(blockOffset: Int = 0) {
         receivers = .allocate(capacity: Self.receiverCount)
         receivers.initialize(to: GatedToneReceiver(type: Int32(MODEM_CONNECT_TONES_FAX_CNG)))
         (receivers + 1).initialize(to: GatedToneReceiver(type: Int32(MODEM_CONNECT_TONES_ANSAM_PR)))
         (receivers + 2).initialize(to: GatedToneReceiver(type: Int32(MODEM_CONNECT_TONES_FAX_PREAMBLE)))
         ring = .allocate(capacity: Self.ringBlocks * Self.blockSamples)
         ring.initialize(repeating: 0, count: Self.ringBlocks * Self.blockSamples)
+        filled = max(0, blockOffset) % Self.blockSamples
     }
 
     deinit {

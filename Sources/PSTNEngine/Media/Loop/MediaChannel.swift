@@ -81,9 +81,13 @@ final class MediaChannel {
             throw MediaError(operation: "creating the echo canceller", subject: configuration.name, reason: error.description)
         }
         echoCanceller.isEnabled = settings.echoCancellerOn
-        dtmf = DTMFDetector()
-        faxTones = FaxToneDetector()
-        callProgress = CallProgressDetector(zone: configuration.zone)
+        // Each channel's detector blocks end in a different cycle (the slot's chunk, modulo the
+        // block): with every channel's on the same cycle, that cycle alone carries all their
+        // block-end work and runs long, at 1 ms chunks past its deadline.
+        let offset = slot * settings.chunkSamples
+        dtmf = DTMFDetector(blockOffset: offset)
+        faxTones = FaxToneDetector(blockOffset: offset)
+        callProgress = CallProgressDetector(zone: configuration.zone, blockOffset: offset)
         lineIn = .allocate(capacity: chunk)
         lineIn.initialize(repeating: configuration.law.silence, count: chunk)
         cushion = .allocate(capacity: settings.cushionSamples)
