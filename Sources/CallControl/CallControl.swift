@@ -76,6 +76,7 @@ public final class CallControl: Sendable {
                     if let trunkGroup, box.value.manager?.groupOfBackend[name] == nil {
                         box.value.manager?.groupOfBackend[name] = trunkGroup
                     }
+                    carried.value.useDialPlan { digits in box.value.manager?.numberSettles(backend: name, digits) ?? false }
                     done.resume(returning: .success(()))
                 } catch {
                     done.resume(returning: .failure(error))

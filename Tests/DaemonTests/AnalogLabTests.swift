@@ -32,12 +32,12 @@ struct AnalogLabTests {
       - { name: co-v23, type: fxo, group: pstn, channels: "2", callerid: v23, hangup_on_polarity: true, numbers: ["80002"] }
       - { name: co-dtmf, type: fxo, group: pstn, channels: "3", callerid: dtmf, numbers: ["80003"] }
       - { name: co-desk, type: fxo, group: pstn, channels: "4", callerid: v23, numbers: ["80004"] }
-      - { name: desks, type: fxs, group: desks, channels: "5", callerid: v23, numbers: ["8001"], reverse_polarity_on_answer: true }
+      - { name: desks, type: fxs, group: desks, channels: "5", callerid: v23, numbers: ["8001"], reverse_polarity_on_answer: true,
+          inter_digit_s: 30 }
     routes:
       - { called: "80004", to: { station: desks } }
       - { called: "_8000X", to: { app: answer } }
       - { called: "_81XX", to: { app: answer } }
-      - { called: "*", to: { reject: 1 } }
     applications:
       answer: { after_ms: 200 }
     """
@@ -109,8 +109,8 @@ struct AnalogLabTests {
         let scenario = Self.carrierTrunks + """
 
         calls:
-          - { name: dial-out, trunk: phone, called: "8100#",
-              steps: [ { wait_answer: 20 }, { wait: 1 }, { hangup: 16 }, { wait: 1 } ] }
+          - { name: dial-out, trunk: phone, called: "8100",
+              steps: [ { wait_answer: 12 }, { wait: 1 }, { hangup: 16 }, { wait: 1 } ] }
           - { name: to-desk, trunk: co-desk, at_s: 8, calling: "13912345678", called: "80004",
               steps: [ { wait_answer: 30 }, { wait: 2 }, { hangup: 16 }, { wait: 2 } ] }
         """
@@ -120,8 +120,10 @@ struct AnalogLabTests {
         for call in calls {
             #expect(call["failure"] == nil, "\(call)\n\(run.output)\n\(engine.log)")
         }
-        // The phone dialled only after hearing dial tone; the engine collected the digits up
-        // to '#', answered (polarity reversal, which the phone waits for) and saw it hang up.
+        // The phone dialled only after hearing dial tone, and no '#': the engine took the number
+        // the moment it matched a rule no longer number could (the station waits 30 s between
+        // digits, longer than the phone waits for the answer), answered (polarity reversal,
+        // which the phone waits for) and saw it hang up.
         let (dialled, dialledEnd) = engineCall(engine, called: "8100")
         let d = try #require(dialled, "the station's digits never reached the router: \(engine.events())")
         #expect(d["calling"] as? String == "8001", "the station's own number")

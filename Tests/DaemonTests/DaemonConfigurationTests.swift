@@ -41,6 +41,7 @@ struct DaemonConfigurationTests {
         trunks:
           - { name: span1, type: pri, dchannel: 16, bchannels: "1-15,17-31", switch: ess5 }
           - { name: span2, type: pri, dchannel: 16, bchannels: "15-20" }
+          - { name: desks, type: fxs, channels: "40-41", inter_digit_s: 0, first_digit_s: 500 }
         trunk_groups:
           - { name: carrier, members: [span1, span9] }
         routes:
@@ -58,14 +59,15 @@ struct DaemonConfigurationTests {
             for fragment in ["unknown switch type ess5", "channel 16 is in both span1 and span2", "channel 15 is in both",
                              "unknown trunk span9", "unknown trunk group nowhere", "unknown application karaoke",
                              "not a Q.850 cause (1-127)", "media.law must be alaw or ulaw", "no tone zone atlantis",
-                             "media:", "answer.cause 999"] {
+                             "media:", "answer.cause 999", "trunk desks: inter_digit_s must be 0.5 to 120 seconds, not 0.0",
+                             "trunk desks: first_digit_s must be 0.5 to 120 seconds, not 500.0"] {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }
             #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("bad.yaml") })
             // Each problem names the line and column where it is written.
-            for (fragment, place) in [("unknown switch type ess5", "bad.yaml:3:5:"), ("unknown trunk span9", "bad.yaml:6:31:"),
-                                      ("unknown trunk group nowhere", "bad.yaml:8:26:"), ("no tone zone atlantis", "bad.yaml:1:30:"),
-                                      ("answer.cause 999", "bad.yaml:12:11:")] {
+            for (fragment, place) in [("unknown switch type ess5", "bad.yaml:3:5:"), ("unknown trunk span9", "bad.yaml:7:31:"),
+                                      ("unknown trunk group nowhere", "bad.yaml:9:26:"), ("no tone zone atlantis", "bad.yaml:1:30:"),
+                                      ("answer.cause 999", "bad.yaml:13:11:")] {
                 let line = text.split(separator: "\n").first { $0.contains(fragment) }
                 #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing")")
             }

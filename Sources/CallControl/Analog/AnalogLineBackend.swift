@@ -49,6 +49,10 @@ public class AnalogLineBackend: SignallingBackend {
         for line in lines { line.stop(cause: cause) }
     }
 
+    public func useDialPlan(_ settles: @escaping (String) -> Bool) {
+        for line in lines { line.useDialPlan(settles) }
+    }
+
     public func pollRequests() -> [PollRequest] {
         lines.compactMap { line in line.io.map { PollRequest(fd: $0.channel.fileDescriptor, events: $0.pollEvents) } }
     }

@@ -21,6 +21,9 @@ protocol AnalogLineMachine: AnyObject {
     func runTimers(now: ContinuousClock.Instant)
 
     func place(_ call: CallID, _ setup: CallSetup) throws(CallControlError)
+    /// How to tell that digits dialled on the line are a whole number (see
+    /// `SignallingBackend.useDialPlan`); lines that collect no digits ignore it.
+    func useDialPlan(_ settles: @escaping (String) -> Bool)
     func alert(inbandAudio: Bool)
     func progress(inbandAudio: Bool)
     func answer()
@@ -31,6 +34,8 @@ protocol AnalogLineMachine: AnyObject {
 }
 
 extension AnalogLineMachine {
+    func useDialPlan(_ settles: @escaping (String) -> Bool) {}
+
     /// The earliest of some optional instants.
     static func earliest(_ instants: ContinuousClock.Instant?...) -> ContinuousClock.Instant? {
         instants.compactMap { $0 }.min()

@@ -1,5 +1,6 @@
 /// Collects dialled digits from an off-hook phone or a seized line: complete on `#` (not part
-/// of the number), at `maximumLength`, or when `interDigitTimeout` passes after a digit.
+/// of the number), at `maximumLength`, when the dial plan says the digits so far are a whole
+/// number (`settle`), or when `interDigitTimeout` passes after a digit.
 /// Before the first digit `firstDigitTimeout` applies; passing it with no digit is a timeout.
 /// Pure state: the caller feeds digits and instants.
 public struct DigitCollector: Sendable, Equatable {
@@ -40,6 +41,12 @@ public struct DigitCollector: Sendable, Equatable {
         digits.append(digit)
         deadlineInstant = now + interDigitTimeout
         if digits.count >= maximumLength { outcome = .complete(digits) }
+    }
+
+    /// The digits so far are a whole number (the dial plan knows no longer one): complete now.
+    public mutating func settle() {
+        guard outcome == .collecting, !digits.isEmpty else { return }
+        outcome = .complete(digits)
     }
 
     public mutating func timerFired(at now: ContinuousClock.Instant) {

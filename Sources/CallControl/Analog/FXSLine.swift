@@ -1,7 +1,9 @@
 import PSTNEngine
 
 /// An FXS port's calls: the far end (a phone, or the engine's FXO port) goes off-hook, hears
-/// dial tone and dials in DTMF -> `.incoming` with the digits; out by ringing it with a cadence
+/// dial tone and dials in DTMF -> `.incoming` with the digits as soon as the dial plan says they
+/// are a whole number (else on `#`, the inter-digit timeout or the longest number); out by
+/// ringing it with a cadence
 /// and caller ID (DTMF before the first ring, or FSK after it) until it goes off-hook.
 final class FXSLine: AnalogLineMachine {
     private enum State {
@@ -26,6 +28,8 @@ final class FXSLine: AnalogLineMachine {
     private var indicate: (SignallingIndication) -> Void = { _ in }
     private var state = State.idle
     private var dtmf: DTMFDetector?
+    /// Whether dialled digits are a whole number yet: call control's routing.
+    private var settles: (String) -> Bool = { _ in false }
     private var outgoingCallerID: CallerID?
     private var polarityReversed = false
     /// When the first ring starts after DTMF caller ID: once the driver has played it out.
@@ -104,6 +108,7 @@ final class FXSLine: AnalogLineMachine {
             guard case .began = event.kind, case var .collecting(collector) = state else { continue }
             if collector.digits.isEmpty { try? io?.play(nil) } // dial tone stops at the first digit
             collector.add(event.character, at: .now)
+            if settles(collector.digits) { collector.settle() }
             state = .collecting(collector)
             collected()
         }
@@ -116,6 +121,10 @@ final class FXSLine: AnalogLineMachine {
     }
 
     // MARK: Dialling from the far end
+
+    func useDialPlan(_ settles: @escaping (String) -> Bool) {
+        self.settles = settles
+    }
 
     private func farEndOffHook() {
         guard let io else { return }

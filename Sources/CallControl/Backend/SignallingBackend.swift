@@ -55,9 +55,17 @@ public protocol SignallingBackend: AnyObject {
     /// Write the signalling this backend exchanges to a pcap file at `path` from now on (nil:
     /// stop and close it). Backends without a signalling channel refuse.
     func capture(to path: String?) throws(CallControlError)
+
+    /// Call control's dial plan for numbers this backend collects itself (an FXS port's
+    /// dialling): `settles(digits)` is true once routing would take the number as it stands,
+    /// because no rule could match a longer one. Called on the signalling thread. Backends whose
+    /// network says when a number is complete (PRI, ISUP) ignore it.
+    func useDialPlan(_ settles: @escaping (String) -> Bool)
 }
 
 extension SignallingBackend {
+    public func useDialPlan(_ settles: @escaping (String) -> Bool) {}
+
     public func capture(to path: String?) throws(CallControlError) {
         throw CallControlError("capture on \(name)", "this kind of trunk has no signalling channel to capture",
                                cause: .facilityNotImplemented)

@@ -214,6 +214,13 @@ final class CallManager {
 
     // MARK: Routing
 
+    /// Whether routing would take `digits`, dialled on `backend`, as the whole number now: no
+    /// rule could match a longer one (a backend that collects digits itself stops there).
+    func numberSettles(backend: String, _ digits: String) -> Bool {
+        routing.decide(trunkGroup: groupOfBackend[backend] ?? backend, called: digits, calling: nil,
+                       complete: false, at: .now()) != .needMoreDigits
+    }
+
     private func route(_ context: SignallingContext, _ id: CallID) {
         guard let leg = legs[id], let backend = context.backend(named: leg.backend) else { return }
         if let t = digitTimers.removeValue(forKey: id) { context.cancelTimer(t) }

@@ -67,7 +67,10 @@ public enum BackendFactory {
         let callerID = CallerIDSignalling(rawValue: trunk.callerid ?? "none") ?? .none
         let fxo = FXOLineOptions(zone: zone, callerID: callerID, hangUpOnPolarityReversal: trunk.hangup_on_polarity ?? false,
                                  answerOnPolarityReversal: trunk.answer_on_polarity ?? false)
-        let fxs = FXSLineOptions(zone: zone, callerID: callerID, disconnectSignal: trunk.disconnectSignal,
+        let fxs = FXSLineOptions(zone: zone, callerID: callerID,
+                                 firstDigitTimeout: .milliseconds(Int((trunk.first_digit_s ?? 15) * 1000)),
+                                 interDigitTimeout: .milliseconds(Int((trunk.inter_digit_s ?? 4) * 1000)),
+                                 disconnectSignal: trunk.disconnectSignal,
                                  reversePolarityOnAnswer: trunk.reverse_polarity_on_answer ?? false)
         switch (trunk.type, role) {
         case (.fxo, .engine):

@@ -62,6 +62,10 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
     public var answer_on_polarity: Bool?
     /// FXS: reverse polarity when a call this port rang is answered (answer supervision).
     public var reverse_polarity_on_answer: Bool?
+    /// FXS: seconds a phone may take to dial its first digit (15 by default) and between digits
+    /// (4) before what it dialled is taken as the whole number (or, with no digit, refused).
+    public var first_digit_s: Double?
+    public var inter_digit_s: Double?
     /// FXS: how the far end is told this side hung up: `tone` (busy or congestion), `battery`
     /// (a loop-current drop, as most central offices do) or `polarity`.
     public var disconnect: String?
@@ -129,6 +133,11 @@ public struct TrunkConfiguration: Sendable, Hashable, Codable {
             }
             if let d = disconnect, !["tone", "battery", "polarity"].contains(d) {
                 out.append("trunk \(name): disconnect must be tone, battery or polarity, not \(d)")
+            }
+            for (key, value) in [("first_digit_s", first_digit_s), ("inter_digit_s", inter_digit_s)] {
+                if let value, !(value >= 0.5 && value <= 120) {
+                    out.append("trunk \(name): \(key) must be 0.5 to 120 seconds, not \(value)")
+                }
             }
             if let numbers, let channels, numbers.count != channels.channels.count {
                 out.append("trunk \(name): \(numbers.count) numbers for \(channels.channels.count) channels")

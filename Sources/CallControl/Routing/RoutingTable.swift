@@ -45,27 +45,23 @@ public struct RoutingTable: Sendable, Hashable {
     /// What to do with a call, given what is known of its number so far.
     public enum Decision: Sendable, Equatable {
         case route(Destination, origin: String)
-        /// No route matches yet but one could after more digits (overlap receiving).
+        /// The number is not known to be complete and a longer one could match a rule (overlap
+        /// receiving): wait for more digits or for the end of the number.
         case needMoreDigits
         /// No route matches and none could.
         case noRoute
     }
 
     public func decide(trunkGroup: String, called: String, calling: String?, complete: Bool, at time: WallTime) -> Decision {
-        if let route = routes.first(where: { $0.applies(trunkGroup: trunkGroup, called: called, calling: calling, at: time, holidays: holidays) }) {
-            // With overlap, a longer number might match an earlier, more specific rule: wait.
-            if !complete, routes.contains(where: {
-                ($0.trunkGroups.isEmpty || $0.trunkGroups.contains(trunkGroup)) && $0.called.couldMatch(afterMore: called)
-                    && $0 != route
-            }) {
-                return .needMoreDigits
-            }
-            return .route(route.destination, origin: route.origin)
-        }
+        // With overlap, wait while a longer number could still match a rule, the one this number
+        // matches included: the destination needs the whole number, not the digits so far.
         if !complete, routes.contains(where: {
             ($0.trunkGroups.isEmpty || $0.trunkGroups.contains(trunkGroup)) && $0.called.couldMatch(afterMore: called)
         }) {
             return .needMoreDigits
+        }
+        if let route = routes.first(where: { $0.applies(trunkGroup: trunkGroup, called: called, calling: calling, at: time, holidays: holidays) }) {
+            return .route(route.destination, origin: route.origin)
         }
         return .noRoute
     }

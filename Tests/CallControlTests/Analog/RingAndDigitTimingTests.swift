@@ -52,6 +52,17 @@ struct RingAndDigitTimingTests {
         var byLength = DigitCollector(startingAt: t0, maximumLength: 4)
         for d in "123456" { byLength.add(d, at: t0) }
         #expect(byLength.outcome == .complete("1234"))
+
+        // The dial plan knows the number is whole: no wait for # or the timeout. Nothing dialled
+        // cannot be settled, and a settled number takes no more digits.
+        var bySettling = DigitCollector(startingAt: t0)
+        bySettling.settle()
+        #expect(bySettling.outcome == .collecting)
+        for d in "8002" { bySettling.add(d, at: t0) }
+        bySettling.settle()
+        bySettling.add("5", at: t0)
+        #expect(bySettling.outcome == .complete("8002"))
+        #expect(bySettling.deadline == nil)
     }
 
     @Test("no digit before the first-digit timeout, or # alone, is a timeout")

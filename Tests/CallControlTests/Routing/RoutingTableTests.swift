@@ -44,6 +44,10 @@ struct RoutingTableTests {
         #expect(t.decide(trunkGroup: "carrier", called: "955881", calling: nil, complete: false, at: now)
             == .route(.reject(.callRejected), origin: "longer"))
         #expect(t.decide(trunkGroup: "carrier", called: "1", calling: nil, complete: false, at: now) == .noRoute)
+        // A rule of open length waits for the whole number: it is what the destination dials.
+        #expect(t.decide(trunkGroup: "stations", called: "96", calling: nil, complete: false, at: now) == .needMoreDigits)
+        #expect(t.decide(trunkGroup: "stations", called: "9655", calling: nil, complete: true, at: now)
+            == .route(.trunkGroup("pstn", rewrite: NumberRewrite(stripLeading: 1, prefix: "0")), origin: "out"))
     }
 
     @Test("rewriting strips and prefixes")
