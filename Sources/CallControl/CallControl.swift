@@ -311,14 +311,18 @@ public final class CallControl: Sendable {
         }
     }
 
-    /// Stop recording `call` (its file is closed and `.recordingClosed` follows).
-    public func stopRecording(_ call: CallID) async throws(CallControlError) {
+    /// Stop recording `call` (its file is closed and `.recordingClosed` follows). `droppingLast`
+    /// of audio is left out of a WAV file: what ended a message (a key press, a silence).
+    public func stopRecording(_ call: CallID, droppingLast: Duration = .zero) async throws(CallControlError) {
         let media = self.media
+        let samples = Int32(clamping: max(0, droppingLast.components.seconds * 8000
+                                              + droppingLast.components.attoseconds / 125_000_000_000_000))
         try await onLoop { _, manager throws(CallControlError) in
             guard let media, let channel = manager.legs[call]?.channel else {
                 throw CallControlError("stop recording \(call)", "no such call with a channel", cause: .invalidCallReference)
             }
-            media.send(.stopRecording, to: CallManager.mediaName(channel))
+            media.send(samples > 0 ? .stopRecordingDropping(lastSamples: samples) : .stopRecording,
+                       to: CallManager.mediaName(channel))
         }
     }
 

@@ -215,8 +215,8 @@ final class MessageCenter: IVRMessageStore {
                         calling: caller, called: called, format: box == nil ? recording?.format : voicemail?.format, layout: .mono)
     }
 
-    func stopMessage(_ call: CallID) async {
-        try? await calls.stopRecording(call)
+    func stopMessage(_ call: CallID, droppingLast: Duration) async {
+        try? await calls.stopRecording(call, droppingLast: droppingLast)
     }
 
     func newMessages(in box: String) -> [IVRStoredMessage] {

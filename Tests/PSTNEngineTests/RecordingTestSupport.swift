@@ -75,14 +75,14 @@ func awaitClosed(_ writer: RecordingWriter, seconds: Double = 10) -> RecordingCl
 
 /// Record `received`/`sent` into `path` through a running writer and return its closed event.
 func recordThrough(_ path: String, format: RecordingFormat, layout: RecordingLayout,
-                   received: [Int16], sent: [Int16]) throws -> RecordingClosed? {
+                   received: [Int16], sent: [Int16], droppingLast: Int = 0) throws -> RecordingClosed? {
     let writer = RecordingWriter(pollMilliseconds: 5)
     writer.start()
     defer { writer.stop() }
     let session = try RecordingSession(id: 7, path: path, format: format, layout: layout)
     writer.add(session)
     feed(session, received: received, sent: sent)
-    session.finish()
+    session.finish(droppingLast: droppingLast)
     return awaitClosed(writer)
 }
 

@@ -74,6 +74,32 @@ final class RecordingTests {
         }
     }
 
+    @Test("finish(droppingLast:) cuts the end of a WAV file (what ended a message); an MP3 keeps it",
+          arguments: combinations)
+    func droppingTheEnd(format: RecordingFormat, layout: RecordingLayout) throws {
+        let count = 12_000
+        let received = recordingTone(1000, amplitude: 12_000, count: count)
+        let sent = recordingTone(600, amplitude: 8_000, count: count)
+        for cut in [2_500, count + 100] {
+            let path = directory.file("cut-\(cut).\(format == .mp3 ? "mp3" : "wav")")
+            let closed = try #require(try recordThrough(path, format: format, layout: layout, received: received,
+                                                        sent: sent, droppingLast: cut))
+            let back = try RecordingReadBack(path)
+            #expect(closed.error == nil)
+            if format == .mp3 {
+                #expect(closed.frames == count, "an MP3 stream is not cut")
+                continue
+            }
+            let kept = max(0, count - cut)
+            #expect(closed.frames == kept && back.frames == kept, "cut \(cut): \(closed.frames) frames, \(back.frames) in the file")
+            let expected = layout == .mono
+                ? zip(received, sent).map { Self.expected(Int16(clamping: Int32($0) + Int32($1)), format) }
+                : received.map { Self.expected($0, format) }
+            #expect(differences(layout == .mono ? back.samples : back.side(0), Array(expected.prefix(kept))) == 0,
+                    "cut \(cut): the file is the recording's beginning")
+        }
+    }
+
     @Test("a full ring drops and counts what does not fit while the writer is stopped", arguments: [RecordingLayout.mono, .stereo])
     func overflow(layout: RecordingLayout) throws {
         let path = directory.file("overflow.wav")

@@ -9,8 +9,9 @@ public protocol IVRMessageStore: Sendable {
     /// Start recording `call` as a voicemail message of `box`, or (box nil) as a message kept
     /// with the call; the recording's id.
     func startMessage(_ call: CallID, box: String?, caller: String?, called: String) async throws -> Int64
-    /// Stop recording `call`.
-    func stopMessage(_ call: CallID) async
+    /// Stop recording `call`, leaving its last `droppingLast` out of the message (the key press
+    /// or the silence that ended it).
+    func stopMessage(_ call: CallID, droppingLast: Duration) async
     /// The messages of `box` not yet heard, oldest first.
     func newMessages(in box: String) -> [IVRStoredMessage]
     func markHeard(_ id: Int64)

@@ -5,6 +5,11 @@ import PSTNEngine
 /// through call control, reads keys from the call's inbox, and ends by hanging up or handing the
 /// caller on. A caller who hangs up ends it wherever it is.
 struct IVRSession {
+    /// How long after a key is let go its end is reported: cut with the key from a message.
+    static let keyDetectionLag: Duration = .milliseconds(80)
+    /// Milliseconds of the silence that ended a message kept at its end, as a natural pause.
+    static let pauseKeptAfterMessage = 300
+
     let call: CallID
     let flow: IVRFlow
     let prompts: PromptLibrary
@@ -302,14 +307,22 @@ struct IVRSession {
         let silence = m.silenceMilliseconds ?? settings.silenceMilliseconds
         if silence > 0 { try? await calls.watchSilence(call, milliseconds: silence) }
         var ending = "time limit"
+        // What ended the message is left out of it: the key press (heard from its start, plus
+        // the detector's lag), or the silence but for a natural pause.
+        var tail = Duration.zero
+        var endedAt = ContinuousClock.now
         waiting: while !gone, ContinuousClock.now < limit {
             guard let event = await inbox.next(timeout: limit - .now) else { continue }
             switch event {
-            case .dtmf(_, "#", _):
+            case let .dtmf(_, "#", milliseconds):
                 ending = "#"
+                endedAt = .now
+                tail = .milliseconds(milliseconds) + Self.keyDetectionLag
                 break waiting
-            case .silence:
+            case let .silence(_, milliseconds):
                 ending = "silence"
+                endedAt = .now
+                tail = .milliseconds(max(0, milliseconds - Self.pauseKeptAfterMessage))
                 break waiting
             case .released:
                 gone = true
@@ -319,10 +332,10 @@ struct IVRSession {
             }
         }
         if silence > 0, !gone { try? await calls.watchSilence(call, milliseconds: 0) }
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        let seconds = Double((ContinuousClock.now - started - tail).components.seconds)
         step(node, input: "recorded \(id), \(Int(seconds)) s, ended by \(ending)")
         if gone { return nil }
-        await messages.stopMessage(call)
+        await messages.stopMessage(call, droppingLast: tail == .zero ? .zero : tail + (.now - endedAt))
         return m.next
     }
 

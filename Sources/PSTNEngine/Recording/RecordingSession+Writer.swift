@@ -65,9 +65,22 @@ extension RecordingSession {
         framesSinceHeaderUpdate = 0
     }
 
+    /// Cut the last `frames` frames off the file (all of them if it holds fewer). Where the
+    /// file cannot be cut it keeps them: the audio is whole, only longer.
+    private func cut(_ file: OpaquePointer, frames: Int) {
+        guard frames > 0 else { return }
+        var keep = sf_count_t(max(0, writtenFrames - frames))
+        if sf_command(file, Int32(SFC_FILE_TRUNCATE), &keep, Int32(MemoryLayout<sf_count_t>.size)) == 0 {
+            written.store(Int(keep), ordering: .relaxed)
+        }
+    }
+
     /// Close the file (finishing the header, flushing the MP3 encoder) and describe the result.
     func close() -> RecordingClosed {
         finishRequested.store(true, ordering: .releasing)
+        if let file, format.isWAV, failure == nil {
+            cut(file, frames: trimRequested.load(ordering: .acquiring))
+        }
         if let file {
             let status = sf_close(file)
             self.file = nil

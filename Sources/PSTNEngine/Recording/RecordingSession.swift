@@ -25,6 +25,8 @@ public final class RecordingSession: @unchecked Sendable {
     let channels: Int
     /// Set by `finish()` (media thread) or by the writer when it stops or the file fails.
     let finishRequested = Atomic<Bool>(false)
+    /// Frames to cut from the end of the file when it is closed (set once, by `finish`).
+    let trimRequested = Atomic<Int>(0)
     /// Sample periods lost; added to by the media thread (ring full) and the writer (write failed).
     let dropped = Atomic<Int>(0)
     /// Frames in the file; written only by the writer.
@@ -122,8 +124,10 @@ public final class RecordingSession: @unchecked Sendable {
     }
 
     /// Hot path: no more audio. The writer writes what the ring still holds, closes the file
-    /// and posts `RecordingClosed`.
-    public func finish() {
+    /// and posts `RecordingClosed`. `droppingLast` frames are cut from the end of a WAV file
+    /// first (what ended a message: a key press, a silence); an MP3 stream cannot be cut and keeps them.
+    public func finish(droppingLast frames: Int = 0) {
+        if !finishRequested.load(ordering: .relaxed) { trimRequested.store(max(0, frames), ordering: .relaxed) }
         finishRequested.store(true, ordering: .releasing)
     }
 

@@ -58,6 +58,9 @@ public struct MediaCommand: BitwiseCopyable, Sendable {
         case sendDigits(DigitString)
         case record(LoopReference<RecordingSession>)
         case stopRecording
+        /// Stop recording and leave the last `lastSamples` sample periods out of the file (WAV):
+        /// the key press or the silence that ended a message.
+        case stopRecordingDropping(lastSamples: Int32)
         /// Hand the channel's audio both ways to a worker (see `AudioStream`) until `stopStream`.
         case stream(LoopReference<AudioStream>)
         case stopStream

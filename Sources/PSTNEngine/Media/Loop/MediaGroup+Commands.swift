@@ -41,6 +41,8 @@ extension MediaGroup {
             ch.recording = session
         case .stopRecording:
             endRecording(on: ch)
+        case let .stopRecordingDropping(last):
+            endRecording(on: ch, droppingLast: Int(last))
         case let .stream(stream):
             endStream(on: ch)
             ch.stream = stream
@@ -120,10 +122,10 @@ extension MediaGroup {
         ch.tone = nil
     }
 
-    private func endRecording(on ch: MediaChannel) {
+    private func endRecording(on ch: MediaChannel, droppingLast dropped: Int = 0) {
         guard let r = ch.recording else { return }
         let session = r.object
-        session.finish()
+        session.finish(droppingLast: dropped)
         sink.post(ch.slot, .recordingFinished(id: Int32(truncatingIfNeeded: session.id),
                                                droppedSamples: Int32(clamping: session.droppedSamples)))
         sink.retire(r.retired)
