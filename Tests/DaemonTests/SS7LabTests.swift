@@ -52,7 +52,8 @@ struct SS7LabTests {
         let offered = try #require(engine.waitForEvent(within: 5) { $0["event"] as? String == "offered" }, "\(engine.log)")
         #expect(offered["calling"] as? String == "13800138000")
         #expect(offered["called"] as? String == "95588")
-        #expect(offered["channel"] as? Int == 1, "the simulator took the lowest free CIC, 1: timeslot 1")
+        #expect(offered["channel"] as? Int == 2,
+                "the simulator (point code 2, the higher: it controls the even circuits) took the lowest it controls, CIC 2: timeslot 2")
         #expect(engine.waitForEvent(within: 5) { $0["event"] as? String == "link" && $0["up"] as? Bool == true } != nil)
         #expect(engine.events().contains { $0["event"] as? String == "channel" && $0["text"] as? String == "resetting" },
                 "circuits were reset (GRS) at start-up")

@@ -57,6 +57,8 @@ public final class SS7Linkset: SignallingBackend {
         let handle: OpaquePointer
         let cic: Int
         let outgoing: Bool
+        /// An outgoing call's setup, for a repeat attempt on another circuit after dual seizure.
+        var setup: CallSetup?
         var acmSent = false
         var answered = false
         var localCause: Q850Cause?
@@ -196,8 +198,28 @@ public final class SS7Linkset: SignallingBackend {
                 throw CallControlError(what, "circuit of channel \(wanted) is not free", cause: .requestedCircuitNotAvailable)
             }
         }
-        if cic == nil { cic = circuits.filter { $0.value.availability == .idle }.keys.min() }
+        if cic == nil { cic = freeCircuit() }
         guard let cic else { throw CallControlError(what, "no free circuit", cause: .noCircuitAvailable) }
+        try seize(cic, for: id, setup, ss7)
+    }
+
+    /// Whether this end controls `cic` when both ends seize it at once (Q.764 2.9.1.4, as
+    /// libss7 decides it): the end with the higher point code controls the even circuits.
+    func controls(_ cic: Int) -> Bool {
+        configuration.originatingPointCode > dpc ? cic.isMultiple(of: 2) : !cic.isMultiple(of: 2)
+    }
+
+    /// The circuit for a new outgoing call (Q.764 2.9.1.3, method 2): the lowest free circuit
+    /// this end controls, else the highest free one the far end controls, so that the two ends
+    /// seize the same circuit at once only when the route is nearly full.
+    private func freeCircuit(except avoided: Int? = nil) -> Int? {
+        let free = circuits.filter { $0.value.availability == .idle && $0.key != avoided }.keys
+        return free.filter(controls).min() ?? free.max()
+    }
+
+    /// Send the IAM of call `id` on `cic`.
+    private func seize(_ cic: Int, for id: CallID, _ setup: CallSetup, _ ss7: OpaquePointer) throws(CallControlError) {
+        let what = "place a call to \(setup.called) on CIC \(cic) of \(name)"
         guard let handle = isup_new_call(ss7, Int32(cic), dpc, 1) else {
             throw CallControlError(what, "libss7 could not make a call", cause: .temporaryFailure)
         }
@@ -219,9 +241,31 @@ public final class SS7Linkset: SignallingBackend {
             isup_free_call(ss7, handle)
             throw CallControlError(what, "libss7 refused the IAM", cause: .temporaryFailure)
         }
-        calls[id] = SS7Call(id: id, handle: handle, cic: cic, outgoing: true)
+        calls[id] = SS7Call(id: id, handle: handle, cic: cic, outgoing: true, setup: setup)
         byHandle[handle] = id
         occupy(cic, by: id)
+    }
+
+    /// Dual seizure on a circuit the far end controls (Q.764 2.9.1.4): its call is taken and
+    /// ours tries again on another circuit. libss7 has parsed the far end's IAM into our call's
+    /// structure: that structure becomes the incoming call.
+    private func backOff(_ id: CallID, from cic: Int) {
+        guard let ss7, let call = calls[id], call.cic == cic, let setup = call.setup else { return }
+        calls[id] = nil
+        byHandle[call.handle] = nil
+        circuits[cic]?.call = nil
+        isup_clear_callflags(ss7, call.handle, UInt(ISUP_SENT_IAM | ISUP_PENDING_IAM))
+        indicate(.protocolError("\(name): dual seizure of CIC \(cic), which the far end controls: its call is taken, ours tries again"))
+        do throws(CallControlError) {
+            guard let other = freeCircuit(except: cic) else {
+                throw CallControlError("repeat \(id) after dual seizure on \(name)", "no free circuit", cause: .noCircuitAvailable)
+            }
+            try seize(other, for: id, setup, ss7)
+        } catch {
+            indicate(.protocolError("\(name): \(error)"))
+            indicate(.released(id, cause: error.cause, by: .system))
+        }
+        _ = isup_event_iam(ss7, call.handle, Int32(dpc))
     }
 
     public func requestMoreDigits(_ id: CallID) {}
@@ -337,6 +381,11 @@ public final class SS7Linkset: SignallingBackend {
     func libraryHangup(cic: Int, cause: Int, action: Int32) -> Int32 {
         guard let circuit = circuits[cic] else { return SS7_CIC_NOT_EXISTS }
         guard let id = circuit.call, let call = calls[id] else { return SS7_CIC_IDLE }
+        if action == SS7_HANGUP_REEVENT_IAM, call.outgoing {
+            // Outside libss7, which is still inside the IAM it is asking about.
+            deferred.append { [weak self] in self?.backOff(id, from: cic) }
+            return SS7_CIC_USED
+        }
         let q850 = Q850Cause(rawValue: cause) ?? .temporaryFailure
         deferred.append { [weak self] in
             guard let self, let ss7 = self.ss7 else { return }
@@ -379,13 +428,20 @@ public final class SS7Linkset: SignallingBackend {
 
     private func drainEvents() {
         guard let ss7 else { return }
+        // Work libss7's callbacks left for later runs even when no event follows (a dual
+        // seizure asks for a hang-up and queues nothing); it may queue events of its own.
         for _ in 0..<256 {
+            runDeferred()
             guard let event = ss7_check_event(ss7) else { break }
             dispatch(event)
-            let work = deferred
-            deferred.removeAll()
-            for w in work { w() }
         }
+        runDeferred()
+    }
+
+    private func runDeferred() {
+        let work = deferred
+        deferred.removeAll()
+        for w in work { w() }
     }
 
     private func callID(_ handle: OpaquePointer?) -> CallID? { handle.flatMap { byHandle[$0] } }
