@@ -47,8 +47,9 @@ struct PRIProcedureTests {
         // the network side's is 207.
         let userSetup = CallSetup(called: PartyNumber("1001"), channel: ChannelSelection(channel: 107, exclusive: true))
         let networkSetup = CallSetup(called: PartyNumber("2002"), channel: ChannelSelection(channel: 207, exclusive: true))
-        pair.user.perform { ctx in try? ctx.backends.first?.place(fromUser, userSetup) }
-        pair.network.perform { ctx in try? ctx.backends.first?.place(fromNetwork, networkSetup) }
+        let barrier = SimultaneousSeizure()
+        barrier.place(on: pair.user, fromUser, userSetup)
+        barrier.place(on: pair.network, fromNetwork, networkSetup)
         #expect(pair.userSide.wait { $0 == .released(fromUser, cause: .requestedCircuitNotAvailable, by: .remote) } != nil,
                 "the user side's call is refused: \(pair.userSide.all.suffix(6))")
         let (id, channel, _) = try #require(pair.userSide.wait { incoming($0) != nil }.flatMap(incoming),

@@ -1,21 +1,6 @@
 import CallControl
 import Foundation
-import Synchronization
 import Testing
-
-/// Both ends' calls are placed before either end reads the other's IAM: a dual seizure.
-private final class SeizureBarrier: Sendable {
-    let placed = Atomic<Int>(0)
-
-    func place(on loop: SignallingLoop, _ id: CallID, _ setup: CallSetup) {
-        loop.perform { [self] context in
-            try? context.backends.first?.place(id, setup)
-            placed.add(1, ordering: .sequentiallyConsistent)
-            let deadline = Date().addingTimeInterval(5)
-            while placed.load(ordering: .sequentiallyConsistent) < 2, Date() < deadline { usleep(100) }
-        }
-    }
-}
 
 @Suite("SS7 linksets over socketpairs", .serialized)
 struct SS7CallTests {
@@ -56,7 +41,7 @@ struct SS7CallTests {
         let farControls = cic.isMultiple(of: 2)
         let fromEngine = CallID.next()
         let fromFar = CallID.next()
-        let barrier = SeizureBarrier()
+        let barrier = SimultaneousSeizure()
         barrier.place(on: pair.engine, fromEngine, CallSetup(called: PartyNumber("1001"),
                                                              channel: ChannelSelection(channel: 100 + cic, exclusive: true)))
         barrier.place(on: pair.far, fromFar, CallSetup(called: PartyNumber("2002"),
