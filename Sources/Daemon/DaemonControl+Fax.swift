@@ -68,8 +68,12 @@ extension DaemonControl {
             let cover = try a.string("cover")
             if let cover, cover.utf8.count > 4000 { throw a.failure("fax.send: a cover note is at most 4000 bytes") }
             let center = try faxCenter
+            // Read with the operator's rights, not the daemon's.
+            let copy = try PeerDocument.copy(document, for: client, into: center.spoolFolder)
+            defer { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
             guard let job = try stored({ () throws(StorageError) in
-                try center.submit(document: document, to: to, trunkGroup: group, notBefore: at, attempts: attempts, cover: cover)
+                try center.submit(document: copy, source: document, to: to, trunkGroup: group, notBefore: at,
+                                  attempts: attempts, cover: cover)
             }) else { throw ControlFailure(id: .null, code: .failed, message: "fax.send: the job was not stored") }
             daemon.log.notice("control: \(client) queued fax job \(job.id) to \(to): \(job.state.rawValue)")
             return Self.json(job)

@@ -183,8 +183,14 @@ final class FaxCenter: IVRFaxDesk {
 
     /// Queue a job: `document` to `called` on `trunkGroup`. A document that cannot be converted
     /// makes a failed job with the reason (nothing is dialled). The job's row.
-    func submit(document: String, to called: String, trunkGroup: String, notBefore: Date? = nil,
+    /// Where documents operators send are copied while they are rendered (see `PeerDocument`).
+    var spoolFolder: String { options.dir + "/spool" }
+
+    /// Queue a job for `document`; `source` is the name operators gave it (when `document` is
+    /// the daemon's own copy of it), kept with the job and used in its messages.
+    func submit(document: String, source: String? = nil, to called: String, trunkGroup: String, notBefore: Date? = nil,
                 attempts maxAttempts: Int? = nil, cover note: String? = nil) throws(StorageError) -> FaxRecord? {
+        let source = source ?? document
         let folder = Self.folder(options.dir, "outbound")
         let tiff = "\(folder)/\(Self.stamp())-\(UUID().uuidString.prefix(8)).tif"
         var pages = 0
@@ -199,11 +205,11 @@ final class FaxCenter: IVRFaxDesk {
                 pages = try converter.convert(document, to: tiff, resolution: options.documentResolution)
             }
         } catch let error as FaxError {
-            failure = error.description
+            failure = error.description.replacingOccurrences(of: document, with: source)
         } catch {
             failure = "cannot make the folder \(folder): \(error.localizedDescription)"
         }
-        let id = try store.insertFaxJob(called: called, trunkGroup: trunkGroup, source: document,
+        let id = try store.insertFaxJob(called: called, trunkGroup: trunkGroup, source: source,
                                         tiffPath: failure == nil ? tiff : nil, pages: pages,
                                         maxAttempts: maxAttempts ?? options.attempts ?? 3,
                                         notBefore: WallTime(secondsSince1970: (notBefore ?? Date()).timeIntervalSince1970),
@@ -212,7 +218,7 @@ final class FaxCenter: IVRFaxDesk {
             log.warning("fax job \(id) to \(called) failed: \(failure)")
             publishEvent("fax.failed", ["id": .number(Double(id)), "called": .string(called), "result": .string(failure)])
         } else {
-            log.notice("fax job \(id): \(pages) pages of \(document) to \(called) on \(trunkGroup)")
+            log.notice("fax job \(id): \(pages) pages of \(source) to \(called) on \(trunkGroup)")
             wake.continuation.yield()
         }
         return try store.fax(id: id)
