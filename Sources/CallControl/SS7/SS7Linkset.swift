@@ -32,6 +32,9 @@ public final class SS7Linkset: SignallingBackend {
     private var linksInAlarm: Set<Int32> = []
     /// libss7 actions its callbacks asked for, carried out once its event is handled.
     private var deferred: [() -> Void] = []
+    /// Circuits lost to the far end in a dual seizure, with the setup of the IAM we had sent
+    /// there, until the far end's call (parsed into our call's structure) is taken.
+    private var overtaken: [Int: CallSetup] = [:]
     private var handle: SS7Library.SS7LinksetHandle?
 
     struct Circuit {
@@ -193,7 +196,7 @@ public final class SS7Linkset: SignallingBackend {
         guard let ss7, up else { throw CallControlError(what, "the linkset is down", cause: .networkOutOfOrder) }
         var cic: Int?
         if let wanted = setup.channel?.channel {
-            cic = circuits.first { $0.value.channel == wanted && $0.value.availability == .idle }?.key
+            cic = circuits.first { $0.value.channel == wanted && $0.value.availability == .idle && overtaken[$0.key] == nil }?.key
             if cic == nil, setup.channel?.exclusive == true {
                 throw CallControlError(what, "circuit of channel \(wanted) is not free", cause: .requestedCircuitNotAvailable)
             }
@@ -213,7 +216,7 @@ public final class SS7Linkset: SignallingBackend {
     /// this end controls, else the highest free one the far end controls, so that the two ends
     /// seize the same circuit at once only when the route is nearly full.
     private func freeCircuit(except avoided: Int? = nil) -> Int? {
-        let free = circuits.filter { $0.value.availability == .idle && $0.key != avoided }.keys
+        let free = circuits.filter { $0.value.availability == .idle && $0.key != avoided && overtaken[$0.key] == nil }.keys
         return free.filter(controls).min() ?? free.max()
     }
 
@@ -244,18 +247,45 @@ public final class SS7Linkset: SignallingBackend {
         calls[id] = SS7Call(id: id, handle: handle, cic: cic, outgoing: true, setup: setup)
         byHandle[handle] = id
         occupy(cic, by: id)
+        // Call control learns the circuit now: an ACM saying the called party is being alerted
+        // carries no channel.
+        indicate(.proceeding(id, channel: circuits[cic]?.channel))
     }
 
-    /// Dual seizure on a circuit the far end controls (Q.764 2.9.1.4): its call is taken and
-    /// ours tries again on another circuit. libss7 has parsed the far end's IAM into our call's
-    /// structure: that structure becomes the incoming call.
+    /// Dual seizure on a circuit the far end controls (Q.764 2.9.1.4): its call is taken, and
+    /// ours is sent again on another circuit once it holds this one. libss7 has parsed the far
+    /// end's IAM into our call's structure: that structure becomes the incoming call (what it
+    /// still holds of our own IAM is dropped when the call is taken, see `incoming`).
     private func backOff(_ id: CallID, from cic: Int) {
         guard let ss7, let call = calls[id], call.cic == cic, let setup = call.setup else { return }
         calls[id] = nil
         byHandle[call.handle] = nil
         circuits[cic]?.call = nil
         isup_clear_callflags(ss7, call.handle, UInt(ISUP_SENT_IAM | ISUP_PENDING_IAM))
-        indicate(.protocolError("\(name): dual seizure of CIC \(cic), which the far end controls: its call is taken, ours tries again"))
+        overtaken[cic] = setup
+        if isup_event_iam(ss7, call.handle, Int32(dpc)) != 0 {
+            // libss7 gave the structure up: the far end's call is lost to us, the circuit free.
+            overtaken[cic] = nil
+            report(cic)
+        }
+        deferred.append { [weak self] in self?.repeatAfterDualSeizure(id, setup, lost: cic, releasing: call.localCause) }
+    }
+
+    /// The second half of `backOff`: a call asked for on that circuit alone, or already being
+    /// released, ends; any other is sent again on another free circuit (cause 34 without one).
+    private func repeatAfterDualSeizure(_ id: CallID, _ setup: CallSetup, lost cic: Int, releasing: Q850Cause?) {
+        guard let ss7 else { return }
+        if let releasing {
+            indicate(.released(id, cause: releasing, by: .local))
+            return
+        }
+        let what = "\(name): dual seizure of CIC \(cic), which the far end controls: its call is taken"
+        if setup.channel?.exclusive == true {
+            indicate(.protocolError("\(what); ours, for that circuit only, ends"))
+            indicate(.released(id, cause: .requestedCircuitNotAvailable, by: .remote))
+            return
+        }
+        indicate(.protocolError("\(what), ours tries again"))
         do throws(CallControlError) {
             guard let other = freeCircuit(except: cic) else {
                 throw CallControlError("repeat \(id) after dual seizure on \(name)", "no free circuit", cause: .noCircuitAvailable)
@@ -265,7 +295,6 @@ public final class SS7Linkset: SignallingBackend {
             indicate(.protocolError("\(name): \(error)"))
             indicate(.released(id, cause: error.cause, by: .system))
         }
-        _ = isup_event_iam(ss7, call.handle, Int32(dpc))
     }
 
     public func requestMoreDigits(_ id: CallID) {}
@@ -600,6 +629,9 @@ public final class SS7Linkset: SignallingBackend {
     private func incoming(_ iam: ss7_event_iam) {
         guard let ss7, let handle = iam.call else { return }
         let cic = Int(iam.cic)
+        // After a dual seizure the structure may still hold numbers of our own IAM that the far
+        // end's did not carry: they are not the caller's.
+        let ours = overtaken.removeValue(forKey: cic)
         guard let circuit = circuits[cic] else {
             indicate(.protocolError("\(name): IAM on unknown CIC \(cic), answered with UCIC"))
             isup_ucic(ss7, iam.cic, dpc)
@@ -615,11 +647,13 @@ public final class SS7Linkset: SignallingBackend {
         calls[id] = SS7Call(id: id, handle: handle, cic: cic, outgoing: false)
         byHandle[handle] = id
         occupy(cic, by: id)
-        let calling = PRINumbers.digits(PRINumbers.string(iam.calling_party_num))
+        var calling = PRINumbers.digits(PRINumbers.string(iam.calling_party_num))
+        if let mine = ours?.calling?.digits, mine == calling { calling = "" }
         // libss7 shows the end-of-pulsing signal (ST) as a trailing '#'.
         var called = PRINumbers.digits(PRINumbers.string(iam.called_party_num))
         if called.hasSuffix("#") { called.removeLast() }
-        let redirecting = PRINumbers.digits(PRINumbers.string(iam.redirecting_num))
+        var redirecting = PRINumbers.digits(PRINumbers.string(iam.redirecting_num))
+        if let mine = ours?.redirecting?.number.digits, mine == redirecting { redirecting = "" }
         var setup = CallSetup(
             calling: calling.isEmpty && iam.presentation_ind == 0 ? nil
                 : PartyNumber(calling, type: SS7Numbers.type(iam.calling_nai), plan: .isdn,

@@ -32,9 +32,9 @@ struct SS7CallTests {
         #expect(pair.idle(pair.engine) == 30 && pair.idle(pair.far) == 30)
     }
 
-    @Test("dual seizure (Q.764 2.9.1.4): the end that controls the circuit keeps it, the other takes that call and tries its own again on a circuit it controls",
-          arguments: [6, 7])
-    func dualSeizure(cic: Int) throws {
+    @Test("dual seizure (Q.764 2.9.1.4): the end that controls the circuit keeps it; the other takes that call and sends its own again on a circuit it controls, or ends it when it asked for that circuit alone",
+          arguments: [(6, false), (7, false), (6, true), (7, true)])
+    func dualSeizure(cic: Int, exclusive: Bool) throws {
         let pair = try SS7Pair()
         #expect(pair.waitUntilReady(), "links aligned and GRS done")
         // Point code 2 (the far end) is the higher: it controls the even circuits.
@@ -42,29 +42,38 @@ struct SS7CallTests {
         let fromEngine = CallID.next()
         let fromFar = CallID.next()
         let barrier = SimultaneousSeizure()
-        barrier.place(on: pair.engine, fromEngine, CallSetup(called: PartyNumber("1001"),
-                                                             channel: ChannelSelection(channel: 100 + cic, exclusive: true)))
+        barrier.place(on: pair.engine, fromEngine, CallSetup(calling: PartyNumber("1111"), called: PartyNumber("1001"),
+                                                             channel: ChannelSelection(channel: 100 + cic, exclusive: exclusive)))
         barrier.place(on: pair.far, fromFar, CallSetup(called: PartyNumber("2002"),
-                                                       channel: ChannelSelection(channel: 200 + cic, exclusive: true)))
-        // The far end's call arrives at the engine, and the engine's at the far end: on the
-        // seized circuit for the controlling end's call, on the backing-off end's lowest own
-        // circuit (odd for the engine: 1; even for the far end: 2) for the other.
-        let atEngine = try #require(pair.engineSide.wait { incoming($0) != nil }.flatMap(incoming), "\(pair.engineSide.all.suffix(6))")
-        let atFar = try #require(pair.farSide.wait { incoming($0) != nil }.flatMap(incoming), "\(pair.farSide.all.suffix(6))")
-        #expect(atEngine.2.called.digits == "2002" && atFar.2.called.digits == "1001")
-        #expect(atEngine.1 == (farControls ? 100 + cic : 102), "engine offered on \(String(describing: atEngine.1))")
-        #expect(atFar.1 == (farControls ? 201 : 200 + cic), "far end offered on \(String(describing: atFar.1))")
-        let backingOff = farControls ? pair.engineSide : pair.farSide
-        #expect(backingOff.all.contains { if case let .protocolError(text) = $0 { text.contains("dual seizure of CIC \(cic)") } else { false } })
-        // Both calls complete normally and every circuit is free afterwards.
-        try pair.on(pair.engine) { $0.answer(atEngine.0) }
-        try pair.on(pair.far) { $0.answer(atFar.0) }
-        #expect(pair.farSide.wait { $0 == .answered(fromFar) } != nil, "\(pair.farSide.all.suffix(4))")
-        #expect(pair.engineSide.wait { $0 == .answered(fromEngine) } != nil, "\(pair.engineSide.all.suffix(4))")
-        try pair.on(pair.engine) { $0.release(fromEngine, cause: .normalClearing) }
-        try pair.on(pair.far) { $0.release(fromFar, cause: .normalClearing) }
-        #expect(pair.engineSide.wait { $0 == .released(atEngine.0, cause: .normalClearing, by: .remote) } != nil)
-        #expect(pair.farSide.wait { $0 == .released(atFar.0, cause: .normalClearing, by: .remote) } != nil)
+                                                       channel: ChannelSelection(channel: 200 + cic, exclusive: exclusive)))
+        let (winner, winnerSide, loser, loserSide) = farControls
+            ? (fromFar, pair.farSide, fromEngine, pair.engineSide) : (fromEngine, pair.engineSide, fromFar, pair.farSide)
+        // The controlling end's call arrives on the seized circuit, with its own numbers only.
+        let taken = try #require(loserSide.wait { incoming($0) != nil }.flatMap(incoming), "\(loserSide.all.suffix(6))")
+        #expect(taken.1 == (farControls ? 100 : 200) + cic, "offered on \(String(describing: taken.1))")
+        #expect(taken.2.called.digits == (farControls ? "2002" : "1001"))
+        #expect(taken.2.calling?.digits == (farControls ? nil : "1111"), "not our own calling number: \(String(describing: taken.2.calling))")
+        #expect(loserSide.all.contains { if case let .protocolError(text) = $0 { text.contains("dual seizure of CIC \(cic)") } else { false } })
+        if exclusive {
+            // Asked for that circuit alone: the backing-off end's call ends, as glare does on PRI.
+            #expect(loserSide.wait { $0 == .released(loser, cause: .requestedCircuitNotAvailable, by: .remote) } != nil,
+                    "\(loserSide.all.suffix(6))")
+            usleep(300_000)
+            #expect(!winnerSide.all.contains { incoming($0) != nil }, "the lost call never reaches the controlling end")
+        } else {
+            // Sent again on the backing-off end's lowest own circuit: odd for the engine (1), even for the far end (2).
+            let repeated = try #require(winnerSide.wait { incoming($0) != nil }.flatMap(incoming), "\(winnerSide.all.suffix(6))")
+            #expect(repeated.1 == (farControls ? 201 : 102), "repeated on \(String(describing: repeated.1))")
+            #expect(loserSide.all.contains { $0 == .proceeding(loser, channel: farControls ? 101 : 202) },
+                    "call control learns the new circuit: \(loserSide.all.suffix(8))")
+            try pair.on(farControls ? pair.far : pair.engine) { $0.answer(repeated.0) }
+            #expect(loserSide.wait { $0 == .answered(loser) } != nil)
+            try pair.on(farControls ? pair.engine : pair.far) { $0.release(loser, cause: .normalClearing) }
+        }
+        try pair.on(farControls ? pair.engine : pair.far) { $0.answer(taken.0) }
+        #expect(winnerSide.wait { $0 == .answered(winner) } != nil, "\(winnerSide.all.suffix(4))")
+        try pair.on(farControls ? pair.far : pair.engine) { $0.release(winner, cause: .normalClearing) }
+        #expect(loserSide.wait { $0 == .released(taken.0, cause: .normalClearing, by: .remote) } != nil)
         let deadline = Date().addingTimeInterval(5)
         while (pair.idle(pair.engine) < 30 || pair.idle(pair.far) < 30) && Date() < deadline { usleep(50_000) }
         #expect(pair.idle(pair.engine) == 30 && pair.idle(pair.far) == 30, "no circuit stuck")
