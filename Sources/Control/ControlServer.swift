@@ -44,8 +44,6 @@ public final class ControlServer: Sendable {
     public let configuration: ControlServerConfiguration
     private let handler: any ControlHandler
     private let group: MultiThreadedEventLoopGroup
-    /// Runs the sessions' tasks off the cooperative pool.
-    private let executor = ControlTaskExecutor()
     private let channel: Mutex<Channel?> = Mutex(nil)
     private let sessions = Mutex<[Int: ControlSession]>([:])
     private let nextSession = Atomic<Int>(1)
@@ -156,10 +154,10 @@ public final class ControlServer: Sendable {
                 }
                 if let refusal {
                     log("control: refused pid \(credentials.pid): \(refusal.message)")
-                    Task(executorPreference: executor) { await self.refuse(wrapped, refusal) }
+                    Task(executorPreference: ControlTaskExecutor(label: "pstn.control.\(id)")) { await self.refuse(wrapped, refusal) }
                 } else {
                     sessions.withLock { $0[id] = session }
-                    Task(executorPreference: executor) { await self.serve(session, wrapped) }
+                    Task(executorPreference: ControlTaskExecutor(label: "pstn.control.\(id)")) { await self.serve(session, wrapped) }
                 }
                 return child.eventLoop.makeSucceededVoidFuture()
             } catch {
