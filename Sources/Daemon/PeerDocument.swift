@@ -6,10 +6,13 @@ import Glibc
 /// rather than the daemon's: the daemon often runs as root, and an operator must not fax a file
 /// they could not read themselves. The check uses the connection's credentials (user, primary
 /// and supplementary groups) against the mode bits of every directory on the resolved path and
-/// of the file, on the opened file itself so that it cannot be swapped after the check; the
-/// file is then copied into a folder of the daemon's own for the work that follows. POSIX ACLs
-/// are not consulted: a file readable only through an ACL is refused.
+/// of the file, walking the real path one name at a time without following links so that
+/// nothing on it can be swapped after its check; the file is then copied into a folder of the
+/// daemon's own for the work that follows. POSIX ACLs are not consulted: a file readable only
+/// through an ACL is refused, and one an ACL denies to a named user is judged by its mode bits.
 enum PeerDocument {
+    /// Linux's O_PATH (a handle naming a file without opening it), which Swift's Glibc leaves out.
+    private static let openPath: Int32 = 0o10_000_000
     /// The largest document taken.
     static let maximumBytes = 64 << 20
 
@@ -19,44 +22,60 @@ enum PeerDocument {
         func refuse(_ code: ControlErrorCode, _ why: String) -> ControlFailure {
             ControlFailure(id: .null, code: code, message: "\(path): \(why)")
         }
+        let who = "user \(peer.user ?? String(peer.uid))"
         guard let resolvedC = realpath(path, nil) else { throw refuse(.notFound, "no such file (\(String(cString: strerror(errno))))") }
         let resolved = String(cString: resolvedC)
         free(resolvedC)
         let groups = Self.groups(of: peer)
-        var ancestor = ""
-        for component in resolved.split(separator: "/").dropLast() {
-            ancestor += "/" + component
-            var st = stat()
-            guard stat(ancestor, &st) == 0 else { throw refuse(.notFound, "cannot look into \(ancestor)") }
-            guard allows(st, peer: peer, groups: groups, bit: 1) else {
-                throw refuse(.forbidden, "user \(peer.user ?? String(peer.uid)) may not enter \(ancestor)")
-            }
-        }
+        // Walk the real path one name at a time, refusing links, so that no folder on it can be
+        // swapped between its check and the next step.
+        var names = resolved.split(separator: "/").map(String.init)
+        guard let fileName = names.popLast() else { throw refuse(.invalidArguments, "not a regular file") }
+        var folder = open("/", openPath | O_DIRECTORY | O_CLOEXEC)
+        var walked = ""
+        defer { if folder >= 0 { close(folder) } }
         var st = stat()
-        guard stat("/", &st) == 0, allows(st, peer: peer, groups: groups, bit: 1) else {
-            throw refuse(.forbidden, "user \(peer.user ?? String(peer.uid)) may not enter /")
+        for name in names {
+            guard fstat(folder, &st) == 0, allows(st, peer: peer, groups: groups, bit: 1) else {
+                throw refuse(.forbidden, "\(who) may not enter \(walked.isEmpty ? "/" : walked)")
+            }
+            let next = openat(folder, name, openPath | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard next >= 0 else { throw refuse(.notFound, "cannot look into \(walked)/\(name) (\(String(cString: strerror(errno))))") }
+            close(folder)
+            folder = next
+            walked += "/" + name
         }
-        let fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw refuse(.notFound, "cannot open it (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw refuse(.invalidArguments, "not a regular file") }
-        guard allows(st, peer: peer, groups: groups, bit: 4) else {
-            throw refuse(.forbidden, "user \(peer.user ?? String(peer.uid)) may not read it")
+        guard fstat(folder, &st) == 0, allows(st, peer: peer, groups: groups, bit: 1) else {
+            throw refuse(.forbidden, "\(who) may not enter \(walked.isEmpty ? "/" : walked)")
         }
+        // The file itself: its type and rights from a handle that cannot read or trigger
+        // anything, then opened for reading through that same handle.
+        let handle = openat(folder, fileName, openPath | O_NOFOLLOW | O_CLOEXEC)
+        guard handle >= 0 else { throw refuse(.notFound, "cannot open it (\(String(cString: strerror(errno))))") }
+        defer { close(handle) }
+        guard fstat(handle, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw refuse(.invalidArguments, "not a regular file") }
+        guard allows(st, peer: peer, groups: groups, bit: 4) else { throw refuse(.forbidden, "\(who) may not read it") }
         guard st.st_size <= maximumBytes else { throw refuse(.invalidArguments, "larger than \(maximumBytes >> 20) MB") }
-        let folder = "\(spool)/\(UUID().uuidString.prefix(12))"
-        let copy = "\(folder)/\((resolved as NSString).lastPathComponent)"
+        let fd = open("/proc/self/fd/\(handle)", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw refuse(.failed, "cannot read it (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        let copyFolder = "\(spool)/\(UUID().uuidString.prefix(12))"
+        let copy = "\(copyFolder)/\(fileName)"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+            try FileManager.default.createDirectory(atPath: copyFolder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
-            let data = try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data()
-            guard data.count <= maximumBytes else { throw refuse(.invalidArguments, "larger than \(maximumBytes >> 20) MB") }
+            let input = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+            var data = Data()
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                data.append(chunk)
+                guard data.count <= maximumBytes else { throw refuse(.invalidArguments, "larger than \(maximumBytes >> 20) MB") }
+            }
             try data.write(to: URL(fileURLWithPath: copy))
         } catch let failure as ControlFailure {
-            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: copyFolder)
             throw failure
         } catch {
-            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: copyFolder)
             throw refuse(.failed, "cannot copy it for the fax: \(error.localizedDescription)")
         }
         return copy
@@ -71,9 +90,15 @@ enum PeerDocument {
         return mode & bit != 0
     }
 
-    /// The peer's primary group and, when its user is known, its supplementary groups.
+    /// The groups the peer's process holds (its primary and supplementary groups, from
+    /// /proc), else its user's groups from the user database, else its primary group alone.
     static func groups(of peer: ControlPeer) -> Set<UInt32> {
         var groups: Set<UInt32> = [peer.gid]
+        if let status = try? String(contentsOfFile: "/proc/\(peer.pid)/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Groups:") }) {
+            groups.formUnion(line.dropFirst("Groups:".count).split(separator: " ").compactMap { UInt32($0.trimmingCharacters(in: .whitespaces)) })
+            return groups
+        }
         guard let user = peer.user else { return groups }
         var count: Int32 = 64
         var list = [gid_t](repeating: 0, count: Int(count))
