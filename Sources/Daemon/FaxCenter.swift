@@ -152,7 +152,7 @@ final class FaxCenter: IVRFaxDesk {
         var pdf: String?
         if options.pdf != false, outcome.pages > 0 { pdf = makePDF(tiff) }
         try? store.finishFax(id, Self.update(state, call: call, outcome, pdf: pdf))
-        log.notice("fax \(id) from \(calling ?? "unknown") on \(call): \(state.rawValue), \(outcome.pages) pages, \(outcome.resultText)")
+        log.notice("fax \(id) from \(calling ?? "unknown") on \(call): \(state.rawValue), \(outcome.pages) pages, \(outcome.resultText)\(Self.underrunNote(outcome))")
         publishEvent("fax.received", ["id": .number(Double(id)), "call": .number(Double(call.value)), "state": .string(state.rawValue),
                                       "pages": .number(Double(outcome.pages)), "result": .string(outcome.resultText),
                                       "remote_ident": outcome.remoteIdent.map(JSONValue.string) ?? .null,
@@ -401,6 +401,12 @@ final class FaxCenter: IVRFaxDesk {
 
     private func publishEvent(_ kind: String, _ body: [String: JSONValue]) {
         server.withLock { $0 }?.publish(ControlEvent(kind: kind, body: .object(body)))
+    }
+
+    /// ", N ms of silence sent late" when the session's thread fell behind the line, else "".
+    static func underrunNote(_ outcome: FaxOutcome) -> String {
+        guard let samples = outcome.underrunSamples, samples > 0 else { return "" }
+        return ", \(samples / 8) ms of silence sent while its thread was late"
     }
 
     private static func folder(_ dir: String, _ kind: String) -> String { "\(dir)/\(kind)/\(now("yyyyMMdd"))" }

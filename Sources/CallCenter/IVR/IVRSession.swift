@@ -332,7 +332,7 @@ struct IVRSession {
             }
         }
         if silence > 0, !gone { try? await calls.watchSilence(call, milliseconds: 0) }
-        let seconds = Double((ContinuousClock.now - started - tail).components.seconds)
+        let seconds = max(0, Double((ContinuousClock.now - started - tail).components.seconds))
         step(node, input: "recorded \(id), \(Int(seconds)) s, ended by \(ending)")
         if gone { return nil }
         await messages.stopMessage(call, droppingLast: tail == .zero ? .zero : tail + (.now - endedAt))
