@@ -10,7 +10,7 @@ public final class Simulator: Sendable {
     private let calls: CallControl
     private let media: MediaEngine?
     private let tracker = CallTracker()
-    private let faxWorker = FaxWorker()
+    private let faxWorker = FaxWorker(realtimePriority: Int32(MediaSettings.defaultRealtimePriority - 10))
     private let started = ContinuousClock.now
 
     /// The whole run's outcome, as `pstn-sim` prints it in JSON.

@@ -10,7 +10,7 @@ import Yams
 ///
 /// ```yaml
 /// dahdi: /dev/dahdi
-/// media: { chunk_ms: 20, law: alaw, zone: cn }
+/// media: { chunk_ms: 20, law: alaw, zone: cn, realtime_priority: 50 }
 /// events: /var/lib/pstn/events.jsonl
 /// trunks:
 ///   - { name: span1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn }
@@ -104,6 +104,9 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         /// Tone zone (`cn`, `us`, `uk`...).
         public var zone: String?
         public var echo_tail_ms: Int?
+        /// SCHED_FIFO priority of the media loop (1-99; 0: an ordinary thread), 50 by default.
+        /// Fax sessions run 10 below it. Granted when the daemon may (root or CAP_SYS_NICE).
+        public var realtime_priority: Int?
     }
 
     /// A trunk group as configured.
@@ -257,6 +260,12 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         if zone == nil { problems.add(["media", "zone"], "media.zone: no tone zone \(zoneName)") }
         var settings = MediaSettings(chunkSamples: 8 * (c.media?.chunk_ms ?? 20),
                                      echoTailMilliseconds: c.media?.echo_tail_ms ?? 64)
+        let priority = c.media?.realtime_priority ?? MediaSettings.defaultRealtimePriority
+        if (0...99).contains(priority) {
+            settings.realtimePriority = priority == 0 ? nil : Int32(priority)
+        } else {
+            problems.add(["media", "realtime_priority"], "media.realtime_priority must be 0 (none) or 1-99, not \(priority)")
+        }
         settings.conferences = max(settings.conferences, c.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
         do { try settings.validate() } catch { problems.add(["media"], "media: \(error)") }
         if let a = c.applications?.answer { problems.add(["applications", "answer"], a.problems()) }

@@ -18,7 +18,7 @@ final class FaxCenter: IVRFaxDesk {
     private let calls: CallControl
     private let recorder: CDRRecorder
     private let log: Logger
-    let worker = FaxWorker()
+    let worker: FaxWorker
     private let converter = FaxDocumentConverter()
     private let server = Mutex<ControlServer?>(nil)
     /// Calls placed for jobs, by call: the job, and the release cause once it came.
@@ -37,7 +37,10 @@ final class FaxCenter: IVRFaxDesk {
         var releasedWith: Q850Cause?
     }
 
-    init(options: FaxOptions, store: CallStore, calls: CallControl, recorder: CDRRecorder, log: Logger) {
+    /// `sessionPriority`: SCHED_FIFO priority of the fax session threads (nil: ordinary).
+    init(options: FaxOptions, store: CallStore, calls: CallControl, recorder: CDRRecorder, log: Logger,
+         sessionPriority: Int32? = nil) {
+        worker = FaxWorker(realtimePriority: sessionPriority)
         self.options = options
         self.store = store
         self.calls = calls

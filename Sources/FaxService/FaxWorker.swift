@@ -34,9 +34,14 @@ public final class FaxWorker: @unchecked Sendable {
     private var stopping = false
     /// Samples kept written ahead of the line.
     public let lead: Int
+    private let priority: Int32?
     private let tick: TimeInterval
 
-    public init(leadSamples: Int = 1280, tickMilliseconds: Int = 10) {
+    /// `realtimePriority`: SCHED_FIFO priority of the session threads (nil: ordinary threads),
+    /// below the media loop's: T.30 runs on the line's clock, and a session thread that other
+    /// work holds up leaves the line silent.
+    public init(leadSamples: Int = 1280, tickMilliseconds: Int = 10, realtimePriority: Int32? = nil) {
+        priority = realtimePriority
         lead = leadSamples
         tick = Double(tickMilliseconds) / 1000
     }
@@ -73,6 +78,11 @@ public final class FaxWorker: @unchecked Sendable {
     }
 
     private func serve(_ job: Job) {
+        if let priority {
+            // Where the process may not (not root), the thread stays an ordinary one.
+            var parameter = sched_param(sched_priority: priority)
+            _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameter)
+        }
         var next = Date()
         while true {
             if condition.withLock({ stopping }) {

@@ -37,7 +37,7 @@ struct DaemonConfigurationTests {
     @Test("every problem is reported with the file, not just the first")
     func problems() {
         let bad = """
-        media: { law: slinear, zone: atlantis, chunk_ms: 40 }
+        media: { law: slinear, zone: atlantis, chunk_ms: 40, realtime_priority: 120 }
         trunks:
           - { name: span1, type: pri, dchannel: 16, bchannels: "1-15,17-31", switch: ess5 }
           - { name: span2, type: pri, dchannel: 16, bchannels: "15-20" }
@@ -59,7 +59,7 @@ struct DaemonConfigurationTests {
             for fragment in ["unknown switch type ess5", "channel 16 is in both span1 and span2", "channel 15 is in both",
                              "unknown trunk span9", "unknown trunk group nowhere", "unknown application karaoke",
                              "not a Q.850 cause (1-127)", "media.law must be alaw or ulaw", "no tone zone atlantis",
-                             "media:", "answer.cause 999", "trunk desks: inter_digit_s must be 0.5 to 120 seconds, not 0.0",
+                             "media:", "answer.cause 999", "media.realtime_priority must be 0 (none) or 1-99, not 120", "trunk desks: inter_digit_s must be 0.5 to 120 seconds, not 0.0",
                              "trunk desks: first_digit_s must be 0.5 to 120 seconds, not 500.0"] {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }

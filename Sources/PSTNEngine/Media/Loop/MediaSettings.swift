@@ -21,6 +21,8 @@ public struct MediaSettings: Sendable, Equatable {
     /// SCHED_FIFO priority for the loop's thread, or nil for the normal scheduler. When the
     /// process may not raise its priority the thread runs normally and says so in its statistics.
     public var realtimePriority: Int32?
+    /// What `pstnd` and `pstn-sim` ask for: above ordinary work, below the kernel's own threads.
+    public static let defaultRealtimePriority = 50
     /// DAHDI buffers per channel (each one chunk long, at most DAHDI's 32): how long the loop may
     /// stall before received audio is lost, and how far ahead it may write.
     public var dahdiBuffers: Int
