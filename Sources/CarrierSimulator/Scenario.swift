@@ -41,6 +41,8 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var zone: String?
     /// Seconds to wait for the trunks' signalling links to come up before placing calls.
     public var link_wait_s: Double?
+    /// SCHED_FIFO priority of the simulator's media loop (0: an ordinary thread); 50 by default.
+    public var realtime_priority: Int?
 
     public init(dahdi: String? = nil, trunks: [TrunkConfiguration], answer: AnswerPolicy? = nil,
                 calls: [ScriptedCall]? = nil, load: LoadProfile? = nil) {
@@ -73,6 +75,7 @@ public struct Scenario: Sendable, Codable, Equatable {
 
     func problems() -> [String] {
         var out = trunks.flatMap { $0.problems() }
+        if let p = realtime_priority, !(0...99).contains(p) { out.append("realtime_priority must be 0 (none) or 1-99, not \(p)") }
         if trunks.isEmpty { out.append("no trunks: the simulator needs at least one") }
         let names = Set(trunks.map(\.name))
         if names.count != trunks.count { out.append("two trunks have the same name") }

@@ -57,6 +57,8 @@ struct ACDSoakLabTests {
         events: EVENTS
         store: STORE
         control: { socket: SOCKET }
+        # See the carrier's scenario: an ordinary media thread in this load test.
+        media: { realtime_priority: 0 }
         ivr: { sounds: \(IVRLabTests.sounds), flows: [] }
         trunks:
         \((1...spans).map { trunk($0, offset: 0, side: "user") }.joined(separator: "\n"))
@@ -77,6 +79,9 @@ struct ACDSoakLabTests {
         return """
         dahdi: DAHDI
         link_wait_s: 6
+        # Debug builds, 500 channels a side on two cores: real-time media loops would take both
+        # cores from the signalling threads (agents' phones then ring unanswered).
+        realtime_priority: 0
         answer: { after_ms: 300, hangup_after_s: 2 }
         trunks:
         \((1...spans).map { trunk($0, offset: spans, side: "network") }.joined(separator: "\n"))
