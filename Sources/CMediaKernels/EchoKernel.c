@@ -1,7 +1,7 @@
 // The echo canceller's per-sample control around the NLMS kernels: history insertion into the
 // mirrored ring with the exact running energy and lag-1 product, Geigel double-talk detection,
-// the NLMS gain, and the non-linear processor with comfort noise. One call per chunk keeps all of it in registers and
-// out of Swift's per-sample overhead.
+// the NLMS gain, and the non-linear processor with comfort noise. One call per chunk keeps all
+// of it in registers and out of Swift's per-sample overhead.
 #include <math.h>
 #include "CMediaKernels.h"
 
@@ -130,4 +130,3 @@ void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *rec
     }
     if (i < count) output[i] = to_sample(echo_step(ec, reference[i], received[i]));
 }
-

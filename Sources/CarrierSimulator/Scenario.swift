@@ -1,5 +1,6 @@
 import CallControl
 import Foundation
+import PSTNEngine
 import Yams
 
 /// What `pstn-sim` does in one run, as a YAML scenario: the trunks it drives (the far ends of the
@@ -43,6 +44,12 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var link_wait_s: Double?
     /// SCHED_FIFO priority of the simulator's media loop (0: an ordinary thread); 50 by default.
     public var realtime_priority: Int?
+
+    /// The media loop's priority `realtime_priority` asks for (nil: an ordinary thread).
+    public var mediaPriority: Int32? {
+        let p = realtime_priority ?? MediaSettings.defaultRealtimePriority
+        return p > 0 ? Int32(p) : nil
+    }
 
     public init(dahdi: String? = nil, trunks: [TrunkConfiguration], answer: AnswerPolicy? = nil,
                 calls: [ScriptedCall]? = nil, load: LoadProfile? = nil) {

@@ -10,7 +10,7 @@ public final class Simulator: Sendable {
     private let calls: CallControl
     private let media: MediaEngine?
     private let tracker = CallTracker()
-    private let faxWorker = FaxWorker(realtimePriority: Int32(MediaSettings.defaultRealtimePriority - 10))
+    private let faxWorker: FaxWorker
     private let started = ContinuousClock.now
 
     /// The whole run's outcome, as `pstn-sim` prints it in JSON.
@@ -25,6 +25,7 @@ public final class Simulator: Sendable {
         self.scenario = scenario
         self.calls = calls
         self.media = media
+        faxWorker = FaxWorker(realtimePriority: MediaSettings.feederPriority(below: scenario.mediaPriority))
     }
 
     /// Consume call control's events until it stops; run this in its own task.

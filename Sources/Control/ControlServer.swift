@@ -152,12 +152,13 @@ public final class ControlServer: Sendable {
                 let session = ControlSession(id: id, peer: peer, channel: child, limit: configuration.maxQueuedBytes) { [log] in
                     log("control: dropped \(peer): it left more than \(configuration.maxQueuedBytes) bytes unread")
                 }
+                let executor = ControlTaskExecutor(label: "pstn.control.\(id)")
                 if let refusal {
                     log("control: refused pid \(credentials.pid): \(refusal.message)")
-                    Task(executorPreference: ControlTaskExecutor(label: "pstn.control.\(id)")) { await self.refuse(wrapped, refusal) }
+                    Task(executorPreference: executor) { await self.refuse(wrapped, refusal) }
                 } else {
                     sessions.withLock { $0[id] = session }
-                    Task(executorPreference: ControlTaskExecutor(label: "pstn.control.\(id)")) { await self.serve(session, wrapped) }
+                    Task(executorPreference: executor) { await self.serve(session, wrapped) }
                 }
                 return child.eventLoop.makeSucceededVoidFuture()
             } catch {

@@ -126,7 +126,7 @@ public final class Daemon: Sendable {
                 if !options.dir.hasPrefix("/"), !folder.isEmpty { options.dir = folder + "/" + options.dir }
                 options.library = options.library?.mapValues { $0.hasPrefix("/") || folder.isEmpty ? $0 : folder + "/" + $0 }
                 faxes = FaxCenter(options: options, store: store, calls: calls, recorder: recorder, log: logger,
-                                  sessionPriority: resolved.settings.realtimePriority.map { max(1, $0 - 10) })
+                                  sessionPriority: MediaSettings.feederPriority(below: resolved.settings.realtimePriority))
             } else {
                 faxes = nil
             }

@@ -184,13 +184,13 @@ final class FaxCenter: IVRFaxDesk {
 
     // MARK: Sending
 
-    /// Queue a job: `document` to `called` on `trunkGroup`. A document that cannot be converted
-    /// makes a failed job with the reason (nothing is dialled). The job's row.
     /// Where documents operators send are copied while they are rendered (see `PeerDocument`).
     var spoolFolder: String { options.dir + "/spool" }
 
-    /// Queue a job for `document`; `source` is the name operators gave it (when `document` is
-    /// the daemon's own copy of it), kept with the job and used in its messages.
+    /// Queue a job: `document` to `called` on `trunkGroup`. A document that cannot be converted
+    /// makes a failed job with the reason (nothing is dialled). The job's row. `source` is the
+    /// name operators gave the document (when `document` is the daemon's own copy of it), kept
+    /// with the job and used in its messages.
     func submit(document: String, source: String? = nil, to called: String, trunkGroup: String, notBefore: Date? = nil,
                 attempts maxAttempts: Int? = nil, cover note: String? = nil) throws(StorageError) -> FaxRecord? {
         let source = source ?? document

@@ -4,9 +4,9 @@ import PSTNEngine
 /// `pstn-bench`: what the media layer costs, one JSON object per line: the machine, single
 /// blocks, then the full pipeline against its DSP floor at 30, 120, 480 and 960 channels and
 /// 20 ms and 1 ms chunks. Build with `swift build -c release`; debug figures mean nothing.
-/// `pstn-bench blocks`, `pstn-bench echo` (the echo canceller alone), `pstn-bench pipeline` or `pstn-bench fax` runs one part; `--seconds S`
-/// sets the pipeline run length (default 3), `--channels N` and `--chunk SAMPLES` run one pipeline
-/// size only, `--fax-seconds S` sets the fax-beside-voice runs' length (20).
+/// `pstn-bench blocks`, `echo` (the echo canceller alone), `pipeline` or `fax` runs one part;
+/// `--seconds S` sets the pipeline run length (default 3), `--channels N` and `--chunk SAMPLES`
+/// run one pipeline size only, `--fax-seconds S` the fax-beside-voice runs' length (20).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let part = arguments.first { !$0.hasPrefix("-") && Double($0) == nil } ?? "all"

@@ -84,8 +84,7 @@ struct PSTNSim: AsyncParsableCommand {
         let zoneName = scenario.zone ?? (scenario.trunks.allSatisfy { $0.line == "T1" } ? "us" : "cn")
         guard let zone = ToneZone(country: zoneName) else { throw ValidationError("no tone zone \(zoneName)") }
         var settings = MediaSettings(chunkSamples: 160)
-        let priority = scenario.realtime_priority ?? MediaSettings.defaultRealtimePriority
-        settings.realtimePriority = priority > 0 ? Int32(priority) : nil
+        settings.realtimePriority = scenario.mediaPriority
         settings.conferences = max(settings.conferences, scenario.trunks.reduce(0) { $0 + $1.bearerChannels.count } / 2 + 1)
         // Analog ports are opened first: the media engine shares their descriptors.
         let (made, analogLines) = try BackendFactory.makeAll(scenario.trunks, dahdi: directory, role: .simulator, zone: zone,

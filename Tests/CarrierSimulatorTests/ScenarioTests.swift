@@ -35,6 +35,7 @@ struct ScenarioTests {
     @Test("every problem is reported at once, with the file")
     func problems() {
         let bad = """
+        realtime_priority: -3
         trunks:
           - { name: t, type: pri, side: sideways }
         calls:
@@ -58,7 +59,8 @@ struct ScenarioTests {
                              "step 5: exactly one action per step (found 2)", "answer_by_trunk t step 1: 300 is not a Q.850 cause", "min_s and max_s go together",
                              "step 6: exactly one action per step (found 2)", "step 7: fax_ident, ecm and fax_limit_s go with send_fax or receive_fax",
                              "step 8: fax_limit_s must be 1-3600", "answer_by_called: \"9x\" is not a number",
-                             "answer_by_called 55501 step 1: 301 is not a Q.850 cause"] {
+                             "answer_by_called 55501 step 1: 301 is not a Q.850 cause",
+                             "realtime_priority must be 0 (none) or 1-99, not -3"] {
                 #expect(text.contains(fragment), "missing: \(fragment)")
             }
             #expect(text.hasPrefix("bad.yaml: "))

@@ -23,6 +23,12 @@ public struct MediaSettings: Sendable, Equatable {
     public var realtimePriority: Int32?
     /// What `pstnd` and `pstn-sim` ask for: above ordinary work, below the kernel's own threads.
     public static let defaultRealtimePriority = 50
+
+    /// The SCHED_FIFO priority of threads that feed a loop at `loop` in real time (fax
+    /// sessions): just below it, and none when the loop has none.
+    public static func feederPriority(below loop: Int32?) -> Int32? {
+        loop.map { max(1, $0 - 10) }
+    }
     /// DAHDI buffers per channel (each one chunk long, at most DAHDI's 32): how long the loop may
     /// stall before received audio is lost, and how far ahead it may write.
     public var dahdiBuffers: Int
