@@ -41,14 +41,21 @@ static inline void detect_double_talk(cmk_echo *ec, float x, float y)
     if (near > ec->threshold * far_peak && near > 64) ec->hangover = ec->hangover_samples;
 }
 
-static inline float gain(cmk_echo *ec, float e, float x, float y)
+/* The NLMS step for a window of `energy`: worked out before the estimate is known, so that the
+   division runs beside the kernel instead of after it, on the path from one sample to the next. */
+static inline float step_for(const cmk_echo *ec, int64_t energy)
+{
+    return ec->step_size / ((float)energy + ec->regularisation);
+}
+
+static inline float gain(cmk_echo *ec, float e, float x, float y, float step)
 {
     detect_double_talk(ec, x, y);
     if (ec->hangover > 0) {
         ec->hangover -= 1;
         return 0;
     }
-    return ec->step_size * e / ((float)ec->energy + ec->regularisation);
+    return step * e;
 }
 
 static inline float comfort_noise(cmk_echo *ec)
@@ -96,7 +103,7 @@ static float echo_step(cmk_echo *ec, int16_t reference, float y)
     float x = reference;
     float e = y - estimate;
     ec->pending_older = 0;
-    ec->pending_newest = gain(ec, e, x, y);
+    ec->pending_newest = gain(ec, e, x, y, step_for(ec, ec->energy));
     return ec->non_linear_processor ? non_linear(ec, e, x, y) : e;
 }
 
@@ -110,15 +117,14 @@ void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *rec
         int64_t energy1 = ec->energy;
         insert(ec, reference[i + 1]);
         int64_t energy2 = ec->energy;
+        float step1 = step_for(ec, energy1), step2 = step_for(ec, energy2);
         float first, second;
         cmk_nlms_pair(ec->weights, ec->history + ec->position, ec->taps, ec->pending_older,
                       ec->pending_newest, &first, &second);
         float e1 = y1 - first;
-        ec->energy = energy1;
-        float g1 = gain(ec, e1, x1, y1);
-        ec->energy = energy2;
+        float g1 = gain(ec, e1, x1, y1, step1);
         float e2 = y2 - (second + g1 * (float)ec->lag1);
-        float g2 = gain(ec, e2, x2, y2);
+        float g2 = gain(ec, e2, x2, y2, step2);
         ec->pending_older = g1;
         ec->pending_newest = g2;
         if (ec->non_linear_processor) {

@@ -228,6 +228,22 @@ struct MediaGroupTests {
         #expect(released == nil, "the owner side released the finished request")
     }
 
+    @Test("a burst of commands larger than one cycle's share is carried out over the next cycles, in order")
+    func commandBurst() throws {
+        let settings = MediaSettings(chunkSamples: 8, echoCancellerOn: true)
+        let share = settings.commandsPerCycle
+        let bench = try GroupBench(channels: share + share / 2, settings: settings)
+        bench.group.send(MediaCommand(channel: 0, .deactivate))
+        bench.cycle()
+        #expect(bench.group.channels.prefix(share).allSatisfy { $0.isActive })
+        #expect(!bench.group.channels.suffix(share / 2).contains { $0.isActive }, "only one cycle's share is taken")
+        #expect(bench.group.commandsWaiting == share / 2 + 1)
+        bench.cycle()
+        #expect(bench.group.commandsWaiting == 0)
+        #expect(bench.group.channels.dropFirst().allSatisfy { $0.isActive })
+        #expect(!bench.group.channels[0].isActive, "the deactivation sent last came last")
+    }
+
     @Test("settings out of range are refused naming the setting")
     func settingsValidation() {
         for bad in [MediaSettings(chunkSamples: 7), MediaSettings(chunkSamples: 161), MediaSettings(echoTailMilliseconds: 8),

@@ -160,7 +160,7 @@ final class MediaChannel {
                               output: UnsafeMutableBufferPointer(start: clean, count: n))
         if receiveGain != 1 { Self.applyGain(receiveGain, clean, n) }
         let audio = UnsafeBufferPointer(start: UnsafePointer(clean), count: n)
-        stream?.object.deliver(audio)
+        stream?.borrow { $0.deliver(audio) }
         if silenceWatch.isArmed, silenceWatch.feed(audio) {
             events.post(slot, .silence(milliseconds: Int32(clamping: silenceWatch.limit / 8)))
         }
@@ -219,9 +219,11 @@ final class MediaChannel {
             }
         }
         if let t = tone {
-            let generator = t.object.generator
-            mix(generator.render(into: out))
-            if generator.isFinished {
+            let finished = t.borrow { request in
+                mix(request.generator.render(into: out))
+                return request.generator.isFinished
+            }
+            if finished {
                 events.post(slot, .toneFinished(id: t.object.id))
                 events.retire(t.retired)
                 tone = nil
@@ -233,12 +235,11 @@ final class MediaChannel {
             if got < n { sendingDigits = false }
         }
         if let s = stream {
-            s.object.take(into: UnsafeMutableBufferPointer(start: sent, count: n))
+            s.borrow { $0.take(into: UnsafeMutableBufferPointer(start: sent, count: n)) }
         }
         if transmitGain != 1 { Self.applyGain(transmitGain, sent, n) }
-        if let r = recording {
-            r.object.append(received: UnsafeBufferPointer(start: clean, count: n),
-                            sent: UnsafeBufferPointer(start: sent, count: n))
+        recording?.borrow {
+            $0.append(received: UnsafeBufferPointer(start: clean, count: n), sent: UnsafeBufferPointer(start: sent, count: n))
         }
         law.encode(UnsafeBufferPointer(start: sent, count: n), into: UnsafeMutableBufferPointer(start: lineOut, count: n))
         for j in 0..<n { history[(sentPosition + j) & historyMask] = sent[j] }

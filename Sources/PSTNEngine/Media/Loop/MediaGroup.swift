@@ -71,35 +71,49 @@ public final class MediaGroup: @unchecked Sendable {
         processCycle()
     }
 
-    /// Carry out every queued command.
+    /// Carry out the queued commands, at most `settings.commandsPerCycle` of them; the rest
+    /// wait for the next call.
     func takeCommands() {
-        while let command = commands.pop() { execute(command) }
+        var budget = settings.commandsPerCycle
+        while budget > 0, let command = commands.pop() {
+            execute(command)
+            budget -= 1
+        }
     }
+
+    /// Commands queued and not yet carried out.
+    public var commandsWaiting: Int { commands.count }
 
     /// The audio half of `runCycle`.
     func processCycle() {
-        for i in channels.indices {
-            let ch = channels[i]
-            guard ch.isActive, ch.ready else { continue }
-            ch.receive(events: sink)
-            if ch.conference >= 0 {
-                conferences[Int(ch.conference)].input(ch.conferenceSlot).baseAddress!
-                    .update(from: ch.clean, count: ch.chunk)
-            }
-        }
-        for c in conferences.indices where members[c] > 0 { conferences[c].mix() }
-        for i in channels.indices {
-            let ch = channels[i]
-            guard ch.isActive else { continue }
-            guard ch.ready else {
-                // Heard as silence this chunk; its audio joins in the chunk it arrives.
-                if ch.conference >= 0 {
-                    conferences[Int(ch.conference)].input(ch.conferenceSlot).update(repeating: 0)
+        // The group holds every channel and the sink while it runs: borrowing them unretained
+        // keeps reference counting (atomic, twice per channel per pass) out of the loop.
+        Unmanaged.passUnretained(sink)._withUnsafeGuaranteedRef { sink in
+            for i in channels.indices {
+                Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
+                    guard ch.isActive, ch.ready else { return }
+                    ch.receive(events: sink)
+                    if ch.conference >= 0 {
+                        conferences[Int(ch.conference)].input(ch.conferenceSlot).baseAddress!
+                            .update(from: ch.clean, count: ch.chunk)
+                    }
                 }
-                continue
             }
-            let audio = ch.conference >= 0 ? conferences[Int(ch.conference)].output(ch.conferenceSlot) : nil
-            ch.transmit(conferenceAudio: audio, events: sink)
+            for c in conferences.indices where members[c] > 0 { conferences[c].mix() }
+            for i in channels.indices {
+                Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
+                    guard ch.isActive else { return }
+                    guard ch.ready else {
+                        // Heard as silence this chunk; its audio joins in the chunk it arrives.
+                        if ch.conference >= 0 {
+                            conferences[Int(ch.conference)].input(ch.conferenceSlot).update(repeating: 0)
+                        }
+                        return
+                    }
+                    let audio = ch.conference >= 0 ? conferences[Int(ch.conference)].output(ch.conferenceSlot) : nil
+                    ch.transmit(conferenceAudio: audio, events: sink)
+                }
+            }
         }
     }
 

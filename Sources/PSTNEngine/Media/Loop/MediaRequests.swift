@@ -34,4 +34,9 @@ public struct LoopReference<Object: AnyObject>: BitwiseCopyable, @unchecked Send
 
     var object: Object { unmanaged.takeUnretainedValue() }
     var retired: Unmanaged<AnyObject> { Unmanaged<AnyObject>.fromOpaque(unmanaged.toOpaque()) }
+
+    /// Use the object without retaining it (this reference keeps it alive): no atomic reference
+    /// counting on the loop's path.
+    @inline(__always)
+    func borrow<Result>(_ body: (Object) -> Result) -> Result { unmanaged._withUnsafeGuaranteedRef(body) }
 }

@@ -38,6 +38,14 @@ public struct MediaSettings: Sendable, Equatable {
     /// loop adds beyond collecting a chunk.
     public var writeAheadSamples: Int
 
+    /// Commands the loop carries out per cycle at most, 128 per millisecond of chunk; the rest
+    /// wait for the next cycle, in order. Starting a call resets its echo canceller and
+    /// history (about a microsecond at a 64 ms tail), so a burst (hundreds of calls starting
+    /// or ending together: a span coming up, a campaign, a card's alarm) would otherwise land
+    /// in one cycle and push it past its deadline; spread out, it delays those commands by a
+    /// few chunks at most.
+    public var commandsPerCycle: Int { 16 * chunkSamples }
+
     /// The silence written ahead when a channel starts: one chunk plus the margin.
     public var cushionSamples: Int { chunkSamples + writeAheadSamples }
 

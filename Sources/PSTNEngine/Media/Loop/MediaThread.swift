@@ -81,7 +81,11 @@ public final class MediaThread: @unchecked Sendable {
         var lastMissEvent = 0
         var pilot = -1
         while running.load(ordering: .relaxed) {
+            // The commands are carried out while the chunk is on its way; their time counts
+            // toward the cycle's work, which has to fit in the period.
+            let commandsStarted = MonotonicClock.now()
             group.takeCommands()
+            let commandTime = MonotonicClock.now() - commandsStarted
             pilot = choosePilot(from: pilot)
             guard pilot >= 0 else {
                 // Nothing is running yet: start the newcomers (they align among themselves).
@@ -136,7 +140,7 @@ public final class MediaThread: @unchecked Sendable {
                 }
             }
             let finished = MonotonicClock.now()
-            if stats.record(cycleNanoseconds: finished - started - waited, period: period), finished - lastMissEvent > 1_000_000_000 {
+            if stats.record(cycleNanoseconds: commandTime + finished - started - waited, period: period), finished - lastMissEvent > 1_000_000_000 {
                 lastMissEvent = finished
                 group.sink.post(-1, .deadlineMissed(total: Int32(clamping: stats.deadlineMisses.load(ordering: .relaxed))))
             }
