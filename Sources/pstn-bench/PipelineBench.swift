@@ -47,7 +47,7 @@ struct PipelineBench {
     /// Returns the pipeline's figures. `paced`: one cycle per chunk period on the clock, as the
     /// loop runs (deadline misses mean something); otherwise back to back, as the floor runs
     /// (so the two costs compare like for like, with the caches equally warm).
-    func runPipeline(paced: Bool, cycles: Int? = nil) throws -> (nsPerChannel: Double, misses: Int, longestMicroseconds: Double) {
+    func runPipeline(paced: Bool, cycles: Int? = nil) throws -> PipelineRun {
         let zone = ToneZone(country: "cn")!
         let group = try MediaGroup(channels: (0..<channels).map {
             MediaChannelConfiguration(name: "\($0)", line: nil, law: .aLaw, zone: zone)
@@ -60,6 +60,8 @@ struct PipelineBench {
         let lines = (0..<channels).map { group.line(slot: $0).input }
         let period = chunk * 125_000
         var busy = 0, misses = 0, longest = 0
+        var firstMisses: [(cycle: Int, nanoseconds: Int)] = []
+        firstMisses.reserveCapacity(PipelineRun.missesListed)
         var next = MonotonicClock.now() + period
         let cycles = cycles ?? self.cycles
         for cycle in 0..<cycles {
@@ -71,7 +73,10 @@ struct PipelineBench {
             let work = MonotonicClock.now() - started
             busy += work
             longest = max(longest, work)
-            if work > period { misses += 1 }
+            if work > period {
+                misses += 1
+                if firstMisses.count < PipelineRun.missesListed { firstMisses.append((cycle, work)) }
+            }
             next += period
             while group.nextEvent() != nil {}
         }
@@ -79,7 +84,8 @@ struct PipelineBench {
         group.markAllReady()
         group.runCycle()
         while group.nextEvent() != nil {}
-        return (Double(busy) / Double(channels) / (Double(cycles * chunk) / 160), misses, Double(longest) / 1000)
+        return PipelineRun(nsPerChannel: Double(busy) / Double(channels) / (Double(cycles * chunk) / 160), misses: misses,
+                           longestMicroseconds: Double(longest) / 1000, firstMisses: firstMisses)
     }
 
     /// The floor: the same blocks called directly, back to back.
@@ -140,6 +146,19 @@ struct PipelineBench {
               ("paced_ns_per_channel_per_20ms", number(paced.nsPerChannel)),
               ("paced_core_load", number(load, 3)),
               ("cycles", "\(cycles)"), ("deadline_misses", "\(paced.misses)"),
-              ("longest_cycle_us", number(paced.longestMicroseconds, 1))])
+              ("longest_cycle_us", number(paced.longestMicroseconds, 1)),
+              ("missed_cycles", "[" + paced.firstMisses.map { "[\($0.cycle),\(number(Double($0.nanoseconds) / 1000, 1))]" }
+                  .joined(separator: ",") + "]")])
     }
+}
+
+/// What one run of the pipeline measured.
+struct PipelineRun {
+    var nsPerChannel: Double
+    var misses: Int
+    var longestMicroseconds: Double
+    /// The first missed cycles: their index from the start and their work.
+    var firstMisses: [(cycle: Int, nanoseconds: Int)]
+    /// How many missed cycles a run lists.
+    static let missesListed = 8
 }
