@@ -64,8 +64,15 @@ struct PipelineBench {
         firstMisses.reserveCapacity(PipelineRun.missesListed)
         var next = MonotonicClock.now() + period
         let cycles = cycles ?? self.cycles
+        var probes = [Int](repeating: 0, count: cycles), missed = [Bool](repeating: false, count: cycles)
+        var probed: UInt64 = 0
         for cycle in 0..<cycles {
-            if paced { MonotonicClock.sleep(until: next) }
+            if paced {
+                MonotonicClock.sleep(until: next)
+                let before = MonotonicClock.now()
+                probed ^= Self.probe(UInt64(cycle))
+                probes[cycle] = MonotonicClock.now() - before
+            }
             let started = MonotonicClock.now()
             for c in 0..<channels { Self.fill(lines[c], channel: c, cycle: cycle) }
             group.markAllReady()
@@ -75,6 +82,7 @@ struct PipelineBench {
             longest = max(longest, work)
             if work > period {
                 misses += 1
+                missed[cycle] = true
                 if firstMisses.count < PipelineRun.missesListed { firstMisses.append((cycle, work)) }
             }
             next += period
@@ -84,8 +92,26 @@ struct PipelineBench {
         group.markAllReady()
         group.runCycle()
         while group.nextEvent() != nil {}
+        if probed == 1 { print("") }  // keeps the probe's arithmetic from being optimised away
         return PipelineRun(nsPerChannel: Double(busy) / Double(channels) / (Double(cycles * chunk) / 160), misses: misses,
-                           longestMicroseconds: Double(longest) / 1000, firstMisses: firstMisses)
+                           longestMicroseconds: Double(longest) / 1000, firstMisses: firstMisses,
+                           probeNanoseconds: paced ? median(probes) : nil,
+                           probeNanosecondsMissed: median(probes.indices.filter { missed[$0] }.map { probes[$0] }))
+    }
+
+    /// A fixed piece of arithmetic that touches no memory (a chain of dependent multiplies),
+    /// timed before each paced cycle. When it slows down along with the cycles that miss, the
+    /// processor itself ran slower then (another guest on the core, a lower clock); when it does
+    /// not, what slowed was the memory the pipeline works through.
+    @inline(never)
+    static func probe(_ seed: UInt64) -> UInt64 {
+        var x = seed | 1
+        for _ in 0..<1000 { x = (x ^ (x &>> 29)) &* 6_364_136_223_846_793_005 }
+        return x
+    }
+
+    private func median(_ values: [Int]) -> Int? {
+        values.isEmpty ? nil : values.sorted()[values.count / 2]
     }
 
     /// The floor: the same blocks called directly, back to back.
@@ -147,6 +173,8 @@ struct PipelineBench {
               ("paced_core_load", number(load, 3)),
               ("cycles", "\(cycles)"), ("deadline_misses", "\(paced.misses)"),
               ("longest_cycle_us", number(paced.longestMicroseconds, 1)),
+              ("probe_ns_median", paced.probeNanoseconds.map { "\($0)" } ?? "null"),
+              ("probe_ns_median_in_missed_cycles", paced.probeNanosecondsMissed.map { "\($0)" } ?? "null"),
               ("missed_cycles", "[" + paced.firstMisses.map { "[\($0.cycle),\(number(Double($0.nanoseconds) / 1000, 1))]" }
                   .joined(separator: ",") + "]")])
     }
@@ -159,6 +187,10 @@ struct PipelineRun {
     var longestMicroseconds: Double
     /// The first missed cycles: their index from the start and their work.
     var firstMisses: [(cycle: Int, nanoseconds: Int)]
+    /// The fixed probe's time before each paced cycle: the median over every cycle and over the
+    /// missed ones (nil when none).
+    var probeNanoseconds: Int?
+    var probeNanosecondsMissed: Int?
     /// How many missed cycles a run lists.
     static let missesListed = 8
 }
