@@ -406,7 +406,7 @@ public final class Daemon: Sendable {
     /// The metrics in Prometheus text format, with media and span figures read now.
     func metricsText() -> String {
         let spans = (try? DAHDIControl(directory: dahdi).spans()) ?? []
-        metrics.update(deadlineMisses: mediaStatistics().map(\.deadlineMisses),
+        metrics.update(media: mediaStatistics(),
                        spanAlarms: spans.map { (span: String($0.number), alarms: $0.alarms.rawValue) })
         return metrics.exposition()
     }

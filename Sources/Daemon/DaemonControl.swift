@@ -137,6 +137,7 @@ struct DaemonControl: ControlHandler {
                 "threads": .number(Double(stats.count)),
                 "deadline_misses": .number(Double(stats.reduce(0) { $0 + $1.deadlineMisses })),
                 "cycles": .number(Double(stats.reduce(0) { $0 + $1.cycles })),
+                "commands_refused": .number(Double(stats.reduce(0) { $0 + $1.commandsRefused })),
             ]),
             "store": daemon.resolved.configuration.store.map(JSONValue.string) ?? .null,
         ])

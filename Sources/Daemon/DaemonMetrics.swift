@@ -1,6 +1,7 @@
 import CallControl
 import CoreMetrics
 import Prometheus
+import PSTNEngine
 import Synchronization
 
 /// The daemon's figures, kept through swift-metrics with a Prometheus registry behind them and
@@ -57,9 +58,10 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Figures read at the moment of export: media statistics and span alarms.
-    public func update(deadlineMisses: [Int], spanAlarms: [(span: String, alarms: Int32)]) {
-        for (thread, misses) in deadlineMisses.enumerated() {
-            gauge("pstn_media_deadline_misses", [("thread", String(thread))]).record(misses)
+    public func update(media: [MediaStatisticsSnapshot], spanAlarms: [(span: String, alarms: Int32)]) {
+        for (thread, figures) in media.enumerated() {
+            gauge("pstn_media_deadline_misses", [("thread", String(thread))]).record(figures.deadlineMisses)
+            gauge("pstn_media_commands_refused", [("thread", String(thread))]).record(figures.commandsRefused)
         }
         for s in spanAlarms {
             gauge("pstn_span_alarms", [("span", s.span)]).record(Int(s.alarms))

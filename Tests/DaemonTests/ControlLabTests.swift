@@ -172,6 +172,8 @@ struct ControlLabTests {
         Thread.sleep(forTimeInterval: 1)
         let status = try ctl(engine, "status", "--json")
         #expect((status.json as? [String: Any])?["accepting_calls"] as? Bool == false, "\(status.output)")
+        let media = (status.json as? [String: Any])?["media"] as? [String: Any]
+        #expect(media?["commands_refused"] as? Int == 0 && media?["threads"] as? Int == 1, "\(status.output)")
         #expect(json(try ctl(engine, "calls", "--json")).count == 1, "the call up is allowed to finish")
         #expect(engine.waitForExit(within: 20), "pstnd exits after drain_s")
         let report = try #require(carrier.wait()?.report)

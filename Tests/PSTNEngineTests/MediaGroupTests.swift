@@ -244,6 +244,24 @@ struct MediaGroupTests {
         #expect(!bench.group.channels[0].isActive, "the deactivation sent last came last")
     }
 
+    @Test("a full command queue refuses the command, counts it and releases what it carried")
+    func fullQueue() throws {
+        let bench = try GroupBench(channels: 1, settings: MediaSettings(chunkSamples: 160, echoCancellerOn: false, commandQueueCapacity: 2))
+        var queued = 1  // the activation
+        while bench.group.send(MediaCommand(channel: 0, .stopPlayback)) { queued += 1 }
+        #expect(queued == MediaSettings.commandsPerChannel, "a group's queue holds 16 commands per channel whatever the setting")
+        weak var refused: PlayRequest?
+        do {
+            let request = PlayRequest(id: 1, prompts: [Prompt(name: "p", samples: [1, 2, 3])])
+            refused = request
+            #expect(!bench.group.send(MediaCommand(channel: 0, .play(LoopReference(retaining: request)))))
+        }
+        #expect(refused == nil, "the refused command's request was released")
+        #expect(bench.group.statistics.snapshot.commandsRefused == 2)
+        bench.cycle()
+        #expect(bench.group.send(MediaCommand(channel: 0, .stopPlayback)), "room again once the loop has taken them")
+    }
+
     @Test("settings out of range are refused naming the setting")
     func settingsValidation() {
         for bad in [MediaSettings(chunkSamples: 7), MediaSettings(chunkSamples: 161), MediaSettings(echoTailMilliseconds: 8),

@@ -75,6 +75,17 @@ public struct MediaCommand: BitwiseCopyable, Sendable {
         case echoCanceller(on: Bool)
         /// Report (once) when the received audio has been silent this long; 0 stops watching.
         case watchSilence(milliseconds: Int32)
+
+        /// The object the action carries into the loop, retained for it, if any.
+        var carried: Unmanaged<AnyObject>? {
+            switch self {
+            case let .play(r): r.retired
+            case let .playTone(r): r.retired
+            case let .record(r): r.retired
+            case let .stream(r): r.retired
+            default: nil
+            }
+        }
     }
 
     /// The channel's slot in its group (its index in the group's configuration).

@@ -38,7 +38,8 @@ public final class MediaGroup: @unchecked Sendable {
             ConferenceMixer(capacity: settings.conferenceCapacity, chunk: settings.chunkSamples)
         }
         members = Array(repeating: 0, count: settings.conferences)
-        commands = SPSCQueue(capacity: settings.commandQueueCapacity, filler: MediaCommand(channel: -1, .leave))
+        commands = SPSCQueue(capacity: max(settings.commandQueueCapacity, MediaSettings.commandsPerChannel * made.count),
+                             filler: MediaCommand(channel: -1, .leave))
         sink = MediaEventSink(group: index, capacity: settings.eventQueueCapacity)
     }
 
@@ -49,10 +50,14 @@ public final class MediaGroup: @unchecked Sendable {
 
     public func name(ofSlot slot: Int) -> String? { channels.indices.contains(slot) ? channels[slot].name : nil }
 
-    /// Queue a command for the loop (any thread). False when the queue is full.
+    /// Queue a command for the loop (any thread). False when the queue is full: the command is
+    /// counted in the statistics (`commandsRefused`) and what it carried is released.
     @discardableResult
     public func send(_ command: MediaCommand) -> Bool {
-        sendLock.withLock { _ in commands.push(command) }
+        if sendLock.withLock({ _ in commands.push(command) }) { return true }
+        statistics.commandsRefused.add(1, ordering: .relaxed)
+        command.action.carried?.release()
+        return false
     }
 
     /// Take the next event (one consumer). Also releases what the loop has finished with.

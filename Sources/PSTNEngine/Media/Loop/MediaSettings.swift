@@ -15,7 +15,8 @@ public struct MediaSettings: Sendable, Equatable {
     public var conferences: Int
     /// Parties one conference can hold (a two-party bridge uses two).
     public var conferenceCapacity: Int
-    /// Capacity of the command queue into the loop and of the event queue out of it.
+    /// Capacity of the command queue into the loop (a group makes it at least
+    /// `commandsPerChannel` per channel) and of the event queue out of it.
     public var commandQueueCapacity: Int
     public var eventQueueCapacity: Int
     /// SCHED_FIFO priority for the loop's thread, or nil for the normal scheduler. When the
@@ -37,6 +38,11 @@ public struct MediaSettings: Sendable, Equatable {
     /// (its first chunk cannot be written before it has been received); that is the delay the
     /// loop adds beyond collecting a chunk.
     public var writeAheadSamples: Int
+
+    /// Room in a group's command queue for each of its channels, whatever `commandQueueCapacity`
+    /// says: a call's end sends a handful (stop playback, stop recording, leave, deactivate), and
+    /// when a span goes down every call on it ends within the same chunk.
+    public static let commandsPerChannel = 16
 
     /// Commands the loop carries out per cycle at most, 128 per millisecond of chunk; the rest
     /// wait for the next cycle, in order. Starting a call resets its echo canceller and

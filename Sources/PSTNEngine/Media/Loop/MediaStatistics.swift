@@ -10,6 +10,7 @@ public final class MediaStatistics: Sendable {
     let readErrors = Atomic<Int>(0)
     let writeErrors = Atomic<Int>(0)
     let eventPendingReads = Atomic<Int>(0)
+    let commandsRefused = Atomic<Int>(0)
     let realtime = Atomic<Bool>(false)
 
     init() {}
@@ -35,7 +36,8 @@ public final class MediaStatistics: Sendable {
             longestCycleNanoseconds: longestCycleNanoseconds.load(ordering: .relaxed),
             busyNanoseconds: busyNanoseconds.load(ordering: .relaxed),
             readErrors: readErrors.load(ordering: .relaxed), writeErrors: writeErrors.load(ordering: .relaxed),
-            eventPendingReads: eventPendingReads.load(ordering: .relaxed), realtime: realtime.load(ordering: .relaxed))
+            eventPendingReads: eventPendingReads.load(ordering: .relaxed),
+            commandsRefused: commandsRefused.load(ordering: .relaxed), realtime: realtime.load(ordering: .relaxed))
     }
 }
 
@@ -52,6 +54,8 @@ public struct MediaStatisticsSnapshot: Sendable, Equatable {
     public var writeErrors: Int
     /// Reads that met a pending DAHDI event (left for the signalling side to take).
     public var eventPendingReads: Int
+    /// Commands refused because the group's queue was full (each one lost).
+    public var commandsRefused: Int
     /// Whether the loop got the SCHED_FIFO priority it asked for.
     public var realtime: Bool
 }
