@@ -1489,7 +1489,7 @@ _pstnctl_fax_send() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --to --trunk-group --at --attempts --cover)
+    non_repeating_options=(--socket --to --trunk-group --at --attempts --cover --time-zone)
     __pstnctl_offer_flags_options 1
 
     # Offer option value completions
@@ -1510,6 +1510,9 @@ _pstnctl_fax_send() {
         return
         ;;
     '--cover')
+        return
+        ;;
+    '--time-zone')
         return
         ;;
     esac

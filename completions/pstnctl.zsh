@@ -1217,6 +1217,7 @@ _pstnctl_fax_send() {
         '--at[Not before this time (ISO 8601).]:at:'
         '--attempts[Attempts before giving up (the configured number by default).]:attempts:'
         '--cover[Put a cover page first, with this note (UTF-8; Chinese prints).]:cover:'
+        '--time-zone[Read the send window in this time zone, the recipient'\''s (IANA, such as America/Los_Angeles).]:time-zone:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

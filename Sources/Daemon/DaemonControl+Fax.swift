@@ -52,7 +52,7 @@ extension DaemonControl {
             }
             return Self.json(fax)
         case "fax.send":
-            let a = try CommandArguments(request, allowed: ["document", "to", "trunk_group", "at", "attempts", "cover"])
+            let a = try CommandArguments(request, allowed: ["document", "to", "trunk_group", "at", "attempts", "cover", "time_zone"])
             let document = try a.requiredString("document")
             let to = try a.requiredString("to")
             guard !to.isEmpty, to.count <= 32, to.allSatisfy({ "0123456789*#".contains($0) }) else {
@@ -67,13 +67,17 @@ extension DaemonControl {
             let attempts = try a.int("attempts", in: 1...20)
             let cover = try a.string("cover")
             if let cover, cover.utf8.count > 4000 { throw a.failure("fax.send: a cover note is at most 4000 bytes") }
+            let zone = try a.string("time_zone")
+            if let zone, zone.utf8.count > 64 || TimeZone(identifier: zone) == nil {
+                throw a.failure("fax.send: time_zone must be an IANA time zone such as America/New_York, not \(zone)")
+            }
             let center = try faxCenter
             // Read with the operator's rights, not the daemon's.
             let copy = try PeerDocument.copy(document, for: client, into: center.spoolFolder)
             defer { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
             guard let job = try stored({ () throws(StorageError) in
                 try center.submit(document: copy, source: document, to: to, trunkGroup: group, notBefore: at,
-                                  attempts: attempts, cover: cover)
+                                  timeZone: zone, attempts: attempts, cover: cover)
             }) else { throw ControlFailure(id: .null, code: .failed, message: "fax.send: the job was not stored") }
             daemon.log.notice("control: \(client) queued fax job \(job.id) to \(to): \(job.state.rawValue)")
             return Self.json(job)
@@ -105,6 +109,7 @@ extension DaemonControl {
             "result_code": num(f.resultCode), "result": str(f.result), "tiff": str(f.tiffPath), "pdf": str(f.pdfPath),
             "source": str(f.source), "trunk_group": str(f.trunkGroup), "attempts": .number(Double(f.attempts)),
             "max_attempts": num(f.maxAttempts), "next_attempt_at": f.nextAttemptAt.map { .number($0.secondsSince1970) } ?? .null,
+            "time_zone": str(f.timeZone),
             "created_at": .number(f.createdAt.secondsSince1970), "ended_at": f.endedAt.map { .number($0.secondsSince1970) } ?? .null,
         ])
     }

@@ -79,9 +79,10 @@ final class FaxCenter: IVRFaxDesk {
         }
         while !Task.isCancelled {
             let window = options.window.flatMap(SendWindow.init)
-            if window?.contains(Date()) ?? true, let due = try? store.queuedFaxJobs() {
+            if let due = try? store.queuedFaxJobs() {
                 let now = WallTime.now().secondsSince1970
                 for job in due where (job.nextAttemptAt?.secondsSince1970 ?? 0) <= now
+                    && window?.contains(Date(), calendar: options.windowCalendar(jobTimeZone: job.timeZone)) ?? true
                     && inFlight.withLock({ $0.insert(job.id).inserted }) {
                     Task {
                         await self.attempt(job.id)
@@ -190,9 +191,11 @@ final class FaxCenter: IVRFaxDesk {
     /// Queue a job: `document` to `called` on `trunkGroup`. A document that cannot be converted
     /// makes a failed job with the reason (nothing is dialled). The job's row. `source` is the
     /// name operators gave the document (when `document` is the daemon's own copy of it), kept
-    /// with the job and used in its messages.
+    /// with the job and used in its messages. `timeZone`: the zone the send window is read in
+    /// for this job (the recipient's), nil for the configured one.
     func submit(document: String, source: String? = nil, to called: String, trunkGroup: String, notBefore: Date? = nil,
-                attempts maxAttempts: Int? = nil, cover note: String? = nil) throws(StorageError) -> FaxRecord? {
+                timeZone: String? = nil, attempts maxAttempts: Int? = nil,
+                cover note: String? = nil) throws(StorageError) -> FaxRecord? {
         let source = source ?? document
         let folder = Self.folder(options.dir, "outbound")
         let tiff = "\(folder)/\(Self.stamp())-\(UUID().uuidString.prefix(8)).tif"
@@ -216,7 +219,7 @@ final class FaxCenter: IVRFaxDesk {
                                         tiffPath: failure == nil ? tiff : nil, pages: pages,
                                         maxAttempts: maxAttempts ?? options.attempts ?? 3,
                                         notBefore: WallTime(secondsSince1970: (notBefore ?? Date()).timeIntervalSince1970),
-                                        failure: failure)
+                                        timeZone: timeZone, failure: failure)
         if let failure {
             log.warning("fax job \(id) to \(called) failed: \(failure)")
             publishEvent("fax.failed", ["id": .number(Double(id)), "called": .string(called), "result": .string(failure)])
@@ -307,7 +310,9 @@ final class FaxCenter: IVRFaxDesk {
         update.result = cancelled ? "cancelled by an operator" : (more || state == .sent ? why : (retry == nil ? why : "\(why); gave up after \(attemptsMade) attempts"))
         if more, let retry {
             var next = Date().addingTimeInterval(retry)
-            if let window = options.window.flatMap(SendWindow.init) { next = window.nextOpening(after: next) }
+            if let window = options.window.flatMap(SendWindow.init) {
+                next = window.nextOpening(after: next, calendar: options.windowCalendar(jobTimeZone: fax.timeZone))
+            }
             update.nextAttemptAt = WallTime(secondsSince1970: next.timeIntervalSince1970)
         }
         update.attempts = attemptsMade

@@ -18,6 +18,8 @@ import Foundation
 ///   busy_retry_s: 30              # wait after a busy destination
 ///   answer_timeout_s: 60          # ringing before an attempt counts as unanswered
 ///   window: "08:00-20:00"         # send only between these local times (none: any time)
+///   time_zone: Asia/Shanghai      # the zone the window is read in (the daemon's by default);
+///                                 # a job may name its recipient's (fax.send time_zone)
 ///   library:                      # fax-on-demand: documents by number, for IVR fax nodes
 ///     "101": docs/rates.pdf
 ///     "102": docs/form.txt
@@ -36,6 +38,7 @@ public struct FaxOptions: Sendable, Codable, Equatable {
     public var busy_retry_s: Double?
     public var answer_timeout_s: Double?
     public var window: String?
+    public var time_zone: String?
     public var library: [String: String]?
     public var callback_trunk_group: String?
 
@@ -56,6 +59,9 @@ public struct FaxOptions: Sendable, Codable, Equatable {
         if let s = busy_retry_s, !(0...86_400).contains(s) { out.append("fax.busy_retry_s must be 0-86400 seconds") }
         if let s = answer_timeout_s, !(5...600).contains(s) { out.append("fax.answer_timeout_s must be 5-600 seconds") }
         if let w = window, SendWindow(w) == nil { out.append("fax.window must be HH:MM-HH:MM, not \(w)") }
+        if let zone = time_zone, TimeZone(identifier: zone) == nil {
+            out.append("fax.time_zone must be an IANA time zone such as Asia/Shanghai or America/New_York, not \(zone)")
+        }
         for (number, document) in (library ?? [:]).sorted(by: { $0.key < $1.key }) {
             if number.isEmpty || number.count > 12 || !number.allSatisfy(\.isNumber) {
                 out.append("fax.library: document numbers are 1-12 digits, not \(number)")
@@ -69,6 +75,14 @@ public struct FaxOptions: Sendable, Codable, Equatable {
 
     var sessionOptions: FaxSession.Options {
         FaxSession.Options(ident: ident ?? "", headerInfo: header, ecm: ecm ?? true, v17: v17 ?? true)
+    }
+
+    /// The calendar a job's send window is read in: the job's own time zone, else the
+    /// configured one, else the daemon's.
+    func windowCalendar(jobTimeZone: String?) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = (jobTimeZone ?? time_zone).flatMap(TimeZone.init(identifier:)) ?? .current
+        return calendar
     }
 
     var documentResolution: FaxResolution { resolution.flatMap(FaxResolution.init(rawValue:)) ?? .fine }
@@ -105,11 +119,14 @@ public struct SendWindow: Sendable, Equatable {
         return start < end ? (start..<end).contains(now) : (now >= start || now < end)
     }
 
-    /// The next time at or after `date` the window is open.
+    /// The next time at or after `date` the window is open. Wall-clock arithmetic in the
+    /// calendar's zone, so a day that changes the clocks still opens at the window's time.
     public func nextOpening(after date: Date, calendar: Calendar = .current) -> Date {
         if contains(date, calendar: calendar) { return date }
-        let day = calendar.startOfDay(for: date)
-        let today = day.addingTimeInterval(Double(start * 60))
-        return today > date ? today : today.addingTimeInterval(86_400)
+        let (hour, minute) = (start / 60, start % 60)
+        let today = calendar.date(bySettingHour: hour, minute: minute, second: 0, of: date) ?? date
+        if today > date { return today }
+        let tomorrow = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date)) ?? date.addingTimeInterval(86_400)
+        return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: tomorrow) ?? tomorrow
     }
 }

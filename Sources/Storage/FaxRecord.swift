@@ -48,6 +48,9 @@ public struct FaxRecord: Sendable, Equatable, Codable {
     public var attempts: Int
     public var maxAttempts: Int?
     public var nextAttemptAt: WallTime?
+    /// The time zone a job's send window is read in (the recipient's, as an IANA name); nil:
+    /// the configured one.
+    public var timeZone: String?
     public var createdAt: WallTime
     public var endedAt: WallTime?
 
@@ -76,6 +79,7 @@ public struct FaxRecord: Sendable, Equatable, Codable {
         attempts = row["attempts"]
         maxAttempts = row["max_attempts"]
         nextAttemptAt = (row["next_attempt_at"] as Double?).map(WallTime.init(secondsSince1970:))
+        timeZone = row["time_zone"]
         createdAt = WallTime(secondsSince1970: row["created_at"])
         endedAt = (row["ended_at"] as Double?).map(WallTime.init(secondsSince1970:))
     }
@@ -151,17 +155,18 @@ extension CallStore {
     }
 
     /// Adds a fax job to `called` on `trunkGroup`, its pages in `tiffPath`: queued, or failed at
-    /// once with `failure` (a document that could not be converted). Its id.
+    /// once with `failure` (a document that could not be converted). `timeZone`: the zone its
+    /// send window is read in (nil: the configured one). Its id.
     public func insertFaxJob(called: String, trunkGroup: String, source: String, tiffPath: String?, pages: Int,
-                             maxAttempts: Int, notBefore: WallTime, failure: String? = nil,
+                             maxAttempts: Int, notBefore: WallTime, timeZone: String? = nil, failure: String? = nil,
                              at: WallTime = .now()) throws(StorageError) -> Int64 {
         try write("add fax job to \(called)") { db in
             try db.execute(sql: """
                 INSERT INTO faxes (run_id, direction, state, called, source, tiff_path, document_pages, trunk_group, max_attempts,
-                                   next_attempt_at, result, created_at, ended_at)
-                VALUES (?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   next_attempt_at, time_zone, result, created_at, ended_at)
+                VALUES (?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [runID, failure == nil ? "queued" : "failed", called, source, tiffPath, pages, trunkGroup, maxAttempts,
-                                 failure == nil ? notBefore.secondsSince1970 : nil, failure, at.secondsSince1970,
+                                 failure == nil ? notBefore.secondsSince1970 : nil, timeZone, failure, at.secondsSince1970,
                                  failure == nil ? nil : at.secondsSince1970])
             return db.lastInsertedRowID
         }

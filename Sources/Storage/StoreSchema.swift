@@ -192,6 +192,9 @@ enum StoreSchema {
                 CREATE INDEX faxes_pending ON faxes(state) WHERE state IN ('queued', 'sending', 'receiving');
                 """)
         }
+        migrator.registerMigration("v5: a fax job's time zone") { db in
+            try db.execute(sql: "ALTER TABLE faxes ADD COLUMN time_zone TEXT")
+        }
         return migrator
     }
 }

@@ -46,6 +46,8 @@ struct Fax: ParsableCommand {
         @Option(help: "Not before this time (ISO 8601).") var at: String?
         @Option(help: "Attempts before giving up (the configured number by default).") var attempts: Int?
         @Option(help: "Put a cover page first, with this note (UTF-8; Chinese prints).") var cover: String?
+        @Option(name: .customLong("time-zone"),
+                help: "Read the send window in this time zone, the recipient's (IANA, such as America/Los_Angeles).") var timeZone: String?
         func run() throws {
             try reporting {
                 let path = document.hasPrefix("/") ? document : FileManager.default.currentDirectoryPath + "/" + document
@@ -56,6 +58,7 @@ struct Fax: ParsableCommand {
                 }
                 if let attempts { args["attempts"] = .number(Double(attempts)) }
                 if let cover { args["cover"] = .string(cover) }
+                if let timeZone { args["time_zone"] = .string(timeZone) }
                 global.show(try global.request("fax.send", args)) { job in
                     let id = job["id"]?.numberValue.map { String(Int($0)) } ?? "?"
                     let state = job["state"]?.stringValue ?? "?"

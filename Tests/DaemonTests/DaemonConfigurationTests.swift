@@ -111,6 +111,7 @@ struct DaemonConfigurationTests {
         routes: [ { called: "1", to: { app: fax } } ]
         fax: { dir: "", ident: "not an ident at all, far too long", header: "two\\nlines", resolution: ultra, attempts: 0,
                retry_after_s: [], busy_retry_s: -1, answer_timeout_s: 1, window: "25:00-08:00",
+               time_zone: Mars/Olympus_Mons,
                library: { "12a": x.doc, "7": /nonexistent/rates.pdf }, callback_trunk_group: nowhere }
         """
         do {
@@ -121,6 +122,7 @@ struct DaemonConfigurationTests {
             for fragment in ["fax.dir must name a folder", "fax.ident must be up to 20", "fax.header must be one line",
                              "fax.resolution must be fine or standard", "fax.attempts must be 1-20", "fax.retry_after_s must list",
                              "fax.busy_retry_s must be", "fax.answer_timeout_s must be 5-600", "fax.window must be HH:MM-HH:MM",
+                             "fax.time_zone must be an IANA time zone such as Asia/Shanghai or America/New_York, not Mars/Olympus_Mons",
                              "document numbers are 1-12 digits, not 12a", "x.doc is not a document type fax takes",
                              "fax.library 7: cannot read /nonexistent/rates.pdf", "unknown trunk group nowhere",
                              "keeps its faxes and jobs in the store"] {

@@ -165,6 +165,8 @@ struct FaxLabTests {
         for (arguments, message) in [
             (["fax", "send", "/x.pdf", "--to", "12ab", "--trunk-group", "carrier"], "to must be a number"),
             (["fax", "send", "/x.pdf", "--to", "5", "--trunk-group", "nowhere"], "no trunk group nowhere"),
+            (["fax", "send", "/x.pdf", "--to", "5", "--trunk-group", "carrier", "--time-zone", "Mars/Olympus_Mons"],
+             "time_zone must be an IANA time zone such as America/New_York, not Mars/Olympus_Mons"),
             (["fax", "list", "--direction", "sideways"], "direction is inbound or outbound"),
             (["fax", "list", "--state", "lost"], "state is one of"),
             (["fax", "cancel", "999"], "no fax job 999 that has not ended"),
@@ -175,11 +177,12 @@ struct FaxLabTests {
         let corrupt = try send("corrupt.pdf", "55501")
         #expect(corrupt.output.contains("failed") && corrupt.output.contains("rendered no pages"), "\(corrupt.output) \(corrupt.errors)")
         for (document, to, extra) in [("letter.pdf", "55501", []), ("notice.txt", "55501", ["--cover", "请查收订单确认。Please find the order confirmation."]), ("letter.pdf", "55502", ["--attempts", "2"]),
-                                      ("letter.pdf", "55503", ["--attempts", "2"]), ("letter.pdf", "55501", ["--at", "2099-01-01T00:00:00Z"])] {
+                                      ("letter.pdf", "55503", ["--attempts", "2"]), ("letter.pdf", "55501", ["--at", "2099-01-01T00:00:00Z", "--time-zone", "America/New_York"])] {
             let r = try send(document, to, extra)
             #expect(r.status == 0 && r.output.contains("queued"), "\(document) to \(to): \(r.output) \(r.errors)")
         }
         let later = try #require(try Self.list(engine, ["fax", "list", "--state", "queued"]).first { ($0["next_attempt_at"] as? Double ?? 0) > 4e9 })
+        #expect(later["time_zone"] as? String == "America/New_York", "the job keeps its recipient's time zone: \(later)")
         let cancel = try ControlTool.run(socket: engine.controlSocket, ["fax", "cancel", "\(later["id"] as? Int ?? 0)"])
         #expect(cancel.status == 0, "\(cancel.output) \(cancel.errors)")
         // Room for one more attempt when the line is slow: a fax that fails on a bad line is tried again.

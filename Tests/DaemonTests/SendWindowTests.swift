@@ -26,6 +26,33 @@ struct SendWindowTests {
         #expect(!night.contains(Self.at(12, 0), calendar: Self.utc))
     }
 
+    static func calendar(_ zone: String) throws -> Calendar {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = try #require(TimeZone(identifier: zone))
+        return c
+    }
+
+    static func utcDate(_ text: String) throws -> Date {
+        try #require(ISO8601DateFormatter().date(from: text), "\(text)")
+    }
+
+    @Test("a window is read in the job's time zone, else the configured one; the next opening keeps its wall-clock time across a change of the clocks")
+    func timeZones() throws {
+        let day = try #require(SendWindow("08:00-20:00"))
+        let newYork = try Self.calendar("America/New_York"), shanghai = try Self.calendar("Asia/Shanghai")
+        // 2026-12-07 14:00 UTC is 09:00 in New York and 22:00 in Shanghai.
+        let moment = try Self.utcDate("2026-12-07T14:00:00Z")
+        #expect(day.contains(moment, calendar: newYork) && !day.contains(moment, calendar: shanghai))
+        #expect(day.nextOpening(after: moment, calendar: shanghai) == (try Self.utcDate("2026-12-08T00:00:00Z")))
+        // New York moves its clocks forward on 2026-03-08: 08:00 that day is 12:00 UTC, not 13:00.
+        let beforeChange = try Self.utcDate("2026-03-08T03:00:00Z")  // 22:00 on the 7th in New York
+        #expect(day.nextOpening(after: beforeChange, calendar: newYork) == (try Self.utcDate("2026-03-08T12:00:00Z")))
+        let options = FaxOptions(dir: "/f", window: "08:00-20:00", time_zone: "Asia/Shanghai")
+        #expect(options.windowCalendar(jobTimeZone: nil).timeZone.identifier == "Asia/Shanghai")
+        #expect(options.windowCalendar(jobTimeZone: "America/New_York").timeZone.identifier == "America/New_York")
+        #expect(FaxOptions(dir: "/f").windowCalendar(jobTimeZone: nil).timeZone == .current)
+    }
+
     @Test("malformed windows are refused", arguments: ["", "8-20", "08:00", "08:00-08:00", "24:00-01:00", "08:60-09:00", "a:b-c:d", "08:00-20:00-21:00"])
     func malformed(text: String) {
         #expect(SendWindow(text) == nil)

@@ -34,7 +34,7 @@ struct FaxStoreTests {
         let store = try CallStore.open(at: dir.storePath)
         defer { try? store.close() }
         let job = try store.insertFaxJob(called: "55501", trunkGroup: "e1", source: "/docs/a.pdf", tiffPath: dir.path + "/a.tif",
-                                         pages: 2, maxAttempts: 3, notBefore: .now())
+                                         pages: 2, maxAttempts: 3, notBefore: .now(), timeZone: "America/Chicago")
         let bad = try store.insertFaxJob(called: "55501", trunkGroup: "e1", source: "/docs/b.pdf", tiffPath: nil, pages: 0,
                                          maxAttempts: 3, notBefore: .now(), failure: "Ghostscript cannot render it")
         #expect(try store.fax(id: bad)?.state == .failed && store.fax(id: bad)?.result == "Ghostscript cannot render it")
@@ -45,6 +45,7 @@ struct FaxStoreTests {
         try store.finishFax(job, FaxResultUpdate(state: .queued, result: "busy", nextAttemptAt: later))
         let queued = try #require(try store.fax(id: job))
         #expect(queued.state == .queued && queued.attempts == 1 && queued.documentPages == 2 && queued.endedAt == nil)
+        #expect(try queued.timeZone == "America/Chicago" && store.fax(id: bad)?.timeZone == nil)
         #expect(abs((queued.nextAttemptAt?.secondsSince1970 ?? 0) - later.secondsSince1970) < 0.01)
         #expect(try store.cancelFaxJob(job))
         #expect(try !store.cancelFaxJob(job), "a cancelled job cannot be cancelled again")
