@@ -81,7 +81,7 @@ public struct FaxOptions: Sendable, Codable, Equatable {
     /// configured one, else the daemon's.
     func windowCalendar(jobTimeZone: String?) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = (jobTimeZone ?? time_zone).flatMap(TimeZone.init(identifier:)) ?? .current
+        calendar.timeZone = jobTimeZone.flatMap(TimeZone.init(identifier:)) ?? time_zone.flatMap(TimeZone.init(identifier:)) ?? .current
         return calendar
     }
 
@@ -126,6 +126,12 @@ public struct SendWindow: Sendable, Equatable {
         let (hour, minute) = (start / 60, start % 60)
         let today = calendar.date(bySettingHour: hour, minute: minute, second: 0, of: date) ?? date
         if today > date { return today }
+        // The day the clocks go back repeats an hour: the window's time may come round again.
+        if let again = calendar.nextDate(after: date, matching: DateComponents(hour: hour, minute: minute),
+                                         matchingPolicy: .nextTime, repeatedTimePolicy: .last),
+           calendar.isDate(again, inSameDayAs: date) {
+            return again
+        }
         let tomorrow = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date)) ?? date.addingTimeInterval(86_400)
         return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: tomorrow) ?? tomorrow
     }

@@ -89,9 +89,13 @@ struct PipelineBench {
             while group.nextEvent() != nil {}
         }
         for c in 0..<channels { group.send(MediaCommand(channel: c, .deactivate)) }
-        group.markAllReady()
-        group.runCycle()
-        while group.nextEvent() != nil {}
+        // A cycle takes only its share of the commands: run until every channel has stopped
+        // (their recordings closed, their prompts handed back).
+        while group.commandsWaiting > 0 {
+            group.markAllReady()
+            group.runCycle()
+            while group.nextEvent() != nil {}
+        }
         if probed == 1 { print("") }  // keeps the probe's arithmetic from being optimised away
         return PipelineRun(nsPerChannel: Double(busy) / Double(channels) / (Double(cycles * chunk) / 160), misses: misses,
                            longestMicroseconds: Double(longest) / 1000, firstMisses: firstMisses,

@@ -47,9 +47,22 @@ struct SendWindowTests {
         // New York moves its clocks forward on 2026-03-08: 08:00 that day is 12:00 UTC, not 13:00.
         let beforeChange = try Self.utcDate("2026-03-08T03:00:00Z")  // 22:00 on the 7th in New York
         #expect(day.nextOpening(after: beforeChange, calendar: newYork) == (try Self.utcDate("2026-03-08T12:00:00Z")))
+        let afterChange = try Self.utcDate("2026-03-08T07:30:00Z")  // 03:30 on the 8th, an hour after 01:30
+        #expect(day.nextOpening(after: afterChange, calendar: newYork) == (try Self.utcDate("2026-03-08T12:00:00Z")))
+        // New York's clocks go back on 2026-11-01: 01:10 EST comes after 01:30 EDT; 01:30 EST is next.
+        let early = try #require(SendWindow("01:30-03:00"))
+        let repeated = try Self.utcDate("2026-11-01T06:10:00Z")
+        #expect(early.nextOpening(after: repeated, calendar: newYork) == (try Self.utcDate("2026-11-01T06:30:00Z")))
+        // Over midnight in Shanghai: at noon the next opening is 22:00 (14:00 UTC).
+        let night = try #require(SendWindow("22:00-06:00"))
+        #expect(night.contains(try Self.utcDate("2026-12-07T16:00:00Z"), calendar: shanghai))
+        #expect(night.nextOpening(after: try Self.utcDate("2026-12-07T04:00:00Z"), calendar: shanghai)
+                == (try Self.utcDate("2026-12-07T14:00:00Z")))
         let options = FaxOptions(dir: "/f", window: "08:00-20:00", time_zone: "Asia/Shanghai")
         #expect(options.windowCalendar(jobTimeZone: nil).timeZone.identifier == "Asia/Shanghai")
         #expect(options.windowCalendar(jobTimeZone: "America/New_York").timeZone.identifier == "America/New_York")
+        #expect(options.windowCalendar(jobTimeZone: "Nowhere/Atlantis").timeZone.identifier == "Asia/Shanghai",
+                "a job's zone that no longer resolves falls back to the configured one")
         #expect(FaxOptions(dir: "/f").windowCalendar(jobTimeZone: nil).timeZone == .current)
     }
 

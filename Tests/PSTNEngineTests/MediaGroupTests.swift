@@ -262,6 +262,35 @@ struct MediaGroupTests {
         #expect(bench.group.send(MediaCommand(channel: 0, .stopPlayback)), "room again once the loop has taken them")
     }
 
+    @Test("a group that goes away releases what its channels and queue hold; a command for no channel releases what it carried")
+    func releasedWithGroup() throws {
+        func request() -> PlayRequest {
+            PlayRequest(id: 1, prompts: [Prompt(name: "moh", samples: LoopSignal.sine(440, dBm0: -20, ms: 100))], loop: true)
+        }
+        weak var playing: PlayRequest?, queued: PlayRequest?, stray: PlayRequest?, unknown: PlayRequest?
+        do {
+            let bench = try GroupBench(channels: 1)
+            do {
+                let a = request(), b = request(), c = request(), d = request()
+                (playing, queued, stray, unknown) = (a, b, c, d)
+                bench.group.send(MediaCommand(channel: 0, .play(LoopReference(retaining: a))))
+                bench.group.send(MediaCommand(channel: 7, .play(LoopReference(retaining: c))))
+                bench.cycle()
+                bench.cycle()
+                #expect(bench.events.contains(MediaEvent(channel: 7, kind: .commandRejected(.noSuchChannel))))
+                bench.group.send(MediaCommand(channel: 0, .play(LoopReference(retaining: b))))
+                let engine = try MediaEngine(groups: [[MediaChannelConfiguration(name: "x", line: nil, law: .aLaw,
+                                                                                 zone: try #require(ToneZone(country: "cn")))]],
+                                             settings: MediaSettings())
+                #expect(!engine.send(.play(LoopReference(retaining: d)), to: "nowhere"))
+            }
+            #expect(stray == nil, "the command for no channel handed its request back")
+            #expect(unknown == nil, "the command for an unknown name released its request")
+            #expect(playing != nil && queued != nil, "the group still holds the playing and the queued request")
+        }
+        #expect(playing == nil && queued == nil, "the group released them as it went")
+    }
+
     @Test("settings out of range are refused naming the setting")
     func settingsValidation() {
         for bad in [MediaSettings(chunkSamples: 7), MediaSettings(chunkSamples: 161), MediaSettings(echoTailMilliseconds: 8),

@@ -41,10 +41,14 @@ public final class MediaEngine: @unchecked Sendable {
     /// Where a channel lives: its group (thread) and slot.
     public func locate(_ channel: String) -> (group: Int, slot: Int)? { locations[channel] }
 
-    /// Queue a command for a channel by name; false when the channel is unknown or the queue full.
+    /// Queue a command for a channel by name; false when the channel is unknown or the queue
+    /// full (what the command carried is then released).
     @discardableResult
     public func send(_ action: MediaCommand.Action, to channel: String) -> Bool {
-        guard let (g, slot) = locations[channel] else { return false }
+        guard let (g, slot) = locations[channel] else {
+            action.carried?.release()
+            return false
+        }
         return threads[g].group.send(MediaCommand(channel: slot, action))
     }
 

@@ -7,6 +7,7 @@ extension MediaGroup {
         let slot = Int(command.channel)
         guard channels.indices.contains(slot) else {
             reject(command, .noSuchChannel)
+            if let carried = command.action.carried { sink.retire(carried) }
             return
         }
         let ch = channels[slot]

@@ -43,6 +43,14 @@ public final class MediaGroup: @unchecked Sendable {
         sink = MediaEventSink(group: index, capacity: settings.eventQueueCapacity)
     }
 
+    deinit {
+        // The loop has stopped: what the queue and the channels still hold goes back as the loop
+        // would have handed it back, recordings finished first.
+        while let command = commands.pop() { command.action.carried?.release() }
+        for ch in channels { ch.releaseHeld() }
+        sink.releaseRetired()
+    }
+
     public var channelCount: Int { channels.count }
 
     /// The slot of the channel configured under `name`.
@@ -51,7 +59,8 @@ public final class MediaGroup: @unchecked Sendable {
     public func name(ofSlot slot: Int) -> String? { channels.indices.contains(slot) ? channels[slot].name : nil }
 
     /// Queue a command for the loop (any thread). False when the queue is full: the command is
-    /// counted in the statistics (`commandsRefused`) and what it carried is released.
+    /// counted in the statistics (`commandsRefused`) and what it carried is released (a refused
+    /// recording session is still the caller's to `finish()`).
     @discardableResult
     public func send(_ command: MediaCommand) -> Bool {
         if sendLock.withLock({ _ in commands.push(command) }) { return true }

@@ -48,8 +48,8 @@ public struct MediaSettings: Sendable, Equatable {
     /// wait for the next cycle, in order. Starting a call resets its echo canceller and
     /// history (about a microsecond at a 64 ms tail), so a burst (hundreds of calls starting
     /// or ending together: a span coming up, a campaign, a card's alarm) would otherwise land
-    /// in one cycle and push it past its deadline; spread out, it delays those commands by a
-    /// few chunks at most.
+    /// in one cycle and push it past its deadline; spread out, a command waits one chunk for
+    /// each `commandsPerCycle` queued ahead of it.
     public var commandsPerCycle: Int { 16 * chunkSamples }
 
     /// The silence written ahead when a channel starts: one chunk plus the margin.
