@@ -741,6 +741,44 @@ struct ACDLabTests {
         #expect(events.starts(with: ["entered ", "offered 1001", "connected 1001", "consulting 1001", "conference 1001"]), "\(events)")
     }
 
+    @Test("three-way call the caller leaves: the agents talk on, and when the first hangs up nothing is handed over; the consulted agent is freed without wrap-up")
+    func threeWayCallerLeaves() throws {
+        let lab = try LabInstance(lab: Self.lab)
+        let engine = try EngineProcess(lab: lab, config: Self.engine(strategy: "linear"))
+        defer { engine.stop() }
+        #expect(engine.waitForControl(), "\(engine.log)")
+        try Self.login(engine, ["1001", "1002"])
+        let scenario = Self.carrier(hangupAfter: 40, extra: """
+        answer_by_trunk:
+          phone1: { after_ms: 400, steps: [ { wait: 16 }, { hangup: 16 } ] }
+          phone2: { after_ms: 400, hangup_after_s: 40 }
+        """) + """
+
+        calls:
+          - { name: caller, trunk: e1, calling: "13800000018", called: "95501", steps: [ { wait_answer: 10 }, { wait: 10 }, { hangup: 16 } ] }
+        """
+        let sim = Self.simulateInBackground(lab, scenario, report: lab.directory + "/three-way-left-report.json")
+        Self.waitForQueueEvent(engine, "connected 1001")
+        let socket = engine.controlSocket
+        #expect(try ControlTool.run(socket: socket, ["agent", "consult", "1001", "--to", "1002"]).status == 0)
+        sleep(3)
+        let conference = try ControlTool.run(socket: socket, ["agent", "conference", "1001"])
+        #expect(conference.status == 0, "\(conference.errors)\n\(engine.log)")
+        Self.waitForQueueEvent(engine, "completed 1001")
+        let agentsAfterCaller = Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map {
+            ($0["id"] as? String ?? "", $0["state"] as? String ?? "")
+        })
+        #expect(agentsAfterCaller["1001"] == "on-call" && agentsAfterCaller["1002"] == "on-call",
+                "the two agents talk on after the caller left: \(agentsAfterCaller)")
+        _ = try #require(sim.calls(), "pstn-sim did not finish, or left no report")
+        sleep(2)
+        let events = Self.queueEvents(engine)
+        #expect(events == ["entered ", "offered 1001", "connected 1001", "consulting 1001", "conference 1001", "completed 1001"],
+                "nothing is handed over to the caller who left: \(events)")
+        let consulted = try Self.json(engine, ["agent", "log", "--agent", "1002"]).map { $0["to"] as? String ?? "" }
+        #expect(consulted.last == "ready" && !consulted.contains("wrap-up"), "the consulted agent is freed: \(consulted)")
+    }
+
     @Test("a caller who comes through the IVR pops up on the agent's screen with the way they came and what they keyed in")
     func screenPopFromIVR() throws {
         let lab = try LabInstance(lab: Self.lab)

@@ -523,6 +523,10 @@ public actor ACDService {
                 } else {
                     log(leg.id, c.queue, "abandoned", agent: nil, position: nil, wait: now - c.waiting.enteredAt)
                 }
+                // Agents still on a call about this caller (a three-way call it left, a
+                // consultation while it was on hold) talk on without it: when they hang up,
+                // nothing is handed over to a caller who has gone.
+                for (id, a) in agents where a.caller == leg.id { agents[id]?.caller = nil }
             }
         case let .flash(leg):
             if let agent = agentLegs[leg] { await flashed(agent) }
