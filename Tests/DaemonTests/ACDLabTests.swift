@@ -116,6 +116,11 @@ struct ACDLabTests {
     }
 
     /// Wait up to 15 s for a queue log line ("event agent").
+    /// Every agent's state by id, as `agents` shows it.
+    static func agentStates(_ engine: EngineProcess) throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") })
+    }
+
     static func waitForQueueEvent(_ engine: EngineProcess, _ line: String) {
         let deadline = Date().addingTimeInterval(15)
         while !queueEvents(engine).contains(line), Date() < deadline { usleep(200_000) }
@@ -665,9 +670,7 @@ struct ACDLabTests {
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
         try Self.login(engine, ["1001", "1002"])
-        func states() throws -> [String: String] {
-            Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") })
-        }
+        func states() throws -> [String: String] { try Self.agentStates(engine) }
         let scenario = Self.carrier(hangupAfter: 4) + """
 
         calls:
@@ -765,9 +768,7 @@ struct ACDLabTests {
         let conference = try ControlTool.run(socket: socket, ["agent", "conference", "1001"])
         #expect(conference.status == 0, "\(conference.errors)\n\(engine.log)")
         Self.waitForQueueEvent(engine, "completed 1001")
-        let agentsAfterCaller = Dictionary(uniqueKeysWithValues: try Self.json(engine, ["agents"]).map {
-            ($0["id"] as? String ?? "", $0["state"] as? String ?? "")
-        })
+        let agentsAfterCaller = try Self.agentStates(engine)
         #expect(agentsAfterCaller["1001"] == "on-call" && agentsAfterCaller["1002"] == "on-call",
                 "the two agents talk on after the caller left: \(agentsAfterCaller)")
         _ = try #require(sim.calls(), "pstn-sim did not finish, or left no report")

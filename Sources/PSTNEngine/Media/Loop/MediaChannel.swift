@@ -135,17 +135,6 @@ final class MediaChannel {
         lineOut.update(repeating: law.silence, count: chunk)
     }
 
-    /// The group is going away with the loop stopped: finish the recording and release what
-    /// the channel still holds.
-    func releaseHeld() {
-        recording?.borrow { $0.finish() }
-        for held in [play?.retired, tone?.retired, recording?.retired, stream?.retired] { held?.release() }
-        play = nil
-        tone = nil
-        recording = nil
-        stream = nil
-    }
-
     /// The loop wrote `samples` of silence ahead of the first chunk (the cushion).
     func wroteAhead(_ samples: Int) {
         writeAhead = samples

@@ -44,11 +44,14 @@ public final class MediaGroup: @unchecked Sendable {
     }
 
     deinit {
-        // The loop has stopped: what the queue and the channels still hold goes back as the loop
-        // would have handed it back, recordings finished first.
+        // The loop has stopped: what the queue and the channels still hold goes back as a
+        // deactivation would hand it back (recordings finished, streams detached), each channel's
+        // at once so the retire queue never fills.
         while let command = commands.pop() { command.action.carried?.release() }
-        for ch in channels { ch.releaseHeld() }
-        sink.releaseRetired()
+        for ch in channels {
+            stopEverything(on: ch)
+            sink.releaseRetired()
+        }
     }
 
     public var channelCount: Int { channels.count }
