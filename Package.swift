@@ -165,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PSTNEngineTests",
-            dependencies: ["PSTNEngine", "DAHDIEmulator", "LabTestSupport"],
+            dependencies: ["PSTNEngine", "CMediaKernels", "DAHDIEmulator", "LabTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

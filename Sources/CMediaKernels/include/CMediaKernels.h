@@ -61,6 +61,22 @@ typedef struct {
 /// `output` gets the near end with the echo removed (may alias `received`).
 void cmk_echo_process(cmk_echo *ec, const int16_t *reference, const int16_t *received, int16_t *output, int count);
 
+/// Ask the cache for `bytes` from `address` (a hint: nothing is read, nothing can fault).
+void cmk_prefetch(const void *address, int bytes);
+
+/// Prefetch the canceller's control fields: the first stage, two channels ahead.
+void cmk_echo_prefetch_state(const cmk_echo *ec);
+
+/// Where in `history` the next `chunk` samples of `ec` are inserted and read: one or two
+/// half-open ranges of indices, `[ranges[0], ranges[1])` and (when the chunk wraps the ring)
+/// `[ranges[2], ranges[3])`; returns how many.
+int cmk_echo_next_window(const cmk_echo *ec, int chunk, int ranges[4]);
+
+/// Prefetch what the next `chunk` samples of `ec` touch: the weights and the part of the history
+/// ring they insert into and read (reads `ec`'s fields: prefetch them with
+/// `cmk_echo_prefetch_state` a channel earlier).
+void cmk_echo_prefetch_window(const cmk_echo *ec, int chunk);
+
 /// The exact sum of x[i]^2 over `n` samples.
 int64_t cmk_sum_squares(const int16_t *x, int n);
 

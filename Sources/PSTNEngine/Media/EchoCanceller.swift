@@ -39,8 +39,9 @@ public final class EchoCanceller {
     public let taps: Int
     /// When false, the received signal passes unchanged (fax and modem calls).
     public var isEnabled = true
-    /// The C state the chunk kernel works on; this class owns it and its buffers.
-    private let state: UnsafeMutablePointer<cmk_echo>
+    /// The C state the chunk kernel works on; this class owns it and its buffers (the media loop
+    /// prefetches it).
+    let state: UnsafeMutablePointer<cmk_echo>
     private let historyLength: Int
 
     public init(settings: EchoCancellerSettings = EchoCancellerSettings()) throws(EchoCancellerError) {

@@ -1,3 +1,4 @@
+import CMediaKernels
 import Foundation
 
 /// One channel's pipeline inside a media group: G.711, echo canceller, gains, detectors,
@@ -32,6 +33,8 @@ final class MediaChannel {
     private let scratch: UnsafeMutablePointer<Int16>
 
     let echoCanceller: EchoCanceller
+    /// The canceller's kernel state, kept here so the loop can prefetch it without a hop.
+    let echoState: UnsafeMutablePointer<cmk_echo>
     let dtmf: DTMFDetector
     let faxTones: FaxToneDetector
     let callProgress: CallProgressDetector
@@ -81,6 +84,7 @@ final class MediaChannel {
             throw MediaError(operation: "creating the echo canceller", subject: configuration.name, reason: error.description)
         }
         echoCanceller.isEnabled = settings.echoCancellerOn
+        echoState = echoCanceller.state
         // Each channel's detector blocks end in a different cycle (the slot's chunk, modulo the
         // block): with every channel's on the same cycle, that cycle alone carries all their
         // block-end work and runs long, at 1 ms chunks past its deadline.

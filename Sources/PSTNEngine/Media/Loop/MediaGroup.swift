@@ -106,7 +106,11 @@ public final class MediaGroup: @unchecked Sendable {
         // The group holds every channel and the sink while it runs: borrowing them unretained
         // keeps reference counting (atomic, twice per channel per pass) out of the loop.
         Unmanaged.passUnretained(sink)._withUnsafeGuaranteedRef { sink in
+            // Each pass prefetches the memory of the channels ahead (MediaChannel+Prefetch).
             for i in channels.indices {
+                borrowChannel(i + 3) { $0.prefetchObject() }
+                borrowChannel(i + 2) { $0.prefetchReceiveParts() }
+                borrowChannel(i + 1) { $0.prefetchEchoWindow() }
                 Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
                     guard ch.isActive, ch.ready else { return }
                     ch.receive(events: sink)
@@ -118,6 +122,9 @@ public final class MediaGroup: @unchecked Sendable {
             }
             for c in conferences.indices where members[c] > 0 { conferences[c].mix() }
             for i in channels.indices {
+                borrowChannel(i + 3) { $0.prefetchObject() }
+                borrowChannel(i + 2) { $0.prefetchTransmitParts() }
+                borrowChannel(i + 1) { $0.prefetchRecordingRing() }
                 Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
                     guard ch.isActive else { return }
                     guard ch.ready else {
@@ -132,6 +139,13 @@ public final class MediaGroup: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The channel in `slot` borrowed unretained, if there is one.
+    @inline(__always)
+    private func borrowChannel(_ slot: Int, _ body: (MediaChannel) -> Void) {
+        guard slot < channels.count else { return }
+        Unmanaged.passUnretained(channels[slot])._withUnsafeGuaranteedRef(body)
     }
 
     /// A channel's line buffers, one chunk each: fill `input` with what the line brought before a
