@@ -54,4 +54,9 @@ public final class DTMFDetector {
 
     /// Take the oldest event not yet taken.
     public func nextEvent() -> DTMFEvent? { events.pop() }
+
+    /// Prefetch what the next chunk's analysis touches (for the media loop: a hint, no effect
+    /// on results).
+    @inline(__always)
+    func prefetch() { spectrum.prefetch() }
 }

@@ -119,6 +119,16 @@ struct DTMFSpectrum {
         windowed.deallocate()
     }
 
+    /// Ask the cache for what the next samples touch: the resonators, their coefficients, the
+    /// sub-block's energy and where its samples go (the media loop, a channel ahead).
+    @inline(__always)
+    func prefetch() {
+        cmk_prefetch(resonators, Int32(2 * Self.banks * MemoryLayout<Float>.size))
+        cmk_prefetch(coefficients, Int32(Self.banks * MemoryLayout<Float>.size))
+        cmk_prefetch(energies + slot, Int32(MemoryLayout<Float>.size))
+        cmk_prefetch(samples + slot * Self.subBlock + filled, Int32(8 * MemoryLayout<Float>.size))
+    }
+
     /// Where the next samples go: the free part of the current sub-block.
     var space: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: samples + slot * Self.subBlock + filled, count: Self.subBlock - filled)

@@ -4,7 +4,7 @@ import CMediaKernels
 /// cache miss on each of its objects and on the canceller's arrays (at hundreds of channels a
 /// channel's state has left the core's caches by the next cycle), so each pass asks for a
 /// channel's memory while the channels before it are processed: its object three channels
-/// ahead, the objects it points to two ahead, what those point to one ahead. Each stage reads
+/// ahead, the objects it points to two ahead, their arrays one ahead. Each stage reads
 /// only what an earlier stage fetched. Prefetches are hints: they read nothing and cannot fault.
 extension MediaChannel {
     /// Bytes of the channel object to fetch: all of it (360 bytes as allocated in December 2026).
@@ -22,17 +22,18 @@ extension MediaChannel {
         guard isActive else { return }
         Self.prefetch(echoCanceller)
         cmk_echo_prefetch_state(echoState)
-        if detectors.contains(.dtmf) { Self.prefetch(dtmf) }
+        if detectors.contains(.dtmf) { Self.prefetch(dtmf, bytes: 256) }
         if detectors.contains(.faxTones) { Self.prefetch(faxTones) }
         if detectors.contains(.callProgress) { Self.prefetch(callProgress) }
     }
 
     /// Stage three: the canceller's weights and the part of its history the next chunk touches
-    /// (reads its control fields).
+    /// (reads its control fields), and the DTMF receiver's resonators (reads its object).
     @inline(__always)
-    func prefetchEchoWindow() {
-        guard isActive, echoCanceller.isEnabled else { return }
-        cmk_echo_prefetch_window(echoState, Int32(chunk))
+    func prefetchReceiveArrays() {
+        guard isActive else { return }
+        if echoCanceller.isEnabled { cmk_echo_prefetch_window(echoState, Int32(chunk)) }
+        if detectors.contains(.dtmf) { dtmf.prefetch() }
     }
 
     /// The transmit pass's second stage: what composing, recording and encoding go through.
@@ -52,7 +53,7 @@ extension MediaChannel {
     }
 
     @inline(__always)
-    private static func prefetch(_ object: AnyObject) {
-        cmk_prefetch(Unmanaged.passUnretained(object).toOpaque(), 128)
+    private static func prefetch(_ object: AnyObject, bytes: Int32 = 128) {
+        cmk_prefetch(Unmanaged.passUnretained(object).toOpaque(), bytes)
     }
 }

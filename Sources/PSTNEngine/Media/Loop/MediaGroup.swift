@@ -110,7 +110,7 @@ public final class MediaGroup: @unchecked Sendable {
             for i in channels.indices {
                 borrowChannel(i + 3) { $0.prefetchObject() }
                 borrowChannel(i + 2) { $0.prefetchReceiveParts() }
-                borrowChannel(i + 1) { $0.prefetchEchoWindow() }
+                borrowChannel(i + 1) { $0.prefetchReceiveArrays() }
                 Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
                     guard ch.isActive, ch.ready else { return }
                     ch.receive(events: sink)
