@@ -15,6 +15,8 @@ public final class DaemonMetrics: Sendable {
     private struct State {
         var trunkOfCall: [CallID: String] = [:]
         var active: [String: Int] = [:]
+        /// The media figures of the last export, per thread: each export adds what grew since.
+        var mediaExported: [Int: MediaStatisticsSnapshot] = [:]
     }
 
     public init() {
@@ -57,11 +59,23 @@ public final class DaemonMetrics: Sendable {
         }
     }
 
-    /// Figures read at the moment of export: media statistics and span alarms.
+    /// Figures read at the moment of export: media statistics and span alarms. The media loop's
+    /// counts only grow, so they are Prometheus counters (`_total`) that go up by what grew
+    /// since the last export; a thread whose cycle count went down (its loop was started again)
+    /// adds its new counts whole, as after a counter reset.
     public func update(media: [MediaStatisticsSnapshot], spanAlarms: [(span: String, alarms: Int32)]) {
-        for (thread, figures) in media.enumerated() {
-            gauge("pstn_media_deadline_misses", [("thread", String(thread))]).record(figures.deadlineMisses)
-            gauge("pstn_media_commands_refused", [("thread", String(thread))]).record(figures.commandsRefused)
+        for (thread, now) in media.enumerated() {
+            let before = state.withLock { s -> MediaStatisticsSnapshot? in
+                defer { s.mediaExported[thread] = now }
+                return s.mediaExported[thread]
+            }
+            let since = before.flatMap { $0.cycles <= now.cycles ? $0 : nil }
+            func growth(_ figure: KeyPath<MediaStatisticsSnapshot, Int>) -> Int64 {
+                Int64(max(0, now[keyPath: figure] - (since?[keyPath: figure] ?? 0)))
+            }
+            let labels = [("thread", String(thread))]
+            counter("pstn_media_deadline_misses_total", labels).increment(by: growth(\.deadlineMisses))
+            counter("pstn_media_commands_refused_total", labels).increment(by: growth(\.commandsRefused))
         }
         for s in spanAlarms {
             gauge("pstn_span_alarms", [("span", s.span)]).record(Int(s.alarms))

@@ -58,4 +58,19 @@ public struct MediaStatisticsSnapshot: Sendable, Equatable {
     public var commandsRefused: Int
     /// Whether the loop got the SCHED_FIFO priority it asked for.
     public var realtime: Bool
+
+    public init(cycles: Int = 0, deadlineMisses: Int = 0, lastCycleNanoseconds: Int = 0, longestCycleNanoseconds: Int = 0,
+                busyNanoseconds: Int = 0, readErrors: Int = 0, writeErrors: Int = 0, eventPendingReads: Int = 0,
+                commandsRefused: Int = 0, realtime: Bool = false) {
+        self.cycles = cycles
+        self.deadlineMisses = deadlineMisses
+        self.lastCycleNanoseconds = lastCycleNanoseconds
+        self.longestCycleNanoseconds = longestCycleNanoseconds
+        self.busyNanoseconds = busyNanoseconds
+        self.readErrors = readErrors
+        self.writeErrors = writeErrors
+        self.eventPendingReads = eventPendingReads
+        self.commandsRefused = commandsRefused
+        self.realtime = realtime
+    }
 }

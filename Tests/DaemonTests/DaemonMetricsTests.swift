@@ -1,0 +1,54 @@
+import Daemon
+import PSTNEngine
+import Testing
+
+/// The Prometheus export: counters that only go up, gauges for what is true now.
+@Suite struct DaemonMetricsTests {
+    /// The value of the sample `name{labels}` in an exposition, if it is there.
+    private func sample(_ text: String, _ series: String) -> Double? {
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.dropFirst(series.count + 1))
+        }
+        return nil
+    }
+
+    @Test func mediaCountsAreCounters() {
+        let metrics = DaemonMetrics()
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 100, deadlineMisses: 3), MediaStatisticsSnapshot()], spanAlarms: [])
+        var text = metrics.exposition()
+        #expect(text.contains("# TYPE pstn_media_deadline_misses_total counter"))
+        #expect(text.contains("# TYPE pstn_media_commands_refused_total counter"))
+        #expect(sample(text, #"pstn_media_deadline_misses_total{thread="0"}"#) == 3)
+        #expect(sample(text, #"pstn_media_deadline_misses_total{thread="1"}"#) == 0)
+        #expect(sample(text, #"pstn_media_commands_refused_total{thread="0"}"#) == 0)
+
+        // Exported again with more: the counter shows the loop's count, not the sum of exports.
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 200, deadlineMisses: 5, commandsRefused: 2), MediaStatisticsSnapshot()], spanAlarms: [])
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 300, deadlineMisses: 5, commandsRefused: 2), MediaStatisticsSnapshot()], spanAlarms: [])
+        text = metrics.exposition()
+        #expect(sample(text, #"pstn_media_deadline_misses_total{thread="0"}"#) == 5)
+        #expect(sample(text, #"pstn_media_commands_refused_total{thread="0"}"#) == 2)
+
+        // The loop started again (fewer cycles than before): its new counts are added whole and
+        // the counters never go down.
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 10, deadlineMisses: 1, commandsRefused: 2), MediaStatisticsSnapshot()], spanAlarms: [])
+        text = metrics.exposition()
+        #expect(sample(text, #"pstn_media_deadline_misses_total{thread="0"}"#) == 6)
+        #expect(sample(text, #"pstn_media_commands_refused_total{thread="0"}"#) == 4)
+    }
+
+    @Test func spanAlarmsAndLinksAreGauges() {
+        let metrics = DaemonMetrics()
+        metrics.update(media: [], spanAlarms: [(span: "1", alarms: 2)])
+        metrics.record(.link(backend: "pri1", up: true))
+        metrics.record(.protocolError(backend: "pri1", "bad frame"))
+        metrics.record(.protocolError(backend: "pri1", "bad frame"))
+        metrics.update(media: [], spanAlarms: [(span: "1", alarms: 0)])
+        metrics.record(.link(backend: "pri1", up: false))
+        let text = metrics.exposition()
+        #expect(text.contains("# TYPE pstn_span_alarms gauge"))
+        #expect(sample(text, #"pstn_span_alarms{span="1"}"#) == 0)
+        #expect(sample(text, #"pstn_signalling_link_up{trunk="pri1"}"#) == 0)
+        #expect(sample(text, #"pstn_protocol_errors_total{trunk="pri1"}"#) == 2)
+    }
+}
