@@ -44,6 +44,7 @@ let package = Package(
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CLibPRI", providers: [.apt(["libpri-dev"])]),
         .systemLibrary(name: "CLibSS7", providers: [.apt(["libss7-dev"])]),
+        .systemLibrary(name: "CXattr"),
 
         // Hardware (DAHDI) layer; the media layer joins it here.
         // Release builds skip Swift's run-time exclusivity checks here: the media loop touches a
@@ -83,7 +84,7 @@ let package = Package(
         // The daemon: configuration, the built-in applications, the event log.
         .target(
             name: "Daemon",
-            dependencies: ["CallControl", "CallCenter", "PSTNEngine", "Storage", "Control", "FaxService",
+            dependencies: ["CallControl", "CallCenter", "PSTNEngine", "Storage", "Control", "FaxService", "CXattr",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -180,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "CallControl", "Storage", "Control", "LabTestSupport", "FaxService"],
+            dependencies: ["Daemon", "CallControl", "Storage", "Control", "LabTestSupport", "FaxService", "CXattr"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

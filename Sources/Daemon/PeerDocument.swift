@@ -8,8 +8,9 @@ import Glibc
 /// and supplementary groups) against the mode bits of every directory on the resolved path and
 /// of the file, walking the real path one name at a time without following links so that
 /// nothing on it can be swapped after its check; the file is then copied into a folder of the
-/// daemon's own for the work that follows. POSIX ACLs are not consulted: a file readable only
-/// through an ACL is refused, and one an ACL denies to a named user is judged by its mode bits.
+/// daemon's own for the work that follows. Where a folder or the file has a POSIX access ACL, it
+/// decides instead of the mode bits, as the kernel would (named users and groups, the mask); an
+/// ACL that cannot be read or makes no sense refuses the document.
 enum PeerDocument {
     /// Linux's O_PATH (a handle naming a file without opening it), which Swift's Glibc leaves out.
     private static let openPath: Int32 = 0o10_000_000
@@ -35,8 +36,15 @@ enum PeerDocument {
         var walked = ""
         defer { if folder >= 0 { close(folder) } }
         var st = stat()
+        func rights(of handle: Int32) throws(ControlFailure) -> AccessControlList? {
+            do {
+                return try AccessControlList.read(path: "/proc/self/fd/\(handle)")
+            } catch {
+                throw refuse(.forbidden, "\(walked.isEmpty ? "/" : walked): \(error.description)")
+            }
+        }
         for name in names {
-            guard fstat(folder, &st) == 0, allows(st, peer: peer, groups: groups, bit: 1) else {
+            guard fstat(folder, &st) == 0, allows(st, acl: try rights(of: folder), peer: peer, groups: groups, bit: 1) else {
                 throw refuse(.forbidden, "\(who) may not enter \(walked.isEmpty ? "/" : walked)")
             }
             let next = openat(folder, name, openPath | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -45,7 +53,7 @@ enum PeerDocument {
             folder = next
             walked += "/" + name
         }
-        guard fstat(folder, &st) == 0, allows(st, peer: peer, groups: groups, bit: 1) else {
+        guard fstat(folder, &st) == 0, allows(st, acl: try rights(of: folder), peer: peer, groups: groups, bit: 1) else {
             throw refuse(.forbidden, "\(who) may not enter \(walked.isEmpty ? "/" : walked)")
         }
         // The file itself: its type and rights from a handle that cannot read or trigger
@@ -54,7 +62,10 @@ enum PeerDocument {
         guard handle >= 0 else { throw refuse(.notFound, "cannot open it (\(String(cString: strerror(errno))))") }
         defer { close(handle) }
         guard fstat(handle, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw refuse(.invalidArguments, "not a regular file") }
-        guard allows(st, peer: peer, groups: groups, bit: 4) else { throw refuse(.forbidden, "\(who) may not read it") }
+        walked += "/" + fileName
+        guard allows(st, acl: try rights(of: handle), peer: peer, groups: groups, bit: 4) else {
+            throw refuse(.forbidden, "\(who) may not read it")
+        }
         guard st.st_size <= maximumBytes else { throw refuse(.invalidArguments, "larger than \(maximumBytes >> 20) MB") }
         let fd = open("/proc/self/fd/\(handle)", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw refuse(.failed, "cannot read it (\(String(cString: strerror(errno))))") }
@@ -81,9 +92,13 @@ enum PeerDocument {
         return copy
     }
 
-    /// Whether mode bit `bit` (4 read, 1 search) is granted to `peer` by owner, group or other.
-    static func allows(_ st: stat, peer: ControlPeer, groups: Set<UInt32>, bit: UInt32) -> Bool {
+    /// Whether permission `bit` (4 read, 1 search) is granted to `peer`: by the ACL if the file
+    /// has one, else by the owner, group or other mode bits.
+    static func allows(_ st: stat, acl: AccessControlList?, peer: ControlPeer, groups: Set<UInt32>, bit: UInt32) -> Bool {
         if peer.uid == 0 { return true }
+        if let acl {
+            return acl.allows(uid: peer.uid, groups: groups, owner: st.st_uid, group: st.st_gid, bit: UInt16(bit))
+        }
         let mode = UInt32(st.st_mode)
         if st.st_uid == peer.uid { return mode & (bit << 6) != 0 }
         if groups.contains(st.st_gid) { return mode & (bit << 3) != 0 }

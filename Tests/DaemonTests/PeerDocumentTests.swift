@@ -1,3 +1,4 @@
+import CXattr
 import Control
 import Foundation
 import Glibc
@@ -75,6 +76,46 @@ struct PeerDocumentTests {
         #expect(refusal(grouped, stranger)?.code == .forbidden, "others do not")
         let root = ControlPeer(pid: 1, uid: 0, gid: 0, user: "root", role: .admin)
         #expect(refusal(grouped, root) == nil, "root reads anything")
+    }
+
+    /// Give `path` an access ACL; the test stops with the reason if the file system keeps none.
+    func setACL(_ path: String, _ entries: [AccessControlList.Entry]) throws {
+        let bytes = try AccessControlList(entries: entries).attribute
+        let result = bytes.withUnsafeBytes { setxattr(path, AccessControlList.attributeName, $0.baseAddress, bytes.count, 0) }
+        try #require(result == 0, "setting an ACL on \(path): \(String(cString: strerror(errno))) (the test needs a file system with POSIX ACLs)")
+    }
+
+    @Test("a POSIX ACL decides over the mode bits: a named user reads a 0600 file, a named user denied cannot read a 0644 one, folders alike")
+    func accessControlLists() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let me = UInt32(54_321)
+        let granted = try file("open/granted.pdf", mode: 0o600)
+        try setACL(granted, [.init(tag: .owner, permissions: 6), .init(tag: .user, permissions: 4, id: me),
+                             .init(tag: .owningGroup, permissions: 0), .init(tag: .mask, permissions: 4),
+                             .init(tag: .other, permissions: 0)])
+        #expect(refusal(granted, stranger) == nil, "the ACL names the operator with read")
+        let other = ControlPeer(pid: 1, uid: 54_329, gid: 54_329, user: nil, role: .operator)
+        #expect(refusal(granted, other)?.code == .forbidden, "nobody else gets it")
+
+        let denied = try file("open/denied.pdf", mode: 0o644)
+        try setACL(denied, [.init(tag: .owner, permissions: 6), .init(tag: .user, permissions: 0, id: me),
+                            .init(tag: .owningGroup, permissions: 4), .init(tag: .mask, permissions: 4),
+                            .init(tag: .other, permissions: 4)])
+        #expect(refusal(denied, stranger)?.message.contains("may not read it") == true, "the ACL denies the operator what others get")
+        #expect(refusal(denied, other) == nil, "others still read it")
+
+        let masked = try file("open/masked.pdf", mode: 0o600)
+        try setACL(masked, [.init(tag: .owner, permissions: 6), .init(tag: .user, permissions: 4, id: me),
+                            .init(tag: .owningGroup, permissions: 0), .init(tag: .mask, permissions: 0),
+                            .init(tag: .other, permissions: 0)])
+        #expect(refusal(masked, stranger)?.code == .forbidden, "the mask takes back what the named entry gives")
+
+        let inClosed = try file("closed/inside.pdf", mode: 0o644)
+        try setACL(root + "/closed", [.init(tag: .owner, permissions: 7), .init(tag: .user, permissions: 5, id: me),
+                                      .init(tag: .owningGroup, permissions: 0), .init(tag: .mask, permissions: 5),
+                                      .init(tag: .other, permissions: 0)])
+        #expect(refusal(inClosed, stranger) == nil, "the folder's ACL lets the operator in")
+        #expect(refusal(inClosed, other)?.message.contains("may not enter \(root)/closed") == true, "and nobody else")
     }
 
     @Test("a missing file, a folder, a device and a relative mess are refused with the reason", arguments: [
