@@ -1,25 +1,28 @@
 // Prefetches for the media loop: at 1 ms chunks a cycle touches every channel's state for a few
 // samples' work, so each channel would start with cache misses (hundreds of ns each from a
 // shared L3) unless its memory was asked for while the channels before it were processed.
+#include <stdint.h>
 #include "CMediaKernels.h"
 
 #define LINE 64
 
+// Addresses are worked out as integers: a hint may name the line after an object's end, and
+// pointer arithmetic past an object would be undefined.
 void cmk_prefetch(const void *address, int bytes)
 {
-    const char *p = address;
+    uintptr_t p = (uintptr_t)address;
     if (bytes <= 0) return;
-    for (int offset = 0; offset < bytes; offset += LINE) __builtin_prefetch(p + offset, 0, 3);
-    __builtin_prefetch(p + bytes - 1, 0, 3);  // the last line, when `address` is not aligned
+    for (int offset = 0; offset < bytes; offset += LINE) __builtin_prefetch((const void *)(p + offset), 0, 3);
+    __builtin_prefetch((const void *)(p + bytes - 1), 0, 3);  // the last line, when `address` is not aligned
 }
 
 static void prefetch_for_write(const float *from, int count)
 {
-    const char *p = (const char *)from;
+    uintptr_t p = (uintptr_t)from;
     int bytes = count * (int)sizeof(float);
     if (bytes <= 0) return;
-    for (int offset = 0; offset < bytes; offset += LINE) __builtin_prefetch(p + offset, 1, 3);
-    __builtin_prefetch(p + bytes - 1, 1, 3);
+    for (int offset = 0; offset < bytes; offset += LINE) __builtin_prefetch((const void *)(p + offset), 1, 3);
+    __builtin_prefetch((const void *)(p + bytes - 1), 1, 3);
 }
 
 void cmk_echo_prefetch_state(const cmk_echo *ec)
@@ -31,26 +34,25 @@ int cmk_echo_next_window(const cmk_echo *ec, int chunk, int ranges[4])
 {
     int ring = ec->taps + CMK_ECHO_OLDER;
     int p = ec->position;
-    int reach = ec->taps + 3;  // the kernels read taps + 3 samples up from a position
-    // A window starting at slot s ends before s + reach; the highest slots written are p - 1
-    // and, wrapping, ring - 1.
+    // A sample inserted at slot q is written at q and q + ring, and the kernels then read
+    // taps + 3 samples up from q (ending below q + ring): a run of slots [a, b) needs
+    // [a, b - 1 + ring].
     if (chunk >= ring) {
-        // Every slot of the ring is written; the reads reach up to the mirror's `reach`.
         ranges[0] = 0;
-        ranges[1] = ring - 1 + reach;
+        ranges[1] = 2 * ring;
         return 1;
     }
     if (p >= chunk) {
-        // The chunk's samples go to p - chunk ..< p; each reads up from where it went.
+        // The chunk's samples go to p - chunk ..< p.
         ranges[0] = p - chunk;
-        ranges[1] = p - 1 + reach;
+        ranges[1] = p + ring;
         return 1;
     }
-    // The first p samples go below p; the rest wrap to the ring's top and read the mirror.
+    // The first p samples go below p, the rest wrap to the top of the ring: ring + p - chunk ..< ring.
     ranges[0] = 0;
-    ranges[1] = p - 1 + reach;
+    ranges[1] = p + ring;
     ranges[2] = ring + p - chunk;
-    ranges[3] = ring - 1 + reach;
+    ranges[3] = 2 * ring;
     return 2;
 }
 

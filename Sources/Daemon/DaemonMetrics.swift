@@ -15,8 +15,9 @@ public final class DaemonMetrics: Sendable {
     private struct State {
         var trunkOfCall: [CallID: String] = [:]
         var active: [String: Int] = [:]
-        /// The media figures of the last export, per thread: each export adds what grew since.
-        var mediaExported: [Int: MediaStatisticsSnapshot] = [:]
+        /// The highest media counts exported so far, per thread (a group's counts never go back:
+        /// its statistics live as long as the daemon).
+        var mediaExported: [Int: (misses: Int, refused: Int)] = [:]
     }
 
     public init() {
@@ -61,21 +62,19 @@ public final class DaemonMetrics: Sendable {
 
     /// Figures read at the moment of export: media statistics and span alarms. The media loop's
     /// counts only grow, so they are Prometheus counters (`_total`) that go up by what grew
-    /// since the last export; a thread whose cycle count went down (its loop was started again)
-    /// adds its new counts whole, as after a counter reset.
+    /// since the highest figure already exported: two exports at once, each with its own
+    /// reading, add each miss once whichever takes the lock first.
     public func update(media: [MediaStatisticsSnapshot], spanAlarms: [(span: String, alarms: Int32)]) {
         for (thread, now) in media.enumerated() {
-            let before = state.withLock { s -> MediaStatisticsSnapshot? in
-                defer { s.mediaExported[thread] = now }
-                return s.mediaExported[thread]
-            }
-            let since = before.flatMap { $0.cycles <= now.cycles ? $0 : nil }
-            func growth(_ figure: KeyPath<MediaStatisticsSnapshot, Int>) -> Int64 {
-                Int64(max(0, now[keyPath: figure] - (since?[keyPath: figure] ?? 0)))
+            let growth = state.withLock { s -> (misses: Int, refused: Int) in
+                let before = s.mediaExported[thread] ?? (misses: 0, refused: 0)
+                let after = (misses: max(before.misses, now.deadlineMisses), refused: max(before.refused, now.commandsRefused))
+                s.mediaExported[thread] = after
+                return (after.misses - before.misses, after.refused - before.refused)
             }
             let labels = [("thread", String(thread))]
-            counter("pstn_media_deadline_misses_total", labels).increment(by: growth(\.deadlineMisses))
-            counter("pstn_media_commands_refused_total", labels).increment(by: growth(\.commandsRefused))
+            counter("pstn_media_deadline_misses_total", labels).increment(by: Int64(growth.misses))
+            counter("pstn_media_commands_refused_total", labels).increment(by: Int64(growth.refused))
         }
         for s in spanAlarms {
             gauge("pstn_span_alarms", [("span", s.span)]).record(Int(s.alarms))

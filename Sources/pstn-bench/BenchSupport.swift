@@ -45,6 +45,15 @@ func json(_ text: String) -> String {
     "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }
 
+/// The calling thread's CPU time in nanoseconds. On a KVM guest with steal accounting (this
+/// kernel's CONFIG_PARAVIRT_TIME_ACCOUNTING) it leaves out the time the hypervisor ran something
+/// else on the vCPU, so wall time minus this is the time the thread was off its processor.
+func threadCPUNanoseconds() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+}
+
 func number(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
 
 /// The machine the figures come from: the first line of every run and of the baseline file.

@@ -59,8 +59,8 @@ struct PipelineBench {
         }
         let lines = (0..<channels).map { group.line(slot: $0).input }
         let period = chunk * 125_000
-        var busy = 0, misses = 0, longest = 0
-        var firstMisses: [(cycle: Int, nanoseconds: Int)] = []
+        var busy = 0, misses = 0, longest = 0, missesOnCPU = 0, offCPU = 0
+        var firstMisses: [(cycle: Int, nanoseconds: Int, onCPU: Int)] = []
         firstMisses.reserveCapacity(PipelineRun.missesListed)
         var next = MonotonicClock.now() + period
         let cycles = cycles ?? self.cycles
@@ -74,16 +74,20 @@ struct PipelineBench {
                 probes[cycle] = MonotonicClock.now() - before
             }
             let started = MonotonicClock.now()
+            let cpuStarted = paced ? threadCPUNanoseconds() : 0
             for c in 0..<channels { Self.fill(lines[c], channel: c, cycle: cycle) }
             group.markAllReady()
             group.runCycle()
+            let onCPU = paced ? threadCPUNanoseconds() - cpuStarted : 0
             let work = MonotonicClock.now() - started
             busy += work
             longest = max(longest, work)
+            offCPU += max(0, work - onCPU)
+            if onCPU > period { missesOnCPU += 1 }
             if work > period {
                 misses += 1
                 missed[cycle] = true
-                if firstMisses.count < PipelineRun.missesListed { firstMisses.append((cycle, work)) }
+                if firstMisses.count < PipelineRun.missesListed { firstMisses.append((cycle, work, onCPU)) }
             }
             next += period
             while group.nextEvent() != nil {}
@@ -98,6 +102,7 @@ struct PipelineBench {
         }
         if probed == 1 { print("") }  // keeps the probe's arithmetic from being optimised away
         return PipelineRun(nsPerChannel: Double(busy) / Double(channels) / (Double(cycles * chunk) / 160), misses: misses,
+                           missesOnCPU: missesOnCPU, offCPUMicroseconds: Double(offCPU) / 1000,
                            longestMicroseconds: Double(longest) / 1000, firstMisses: firstMisses,
                            probeNanoseconds: paced ? median(probes) : nil,
                            probeNanosecondsMissed: median(probes.indices.filter { missed[$0] }.map { probes[$0] }))
@@ -176,10 +181,14 @@ struct PipelineBench {
               ("paced_ns_per_channel_per_20ms", number(paced.nsPerChannel)),
               ("paced_core_load", number(load, 3)),
               ("cycles", "\(cycles)"), ("deadline_misses", "\(paced.misses)"),
+              ("deadline_misses_on_cpu", "\(paced.missesOnCPU)"),
+              ("off_cpu_us", number(paced.offCPUMicroseconds, 1)),
               ("longest_cycle_us", number(paced.longestMicroseconds, 1)),
               ("probe_ns_median", paced.probeNanoseconds.map { "\($0)" } ?? "null"),
               ("probe_ns_median_in_missed_cycles", paced.probeNanosecondsMissed.map { "\($0)" } ?? "null"),
-              ("missed_cycles", "[" + paced.firstMisses.map { "[\($0.cycle),\(number(Double($0.nanoseconds) / 1000, 1))]" }
+              ("missed_cycles", "[" + paced.firstMisses.map {
+                  "[\($0.cycle),\(number(Double($0.nanoseconds) / 1000, 1)),\(number(Double($0.onCPU) / 1000, 1))]"
+              }
                   .joined(separator: ",") + "]")])
     }
 }
@@ -188,9 +197,14 @@ struct PipelineBench {
 struct PipelineRun {
     var nsPerChannel: Double
     var misses: Int
+    /// Paced cycles whose work took longer than the period in the thread's own CPU time: misses
+    /// that would have happened had the processor not been taken away.
+    var missesOnCPU: Int
+    /// Time, over the paced cycles' work, that the thread was off its processor.
+    var offCPUMicroseconds: Double
     var longestMicroseconds: Double
-    /// The first missed cycles: their index from the start and their work.
-    var firstMisses: [(cycle: Int, nanoseconds: Int)]
+    /// The first missed cycles: their index from the start, their work and its CPU time.
+    var firstMisses: [(cycle: Int, nanoseconds: Int, onCPU: Int)]
     /// The fixed probe's time before each paced cycle: the median over every cycle and over the
     /// missed ones (nil when none).
     var probeNanoseconds: Int?

@@ -29,12 +29,15 @@ import Testing
         #expect(sample(text, #"pstn_media_deadline_misses_total{thread="0"}"#) == 5)
         #expect(sample(text, #"pstn_media_commands_refused_total{thread="0"}"#) == 2)
 
-        // The loop started again (fewer cycles than before): its new counts are added whole and
-        // the counters never go down.
-        metrics.update(media: [MediaStatisticsSnapshot(cycles: 10, deadlineMisses: 1, commandsRefused: 2), MediaStatisticsSnapshot()], spanAlarms: [])
+        // Two exports at once: the one holding the older reading takes the lock last and adds
+        // nothing; the counters never go down and count each miss once.
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 310, deadlineMisses: 7, commandsRefused: 3), MediaStatisticsSnapshot()], spanAlarms: [])
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 305, deadlineMisses: 6, commandsRefused: 2), MediaStatisticsSnapshot()], spanAlarms: [])
         text = metrics.exposition()
-        #expect(sample(text, #"pstn_media_deadline_misses_total{thread="0"}"#) == 6)
-        #expect(sample(text, #"pstn_media_commands_refused_total{thread="0"}"#) == 4)
+        #expect(sample(text, #"pstn_media_deadline_misses_total{thread="0"}"#) == 7)
+        #expect(sample(text, #"pstn_media_commands_refused_total{thread="0"}"#) == 3)
+        metrics.update(media: [MediaStatisticsSnapshot(cycles: 400, deadlineMisses: 8, commandsRefused: 3), MediaStatisticsSnapshot()], spanAlarms: [])
+        #expect(sample(metrics.exposition(), #"pstn_media_deadline_misses_total{thread="0"}"#) == 8)
     }
 
     @Test func spanAlarmsAndLinksAreGauges() {

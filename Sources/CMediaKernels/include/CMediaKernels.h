@@ -67,7 +67,7 @@ void cmk_prefetch(const void *address, int bytes);
 /// Prefetch the canceller's control fields: the first stage, two channels ahead.
 void cmk_echo_prefetch_state(const cmk_echo *ec);
 
-/// Where in `history` the next `chunk` samples of `ec` are inserted and read: one or two
+/// Where in `history` the next `chunk` samples of `ec` are written (both copies) and read: one or two
 /// half-open ranges of indices, `[ranges[0], ranges[1])` and (when the chunk wraps the ring)
 /// `[ranges[2], ranges[3])`; returns how many.
 int cmk_echo_next_window(const cmk_echo *ec, int chunk, int ranges[4]);

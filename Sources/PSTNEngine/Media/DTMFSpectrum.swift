@@ -126,7 +126,7 @@ struct DTMFSpectrum {
         cmk_prefetch(resonators, Int32(2 * Self.banks * MemoryLayout<Float>.size))
         cmk_prefetch(coefficients, Int32(Self.banks * MemoryLayout<Float>.size))
         cmk_prefetch(energies + slot, Int32(MemoryLayout<Float>.size))
-        cmk_prefetch(samples + slot * Self.subBlock + filled, Int32(8 * MemoryLayout<Float>.size))
+        cmk_prefetch(samples + slot * Self.subBlock + filled, Int32(min(8, Self.subBlock - filled) * MemoryLayout<Float>.size))
     }
 
     /// Where the next samples go: the free part of the current sub-block.

@@ -7,8 +7,8 @@ import CMediaKernels
 /// ahead, the objects it points to two ahead, their arrays one ahead. Each stage reads
 /// only what an earlier stage fetched. Prefetches are hints: they read nothing and cannot fault.
 extension MediaChannel {
-    /// Bytes of the channel object to fetch: all of it (360 bytes as allocated in December 2026).
-    private static let objectBytes: Int32 = 384
+    /// Bytes of the channel object to fetch: all of it (360 bytes in December 2026).
+    private static let objectBytes: Int32 = 360
 
     /// Stage one: the channel object.
     @inline(__always)
@@ -20,9 +20,9 @@ extension MediaChannel {
     @inline(__always)
     func prefetchReceiveParts() {
         guard isActive else { return }
-        Self.prefetch(echoCanceller)
+        Self.prefetch(echoCanceller, bytes: 80)
         cmk_echo_prefetch_state(echoState)
-        if detectors.contains(.dtmf) { Self.prefetch(dtmf, bytes: 256) }
+        if detectors.contains(.dtmf) { Self.prefetch(dtmf, bytes: 192) }
         if detectors.contains(.faxTones) { Self.prefetch(faxTones) }
         if detectors.contains(.callProgress) { Self.prefetch(callProgress) }
     }
@@ -42,7 +42,7 @@ extension MediaChannel {
         guard isActive else { return }
         cmk_prefetch(sent, Int32(chunk * 2))
         if play != nil { Self.prefetch(player) }
-        if let recording { cmk_prefetch(recording.unmanaged.toOpaque(), 128) }
+        if let recording { cmk_prefetch(recording.unmanaged.toOpaque(), 64) }
     }
 
     /// The transmit pass's third stage: the recording's ring (reads the session).
@@ -52,8 +52,9 @@ extension MediaChannel {
         recording.borrow { Self.prefetch($0.ring) }
     }
 
+    /// An object's first `bytes` (the line it starts in by default: every object here fills it).
     @inline(__always)
-    private static func prefetch(_ object: AnyObject, bytes: Int32 = 128) {
+    private static func prefetch(_ object: AnyObject, bytes: Int32 = 1) {
         cmk_prefetch(Unmanaged.passUnretained(object).toOpaque(), bytes)
     }
 }

@@ -106,7 +106,11 @@ public final class MediaGroup: @unchecked Sendable {
         // The group holds every channel and the sink while it runs: borrowing them unretained
         // keeps reference counting (atomic, twice per channel per pass) out of the loop.
         Unmanaged.passUnretained(sink)._withUnsafeGuaranteedRef { sink in
-            // Each pass prefetches the memory of the channels ahead (MediaChannel+Prefetch).
+            // Each pass prefetches the memory of the channels ahead (MediaChannel+Prefetch),
+            // the first three's stages before it starts.
+            for i in 0..<3 { borrowChannel(i) { $0.prefetchObject() } }
+            for i in 0..<2 { borrowChannel(i) { $0.prefetchReceiveParts() } }
+            borrowChannel(0) { $0.prefetchReceiveArrays() }
             for i in channels.indices {
                 borrowChannel(i + 3) { $0.prefetchObject() }
                 borrowChannel(i + 2) { $0.prefetchReceiveParts() }
@@ -121,6 +125,9 @@ public final class MediaGroup: @unchecked Sendable {
                 }
             }
             for c in conferences.indices where members[c] > 0 { conferences[c].mix() }
+            for i in 0..<3 { borrowChannel(i) { $0.prefetchObject() } }
+            for i in 0..<2 { borrowChannel(i) { $0.prefetchTransmitParts() } }
+            borrowChannel(0) { $0.prefetchRecordingRing() }
             for i in channels.indices {
                 borrowChannel(i + 3) { $0.prefetchObject() }
                 borrowChannel(i + 2) { $0.prefetchTransmitParts() }
