@@ -6,6 +6,8 @@ import Glibc
 /// permissions and id, little-endian), and judged as the kernel judges it (fs/posix_acl.c): the
 /// owner by the owner entry, a named user by its entry under the mask, then the owning group
 /// and named groups under the mask (a matching group that grants nothing denies), else others.
+/// Whether the ACL applies at all (not for the owner, not when the mask is empty) is the
+/// caller's part, as it is the kernel's `acl_permission_check`.
 struct AccessControlList: Equatable {
     /// The kernel's entry tags.
     enum Tag: UInt16 {
@@ -100,6 +102,7 @@ struct AccessControlList: Equatable {
             var bytes = [UInt8](repeating: 0, count: size)
             let got = bytes.withUnsafeMutableBytes { getxattr(path, attributeName, $0.baseAddress, size) }
             if got < 0, errno == ERANGE { continue }  // it grew between the two calls
+            if got < 0, errno == ENODATA || errno == EOPNOTSUPP { return nil }  // removed meanwhile
             if got < 0 { throw Malformed(reason: "cannot read it (\(String(cString: strerror(errno))))") }
             return try AccessControlList(attribute: Array(bytes.prefix(got)))
         }

@@ -93,10 +93,12 @@ enum PeerDocument {
     }
 
     /// Whether permission `bit` (4 read, 1 search) is granted to `peer`: by the ACL if the file
-    /// has one, else by the owner, group or other mode bits.
+    /// has one, else by the owner, group or other mode bits. As in the kernel
+    /// (`acl_permission_check`), the ACL is not consulted for the owner, nor when the mode's
+    /// group bits (the ACL's mask) are all clear.
     static func allows(_ st: stat, acl: AccessControlList?, peer: ControlPeer, groups: Set<UInt32>, bit: UInt32) -> Bool {
         if peer.uid == 0 { return true }
-        if let acl {
+        if let acl, st.st_uid != peer.uid, UInt32(st.st_mode) & 0o070 != 0 {
             return acl.allows(uid: peer.uid, groups: groups, owner: st.st_uid, group: st.st_gid, bit: UInt16(bit))
         }
         let mode = UInt32(st.st_mode)

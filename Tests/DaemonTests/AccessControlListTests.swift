@@ -30,6 +30,13 @@ import Testing
         #expect(!reads(7, [2002]), "a named group that grants nothing denies, though others get nothing anyway")
         #expect(reads(7, [2002, 600]), "one matching group that grants is enough")
         #expect(!reads(7, [3003]), "others")
+        var named = acl.entries
+        named[3].permissions = 4  // group 2002 may read
+        let grouped = try! AccessControlList(entries: named)
+        #expect(grouped.allows(uid: 7, groups: [2002], owner: 500, group: 600, bit: 4), "a named group that grants")
+        named[4].permissions = 1  // the mask takes read from every group entry
+        #expect(!(try! AccessControlList(entries: named)).allows(uid: 7, groups: [2002], owner: 500, group: 600, bit: 4),
+                "the mask limits named groups too")
         var widened = acl.entries
         widened[5].permissions = 4  // others may read
         let open = try! AccessControlList(entries: widened)

@@ -110,6 +110,13 @@ struct PeerDocumentTests {
                             .init(tag: .other, permissions: 0)])
         #expect(refusal(masked, stranger)?.code == .forbidden, "the mask takes back what the named entry gives")
 
+        // An empty mask leaves the ACL out, as the kernel does: others' bits decide.
+        let emptyMask = try file("open/empty-mask.pdf", mode: 0o604)
+        try setACL(emptyMask, [.init(tag: .owner, permissions: 6), .init(tag: .user, permissions: 0, id: me),
+                               .init(tag: .owningGroup, permissions: 0), .init(tag: .mask, permissions: 0),
+                               .init(tag: .other, permissions: 4)])
+        #expect(refusal(emptyMask, stranger) == nil, "with no group bits the named entry is not consulted")
+
         let inClosed = try file("closed/inside.pdf", mode: 0o644)
         try setACL(root + "/closed", [.init(tag: .owner, permissions: 7), .init(tag: .user, permissions: 5, id: me),
                                       .init(tag: .owningGroup, permissions: 0), .init(tag: .mask, permissions: 5),

@@ -28,6 +28,9 @@ import Testing
             // that hold it (difference arrays, then running sums).
             var read = [Int](repeating: 0, count: 2 * ring + 1)
             var held = [Int](repeating: 0, count: 2 * ring + 1)
+            // The first insertion also reads the sample that was newest, at the old position.
+            read[position] += 1
+            read[position + 1] -= 1
             for i in 1...chunk {
                 let slot = ((position - i) % ring + ring) % ring
                 read[slot] += 1

@@ -22,7 +22,7 @@ extension MediaChannel {
         guard isActive else { return }
         Self.prefetch(echoCanceller, bytes: 80)
         cmk_echo_prefetch_state(echoState)
-        if detectors.contains(.dtmf) { Self.prefetch(dtmf, bytes: 192) }
+        if detectors.contains(.dtmf) { Self.prefetch(dtmf, bytes: 256) }  // its spectrum's fields
         if detectors.contains(.faxTones) { Self.prefetch(faxTones) }
         if detectors.contains(.callProgress) { Self.prefetch(callProgress) }
     }
