@@ -6,23 +6,32 @@
 
 #define LINE 64
 
+static inline void prefetch_line(uintptr_t address, int write)
+{
+    // `__builtin_prefetch` takes its read/write argument only as a constant.
+    if (write) __builtin_prefetch((const void *)address, 1, 3);
+    else __builtin_prefetch((const void *)address, 0, 3);
+}
+
+// Every line of [address, address + bytes), the last one too when `address` is not aligned.
 // Addresses are worked out as integers: a hint may name the line after an object's end, and
 // pointer arithmetic past an object would be undefined.
-void cmk_prefetch(const void *address, int bytes)
+static inline void prefetch_lines(const void *address, int bytes, int write)
 {
     uintptr_t p = (uintptr_t)address;
     if (bytes <= 0) return;
-    for (int offset = 0; offset < bytes; offset += LINE) __builtin_prefetch((const void *)(p + offset), 0, 3);
-    __builtin_prefetch((const void *)(p + bytes - 1), 0, 3);  // the last line, when `address` is not aligned
+    for (int offset = 0; offset < bytes; offset += LINE) prefetch_line(p + offset, write);
+    prefetch_line(p + bytes - 1, write);
+}
+
+void cmk_prefetch(const void *address, int bytes)
+{
+    prefetch_lines(address, bytes, 0);
 }
 
 static void prefetch_for_write(const float *from, int count)
 {
-    uintptr_t p = (uintptr_t)from;
-    int bytes = count * (int)sizeof(float);
-    if (bytes <= 0) return;
-    for (int offset = 0; offset < bytes; offset += LINE) __builtin_prefetch((const void *)(p + offset), 1, 3);
-    __builtin_prefetch((const void *)(p + bytes - 1), 1, 3);
+    prefetch_lines(from, count * (int)sizeof(float), 1);
 }
 
 void cmk_echo_prefetch_state(const cmk_echo *ec)

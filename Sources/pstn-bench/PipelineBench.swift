@@ -78,8 +78,9 @@ struct PipelineBench {
             for c in 0..<channels { Self.fill(lines[c], channel: c, cycle: cycle) }
             group.markAllReady()
             group.runCycle()
-            let onCPU = paced ? threadCPUNanoseconds() - cpuStarted : 0
+            let cpuFinished = paced ? threadCPUNanoseconds() : 0
             let work = MonotonicClock.now() - started
+            let onCPU = paced ? cpuFinished - cpuStarted : work
             busy += work
             longest = max(longest, work)
             offCPU += max(0, work - onCPU)

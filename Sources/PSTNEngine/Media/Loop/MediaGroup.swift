@@ -107,14 +107,10 @@ public final class MediaGroup: @unchecked Sendable {
         // keeps reference counting (atomic, twice per channel per pass) out of the loop.
         Unmanaged.passUnretained(sink)._withUnsafeGuaranteedRef { sink in
             // Each pass prefetches the memory of the channels ahead (MediaChannel+Prefetch),
-            // the first three's stages before it starts.
-            for i in 0..<3 { borrowChannel(i) { $0.prefetchObject() } }
-            for i in 0..<2 { borrowChannel(i) { $0.prefetchReceiveParts() } }
-            borrowChannel(0) { $0.prefetchReceiveArrays() }
+            // starting as if three channels came before the first.
+            for i in -3..<0 { prefetchAhead(of: i, receiving: true) }
             for i in channels.indices {
-                borrowChannel(i + 3) { $0.prefetchObject() }
-                borrowChannel(i + 2) { $0.prefetchReceiveParts() }
-                borrowChannel(i + 1) { $0.prefetchReceiveArrays() }
+                prefetchAhead(of: i, receiving: true)
                 Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
                     guard ch.isActive, ch.ready else { return }
                     ch.receive(events: sink)
@@ -125,13 +121,9 @@ public final class MediaGroup: @unchecked Sendable {
                 }
             }
             for c in conferences.indices where members[c] > 0 { conferences[c].mix() }
-            for i in 0..<3 { borrowChannel(i) { $0.prefetchObject() } }
-            for i in 0..<2 { borrowChannel(i) { $0.prefetchTransmitParts() } }
-            borrowChannel(0) { $0.prefetchRecordingRing() }
+            for i in -3..<0 { prefetchAhead(of: i, receiving: false) }
             for i in channels.indices {
-                borrowChannel(i + 3) { $0.prefetchObject() }
-                borrowChannel(i + 2) { $0.prefetchTransmitParts() }
-                borrowChannel(i + 1) { $0.prefetchRecordingRing() }
+                prefetchAhead(of: i, receiving: false)
                 Unmanaged.passUnretained(channels[i])._withUnsafeGuaranteedRef { ch in
                     guard ch.isActive else { return }
                     guard ch.ready else {
@@ -148,10 +140,20 @@ public final class MediaGroup: @unchecked Sendable {
         }
     }
 
+    /// The prefetch stages due while channel `i` is processed: the object of the channel three
+    /// ahead, the parts of the one two ahead, the arrays of the next; for the receive pass or
+    /// the transmit pass.
+    @inline(__always)
+    private func prefetchAhead(of i: Int, receiving: Bool) {
+        borrowChannel(i + 3) { $0.prefetchObject() }
+        borrowChannel(i + 2) { receiving ? $0.prefetchReceiveParts() : $0.prefetchTransmitParts() }
+        borrowChannel(i + 1) { receiving ? $0.prefetchReceiveArrays() : $0.prefetchRecordingRing() }
+    }
+
     /// The channel in `slot` borrowed unretained, if there is one.
     @inline(__always)
     private func borrowChannel(_ slot: Int, _ body: (MediaChannel) -> Void) {
-        guard slot < channels.count else { return }
+        guard channels.indices.contains(slot) else { return }
         Unmanaged.passUnretained(channels[slot])._withUnsafeGuaranteedRef(body)
     }
 
