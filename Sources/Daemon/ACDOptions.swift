@@ -31,6 +31,8 @@ public struct ACDOptions: Sendable, Codable, Equatable {
     public var language: String?
     public var queues: [Queue]
     public var agents: [Agent]?
+    /// Outbound campaigns worked by the queues' agents (see `CampaignOptions`).
+    public var campaigns: [CampaignOptions]?
 
     /// One queue.
     public struct Queue: Sendable, Codable, Equatable {
@@ -196,6 +198,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
                 if let c = o.hangup, Q850Cause(rawValue: c) == nil { out.append("\(at): \(key): \(c) is not a Q.850 cause") }
             }
         }
+        out += CampaignOptions.problems(campaigns ?? [], queues: names, groups: groups)
         if let g = desktop_grace_s, !(g >= 0 && g <= 3600) { out.append("acd.desktop_grace_s must be between 0 and 3600 seconds") }
         if let crm {
             if !(crm.url.hasPrefix("http://") || crm.url.hasPrefix("https://")) { out.append("acd.crm: url must be http:// or https://") }

@@ -35,6 +35,8 @@ public final class Daemon: Sendable {
     let controlServer = Mutex<ControlServer?>(nil)
     /// The ACD, once running; nil without `acd:`.
     let acdService = Mutex<ACDService?>(nil)
+    /// The outbound campaigns; nil without `acd.campaigns` (or without a store).
+    let campaignCenter = Mutex<CampaignCenter?>(nil)
     /// The routes in force (replaced on reload), for numbers agents dial from their phones.
     let routing: Mutex<RoutingTable>
     /// Supervisors' taps in progress, by the supervisor's call.
@@ -148,8 +150,11 @@ public final class Daemon: Sendable {
             acd?.stop()
             acdRun?.cancel()
         }
+        let campaigns = makeCampaigns(acd)
+        campaignCenter.withLock { $0 = campaigns }
         let server = try await startControl()
         controlServer.withLock { $0 = server }
+        campaigns?.publish(to: server)
         try media?.start()
         try calls.start()
         for configured in pendingBackends.take() {
@@ -174,6 +179,8 @@ public final class Daemon: Sendable {
             }
         }
         defer { faxRun?.cancel() }
+        let campaignRun = campaigns.map { center in Task { await center.run() } }
+        defer { campaignRun?.cancel() }
         let retention = messages.map { center in
             Task.detached {
                 while !Task.isCancelled {
@@ -214,6 +221,7 @@ public final class Daemon: Sendable {
             ivr?.deliver(event)
             acd?.deliver(event)
             faxes?.deliver(event)
+            campaigns?.deliver(event)
             if let server, let published = published.map(event) { server.publish(published) }
             switch event {
             case let .routed(id, .application(name: "ivr", flow), _):

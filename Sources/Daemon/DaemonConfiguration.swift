@@ -287,6 +287,9 @@ public struct DaemonConfiguration: Sendable, Codable, Equatable {
         }
         if let acd = c.acd {
             problems.add(["acd"], acd.problems(trunks: c.trunks, groups: Set(groups.keys), flows: Set(flows.map(\.name))))
+            if !(acd.campaigns ?? []).isEmpty, c.store == nil {
+                problems.add(["acd", "campaigns"], "acd.campaigns: campaigns keep their contacts in the store: configure store:")
+            }
         }
         for flow in flows {
             for node in flow.nodes.values {

@@ -16,7 +16,7 @@ struct DaemonControl: ControlHandler {
 
     var commands: [String: ControlCommand] {
         Self.coreCommands.merging(Self.messageCommands) { a, _ in a }.merging(Self.acdCommands) { a, _ in a }
-            .merging(Self.faxCommands) { a, _ in a }
+            .merging(Self.faxCommands) { a, _ in a }.merging(Self.campaignCommands) { a, _ in a }
     }
 
     static let coreCommands: [String: ControlCommand] = [
@@ -112,6 +112,7 @@ struct DaemonControl: ControlHandler {
             if Self.messageCommands[request.command] != nil { return try await answerMessages(request, from: client) }
             if Self.acdCommands[request.command] != nil { return try await answerACD(request, from: client) }
             if Self.faxCommands[request.command] != nil { return try await answerFax(request, from: client) }
+            if Self.campaignCommands[request.command] != nil { return try await answerCampaigns(request) }
             throw ControlFailure(id: .null, code: .unknownCommand, message: "no command \(request.command)")
         }
     }

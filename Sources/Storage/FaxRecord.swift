@@ -288,7 +288,8 @@ extension CallStore {
         return open.count
     }
 
-    fileprivate static func callRow(_ call: CallID, _ runID: Int64, _ db: Database) throws -> Int64? {
+    /// The CDR row of the call `call` (a leg of this run) belongs to.
+    static func callRow(_ call: CallID, _ runID: Int64, _ db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT call_id FROM legs WHERE run_id = ? AND leg_ref = ? ORDER BY id DESC LIMIT 1",
                            arguments: [runID, Int64(bitPattern: call.value)])
     }

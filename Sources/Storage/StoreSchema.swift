@@ -195,6 +195,34 @@ enum StoreSchema {
         migrator.registerMigration("v5: a fax job's time zone") { db in
             try db.execute(sql: "ALTER TABLE faxes ADD COLUMN time_zone TEXT")
         }
+        migrator.registerMigration("v6: outbound campaigns' contacts and state") { db in
+            try db.execute(sql: """
+                CREATE TABLE campaign_contacts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    campaign TEXT NOT NULL,
+                    number TEXT NOT NULL,
+                    reference TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'dialling', 'done', 'failed', 'removed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    outcome TEXT,
+                    cause INTEGER,
+                    agent TEXT,
+                    call_ref INTEGER,
+                    call_id INTEGER REFERENCES calls(id),
+                    talk_seconds REAL,
+                    added_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    UNIQUE (campaign, number)
+                );
+                CREATE INDEX campaign_contacts_due ON campaign_contacts(campaign, next_attempt_at) WHERE state = 'pending';
+                CREATE TABLE campaigns (
+                    name TEXT PRIMARY KEY,
+                    running INTEGER NOT NULL,
+                    changed_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -17,7 +17,7 @@ struct PSTNCtl: ParsableCommand {
         subcommands: [Status.self, Spans.self, Channels.self, Calls.self, Block.self, Unblock.self, Reset.self,
                       Maintenance.self, Capture.self, Reload.self, CDR.self, Events.self, Top.self, Metrics.self,
                       Blocked.self, Recordings.self, Voicemail.self, PromptCommand.self, IVRCommand.self,
-                      Queues.self, Agents.self, AgentCommand.self, Supervise.self, QueueLog.self, Surveys.self, Fax.self,
+                      Queues.self, Agents.self, AgentCommand.self, Supervise.self, QueueLog.self, Surveys.self, Fax.self, Campaign.self,
                       WhoAmI.self, Commands.self, Request.self])
 }
 

@@ -51,7 +51,8 @@ extension ACDService {
     /// Click-to-dial: ring the agent's phone; when they answer, call `target` and bridge the two.
     /// Refused when the agent is busy, the target agent is not free, or an outbound call would
     /// leave a queue the agent serves with fewer idle agents than it reserves.
-    public func dial(_ id: String, to target: DialTarget) async throws(Refusal) -> CallID {
+    /// `calling`: the number the target sees (nil: the agent's station number).
+    public func dial(_ id: String, to target: DialTarget, calling: String? = nil) async throws(Refusal) -> CallID {
         guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
         guard let station = a.station, [.ready, .wrapUp].contains(a.state) || { if case .notReady = a.state { true } else { false } }() else {
             throw Refusal(description: "agent \(id) is \(a.state.name); only an agent who is logged in and free can dial")
@@ -79,7 +80,7 @@ extension ACDService {
         do { leg = try await calls.place(trunkGroup: station.trunkGroup, setup: setup) } catch {
             throw Refusal(description: "cannot ring agent \(id) at \(station): \(error)")
         }
-        pendingDials[leg] = target
+        pendingDials[leg] = (target, calling)
         if ownCalls[leg] == nil {
             // A remote agent's phone has no channel of ours to recognise: mark the call here.
             ownCalls[leg] = (id, a.state)
@@ -90,9 +91,9 @@ extension ACDService {
 
     /// The agent answered their click-to-dial: now call the target.
     func dialAnswered(_ leg: CallID) async {
-        guard let target = pendingDials.removeValue(forKey: leg), let agent = ownCalls[leg]?.agent,
+        guard let (target, presented) = pendingDials.removeValue(forKey: leg), let agent = ownCalls[leg]?.agent,
               let station = agents[agent]?.station else { return }
-        let calling = PartyNumber(station.number)
+        let calling = PartyNumber(presented ?? station.number)
         do throws(CallControlError) {
             switch target {
             case let .agent(other):

@@ -112,8 +112,9 @@ public actor ACDService {
     /// Calls of agents' own (internal, outbound, click-to-dial) on their stations: the agent and
     /// the state to go back to when the call ends.
     var ownCalls: [CallID: (agent: String, before: AgentState)] = [:]
-    /// Click-to-dial calls ringing the agent's phone: where to connect them when it answers.
-    var pendingDials: [CallID: DialTarget] = [:]
+    /// Click-to-dial calls ringing the agent's phone: where to connect them when it answers,
+    /// and the calling number to present (nil: the agent's station).
+    var pendingDials: [CallID: (target: DialTarget, calling: String?)] = [:]
     /// Agents dialling after a hook flash (their caller on hold): the digits so far.
     var dialling: [String: PhoneDialling] = [:]
     var nextDialSerial = 0

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Control
+import Foundation
+
+/// `pstnctl campaign`: outbound campaigns and their contacts.
+struct Campaign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Outbound campaigns: list, start, pause, add and remove contacts, each contact's outcome.",
+        subcommands: [List.self, Start.self, Pause.self, Add.self, Remove.self, Contacts.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each campaign: running, in its window, contacts by state.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            try reporting {
+                global.show(try global.request("campaign.list")) {
+                    Table.rows($0, columns: ["name", "queue", "trunk_group", "running", "in_window", "contacts", "pending", "dialling",
+                                             "done", "failed", "removed"])
+                }
+            }
+        }
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start giving a campaign's contacts to its agents.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The campaign.") var campaign: String
+        func run() throws {
+            try reporting { global.show(try global.request("campaign.start", ["campaign": .string(campaign)])) { _ in "campaign \(campaign) running" } }
+        }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a campaign; the calls under way finish.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The campaign.") var campaign: String
+        func run() throws {
+            try reporting { global.show(try global.request("campaign.pause", ["campaign": .string(campaign)])) { _ in "campaign \(campaign) paused" } }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add contacts to a campaign: numbers given here, or a CSV file of number[,reference] lines.",
+            discussion: "A number the campaign has already is left as it is (with its attempts and outcome).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The campaign.") var campaign: String
+        @Argument(help: "Numbers to call.") var numbers: [String] = []
+        @Option(help: "A CSV file: one contact a line, number[,reference]; a header line and # comments are skipped.") var file: String?
+        func run() throws {
+            try reporting {
+                var contacts: [JSONValue] = []
+                if let file {
+                    let text: String
+                    do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                        throw ValidationError("cannot read \(file) as UTF-8 text: \(error.localizedDescription)")
+                    }
+                    do { contacts = try ContactList.parse(text) } catch { throw ValidationError("\(file): \(error)") }
+                }
+                do { contacts += try ContactList.parse(numbers.joined(separator: "\n"), header: false) } catch let problem as ContactList.Problem {
+                    throw ValidationError(problem.reason)
+                }
+                guard !contacts.isEmpty else { throw ValidationError("give numbers or --file") }
+                global.show(try global.request("campaign.add", ["campaign": .string(campaign), "contacts": .array(contacts)])) { r in
+                    "\(Table.text(r["added"])) contacts added to \(campaign), \(Table.text(r["already_there"])) it had already"
+                }
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop calling one number of a campaign.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The campaign.") var campaign: String
+        @Argument(help: "The number.") var number: String
+        func run() throws {
+            try reporting {
+                global.show(try global.request("campaign.remove", ["campaign": .string(campaign), "number": .string(number)])) { _ in
+                    "\(number) removed from \(campaign)"
+                }
+            }
+        }
+    }
+
+    struct Contacts: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A campaign's contacts: attempts, last outcome and cause, agent.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The campaign.") var campaign: String
+        @Option(help: "pending, dialling, done, failed or removed.") var state: String?
+        @Option(help: "At most this many.") var limit = 1000
+        func run() throws {
+            try reporting {
+                var args: [String: JSONValue] = ["campaign": .string(campaign), "limit": .number(Double(limit))]
+                if let state { args["state"] = .string(state) }
+                global.show(try global.request("campaign.contacts", args)) {
+                    Table.rows($0, columns: ["id", "number", "reference", "state", "attempts", "outcome", "cause", "agent", "talk_seconds",
+                                             "next_attempt_at"])
+                }
+            }
+        }
+    }
+}
