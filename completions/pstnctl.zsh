@@ -75,6 +75,7 @@ _pstnctl() {
             'queue-log:The queue log, oldest first.'
             'surveys:Satisfaction scores (1-5) callers gave, oldest first.'
             'fax:Faxes: list, show, send, cancel, export.'
+            'campaign:Outbound campaigns: list, start, pause, add and remove contacts, each contact'\''s outcome.'
             'whoami:Your user and role on this daemon.'
             'commands:The daemon'\''s protocol commands and the role each needs.'
             'request:Send any protocol command with JSON arguments; prints the result.'
@@ -84,7 +85,7 @@ _pstnctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|fax|whoami|commands|request|help)
+        status|spans|channels|calls|block|unblock|reset|maintenance|capture|reload|cdr|events|top|metrics|blocked|recordings|voicemail|prompt|ivr|queues|agents|agent|supervise|queue-log|surveys|fax|campaign|whoami|commands|request|help)
             "_pstnctl_${words[1]}" && ret=0
             ;;
         esac
@@ -1247,6 +1248,120 @@ _pstnctl_fax_export() {
         ':file:'
         '--tiff[The TIFF pages instead of the PDF.]'
         '--force[Replace the file if it exists.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_campaign() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:Each campaign: running, in its window, contacts by state.'
+            'start:Start giving a campaign'\''s contacts to its agents.'
+            'pause:Pause a campaign; the calls under way finish.'
+            'add:Add contacts to a campaign: numbers given here, or a CSV file of number[,reference] lines.'
+            'remove:Stop calling one number of a campaign.'
+            'contacts:A campaign'\''s contacts: attempts, last outcome and cause, agent.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|start|pause|add|remove|contacts)
+            "_pstnctl_campaign_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_pstnctl_campaign_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_campaign_start() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':campaign:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_campaign_pause() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':campaign:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_campaign_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':campaign:'
+        '*:numbers:'
+        '--file[A CSV file\: one contact a line, number\[,reference\]; a header line and # comments are skipped.]:file:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_campaign_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':campaign:'
+        ':number:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_pstnctl_campaign_contacts() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $PSTN_SOCKET or /run/pstnd/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of tables.]'
+        ':campaign:'
+        '--state[pending, dialling, done, failed or removed.]:state:'
+        '--limit[At most this many.]:limit:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

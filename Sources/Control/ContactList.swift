@@ -15,7 +15,8 @@ public enum ContactList {
     /// line without digits names the columns.
     public static func parse(_ text: String, header: Bool = true) throws(Problem) -> [JSONValue] {
         var out: [JSONValue] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // By Character: "\r\n" is one, so Windows line ends split too.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: " \t\r\u{FEFF}")
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)

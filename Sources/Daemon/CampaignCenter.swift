@@ -16,6 +16,8 @@ final class CampaignCenter: Sendable {
     private let acd: ACDService
     private let calls: CallControl
     private let log: Logger
+    /// The days `holiday` windows mean.
+    private let holidays: HolidayCalendar
     private let server = Mutex<ControlServer?>(nil)
     private let running: Mutex<[String: Bool]>
     /// Attempts under way, by the agent's leg.
@@ -41,8 +43,9 @@ final class CampaignCenter: Sendable {
     /// `initiallyRunning`: whether each campaign runs on the first start (the store's record of
     /// an operator's start or pause wins).
     init(campaigns: [CampaignSettings], initiallyRunning: [String: Bool], store: CallStore, acd: ACDService,
-         calls: CallControl, log: Logger) {
+         calls: CallControl, holidays: HolidayCalendar, log: Logger) {
         self.campaigns = campaigns
+        self.holidays = holidays
         self.store = store
         self.acd = acd
         self.calls = calls
@@ -68,7 +71,7 @@ final class CampaignCenter: Sendable {
 
     /// Whether `campaign` may call now by its window.
     func inWindow(_ campaign: CampaignSettings, at time: WallTime = .now()) -> Bool {
-        campaign.window?.contains(time) ?? true
+        campaign.window?.contains(time, holidays: holidays) ?? true
     }
 
     /// Contacts the last run left dialling, then the dialler, until cancelled.

@@ -13,7 +13,7 @@ extension Daemon {
         guard let acd, let store, let options = resolved.configuration.acd?.campaigns, !options.isEmpty else { return nil }
         return CampaignCenter(campaigns: options.compactMap(\.settings),
                               initiallyRunning: Dictionary(options.map { ($0.name, $0.start ?? false) }, uniquingKeysWith: { a, _ in a }),
-                              store: store, acd: acd, calls: calls, log: log)
+                              store: store, acd: acd, calls: calls, holidays: resolved.routing.holidays, log: log)
     }
 
     func makeACD() -> ACDService? {

@@ -49,6 +49,19 @@ struct CampaignLabTests {
         #expect(try ControlTool.run(socket: socket, ["campaign", "remove", "reminders", "13900000005"]).status == 0)
         #expect(try ControlTool.run(socket: socket, ["campaign", "add", "reminders", "12a"]).status != 0)
         #expect(try ControlTool.run(socket: socket, ["campaign", "add", "nosuch", "139"]).status != 0)
+        for (command, args) in [
+            ("campaign.add", #"{"campaign": "reminders", "contacts": "13900000009"}"#), ("campaign.add", #"{"campaign": "reminders", "contacts": []}"#),
+            ("campaign.add", #"{"campaign": "reminders", "contacts": [1]}"#), ("campaign.add", #"{"campaign": "reminders", "contacts": [{"number": "12a"}]}"#),
+            ("campaign.add", #"{"campaign": "reminders", "contacts": [{"number": "139", "name": "x"}]}"#),
+            ("campaign.add", #"{"campaign": "reminders", "contacts": [{"number": "139", "reference": 5}]}"#),
+            ("campaign.add", #"{"campaign": "reminders", "contacts": [{"number": ""}]}"#), ("campaign.add", #"{"contacts": [{"number": "139"}]}"#),
+            ("campaign.add", #"{"campaign": 7, "contacts": [{"number": "139"}]}"#), ("campaign.start", #"{"campaign": "reminders", "now": true}"#),
+            ("campaign.start", #"{"campaign": "nosuch"}"#), ("campaign.contacts", #"{"campaign": "reminders", "state": "lost"}"#),
+            ("campaign.contacts", #"{"campaign": "reminders", "limit": 0}"#), ("campaign.remove", #"{"campaign": "reminders"}"#),
+        ] {
+            let r = try ControlTool.run(socket: socket, ["request", command, args])
+            #expect(r.status != 0, "\(command) \(args) was accepted: \(r.output)")
+        }
         let idle = try ACDLabTests.json(engine, ["campaign", "list"]).first
         #expect(idle?["running"] as? Bool == false && idle?["pending"] as? Int == 4, "not started by configuration: \(String(describing: idle))")
 

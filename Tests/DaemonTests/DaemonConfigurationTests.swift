@@ -181,6 +181,51 @@ struct DaemonConfigurationTests {
         }
     }
 
+    @Test("campaigns are checked: queue, trunk group, number, window, zone, limits; they need a store")
+    func campaignSettings() throws {
+        let bad = """
+        trunks:
+          - { name: span1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn }
+        routes: []
+        acd:
+          queues: [ { name: sales } ]
+          campaigns:
+            - { name: "two words", queue: support, trunk_group: nowhere, calling: "95a", window: "someday 25:00-26:00",
+                time_zone: Mars/Olympus, max_attempts: 0, retry_s: 0, no_answer_s: 1000, agent_ring_s: 1, wrapup_s: -1 }
+            - { name: r, queue: sales, trunk_group: carrier }
+            - { name: r, queue: sales, trunk_group: carrier }
+        """
+        do {
+            _ = try DaemonConfiguration.parse(bad, file: "c.yaml")
+            Issue.record("a broken configuration was accepted")
+        } catch {
+            let text = error.description
+            for fragment in ["a campaign's name is 1-64 letters", "no queue support", "no trunk group nowhere",
+                             "calling must be a number", "window: time window", "time_zone must be an IANA time zone",
+                             "max_attempts must be 1-20", "retry_s must be 1-604800 seconds", "no_answer_s must be 5-300 seconds",
+                             "agent_ring_s must be 3-120 seconds", "wrapup_s must be 0-3600 seconds", "two campaigns are named r",
+                             "campaigns keep their contacts in the store"] {
+                #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
+            }
+            #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("c.yaml:") })
+        }
+        let good = """
+        store: /tmp/calls.db
+        trunks:
+          - { name: span1, type: pri, group: carrier, dchannel: 16, bchannels: "1-15,17-31", side: user, switch: euroisdn }
+        routes: []
+        acd:
+          queues: [ { name: sales } ]
+          campaigns:
+            - { name: card-reminders, queue: sales, trunk_group: carrier, calling: "95501", window: "mon-sat 09:00-20:00",
+                time_zone: Asia/Shanghai, max_attempts: 4, busy_retry_s: 120 }
+        """
+        let resolved = try DaemonConfiguration.parse(good, file: "c.yaml")
+        let settings = try #require(resolved.configuration.acd?.campaigns?.first?.settings)
+        #expect(settings.maxAttempts == 4 && settings.busyRetrySeconds == 120 && settings.retrySeconds == 1800 && settings.callingNumber == "95501")
+        #expect(settings.window?.timeZone == "Asia/Shanghai" && settings.window?.days == Set(1...6) && settings.window?.startMinute == 540)
+    }
+
     @Test("a value of the wrong type is reported where it is written")
     func typeErrorLocated() {
         let bad = """
