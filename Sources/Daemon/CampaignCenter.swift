@@ -160,7 +160,7 @@ final class CampaignCenter: Sendable {
         let agentLeg: CallID
         do {
             agentLeg = try await acd.dial(agent, to: .number(trunkGroup: campaign.trunkGroup, number: contact.number),
-                                          calling: campaign.callingNumber)
+                                          calling: campaign.callingNumber, onlyIfReady: true)
         } catch {
             // The agent was taken meanwhile (a queue call, their own call), or their phone is
             // still off the hook after the last call: the contact waits, the agent is asked

@@ -51,9 +51,12 @@ extension ACDService {
     /// Click-to-dial: ring the agent's phone; when they answer, call `target` and bridge the two.
     /// Refused when the agent is busy, the target agent is not free, or an outbound call would
     /// leave a queue the agent serves with fewer idle agents than it reserves.
-    /// `calling`: the number the target sees (nil: the agent's station number).
-    public func dial(_ id: String, to target: DialTarget, calling: String? = nil) async throws(Refusal) -> CallID {
+    /// `calling`: the number the target sees (nil: the agent's station number). `onlyIfReady`:
+    /// refused unless the agent is ready (a campaign's call, not the agent's own).
+    public func dial(_ id: String, to target: DialTarget, calling: String? = nil,
+                     onlyIfReady: Bool = false) async throws(Refusal) -> CallID {
         guard let a = agents[id] else { throw Refusal(description: "no agent \(id)") }
+        if onlyIfReady, a.state != .ready { throw Refusal(description: "agent \(id) is \(a.state.name), not ready") }
         guard let station = a.station, [.ready, .wrapUp].contains(a.state) || { if case .notReady = a.state { true } else { false } }() else {
             throw Refusal(description: "agent \(id) is \(a.state.name); only an agent who is logged in and free can dial")
         }
