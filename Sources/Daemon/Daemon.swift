@@ -416,6 +416,13 @@ public final class Daemon: Sendable {
         let spans = (try? DAHDIControl(directory: dahdi).spans()) ?? []
         metrics.update(media: mediaStatistics(),
                        spanAlarms: spans.map { (span: String($0.number), alarms: $0.alarms.rawValue) })
+        if let campaigns = campaignCenter.withLock({ $0 }), let store {
+            metrics.update(campaigns: campaigns.campaigns.compactMap { c in
+                (try? store.campaignContactCounts(c.name)).map { counts in
+                    (name: c.name, contacts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
+                }
+            }, states: CampaignContactRecord.State.allCases.map(\.rawValue))
+        }
         return metrics.exposition()
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 
 /// The daemon's figures, kept through swift-metrics with a Prometheus registry behind them and
 /// exported in Prometheus text format on request (`pstnctl metrics`): calls active per trunk,
-/// offered, answered and failed (by cause), media deadline misses, span alarms.
+/// offered, answered and failed (by cause), media deadline misses, span alarms, campaigns' contacts.
 public final class DaemonMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -78,6 +78,16 @@ public final class DaemonMetrics: Sendable {
         }
         for s in spanAlarms {
             gauge("pstn_span_alarms", [("span", s.span)]).record(Int(s.alarms))
+        }
+    }
+
+    /// Each campaign's contacts by state (`pending`, `dialling`, `done`, `failed`, `removed`),
+    /// read from the store at the moment of export; a state with none is 0.
+    public func update(campaigns: [(name: String, contacts: [String: Int])], states: [String]) {
+        for c in campaigns {
+            for state in states {
+                gauge("pstn_campaign_contacts", [("campaign", c.name), ("state", state)]).record(c.contacts[state] ?? 0)
+            }
         }
     }
 

@@ -101,6 +101,8 @@ struct CampaignLabTests {
         let summary = try ACDLabTests.json(engine, ["campaign", "list"]).first
         #expect(summary?["done"] as? Int == 1 && summary?["failed"] as? Int == 3 && summary?["removed"] as? Int == 1
                     && summary?["running"] as? Bool == true, "\(String(describing: summary))")
+        let metrics = try ControlTool.run(socket: socket, ["metrics"]).output
+        #expect(metrics.contains(#"pstn_campaign_contacts{campaign="reminders",state="failed"} 3"#), "\(metrics)")
         #expect(try ControlTool.run(socket: socket, ["campaign", "pause", "reminders"]).status == 0)
         #expect(try ACDLabTests.json(engine, ["campaign", "list"]).first?["running"] as? Bool == false)
 

@@ -54,4 +54,16 @@ import Testing
         #expect(sample(text, #"pstn_signalling_link_up{trunk="pri1"}"#) == 0)
         #expect(sample(text, #"pstn_protocol_errors_total{trunk="pri1"}"#) == 2)
     }
+
+    @Test func campaignContactsAreGauges() {
+        let metrics = DaemonMetrics()
+        let states = ["pending", "dialling", "done", "failed", "removed"]
+        metrics.update(campaigns: [(name: "reminders", contacts: ["pending": 40, "dialling": 2])], states: states)
+        metrics.update(campaigns: [(name: "reminders", contacts: ["pending": 37, "done": 5])], states: states)
+        let text = metrics.exposition()
+        #expect(text.contains("# TYPE pstn_campaign_contacts gauge"))
+        #expect(sample(text, #"pstn_campaign_contacts{campaign="reminders",state="pending"}"#) == 37)
+        #expect(sample(text, #"pstn_campaign_contacts{campaign="reminders",state="dialling"}"#) == 0, "a state with none goes back to 0")
+        #expect(sample(text, #"pstn_campaign_contacts{campaign="reminders",state="done"}"#) == 5)
+    }
 }
