@@ -26,7 +26,7 @@ final class CampaignCenter: Sendable {
     private let contactLegs = Mutex<[CallID: CallID]>([:])
     /// Agents with a campaign call under way, or resting after one until the given time.
     private let occupied = Mutex<[String: ContinuousClock.Instant?]>([:])
-    private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    private let wake = LoopWakeup()
 
     /// How long an agent the ACD could not ring is left alone.
     static let retryRefusedAgentSeconds = 2.0
@@ -66,7 +66,7 @@ final class CampaignCenter: Sendable {
         try store.setCampaignRunning(name, on)
         running.withLock { $0[name] = on }
         log.notice("campaign \(name) \(on ? "started" : "paused")")
-        if on { wake.continuation.yield() }
+        if on { wake.signal() }
     }
 
     /// Whether `campaign` may call now by its window.
@@ -84,12 +84,7 @@ final class CampaignCenter: Sendable {
         }
         while !Task.isCancelled {
             await dialDue()
-            _ = await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .seconds(1)) }
-                group.addTask { [wake] in for await _ in wake.stream { break } }
-                await group.next()
-                group.cancelAll()
-            }
+            await wake.wait(upTo: .seconds(1))
         }
     }
 
@@ -118,7 +113,7 @@ final class CampaignCenter: Sendable {
                             list.removeValue(forKey: agent)
                         }
                     }
-                    self.wake.continuation.yield()
+                    self.wake.signal()
                 }
             }
         }

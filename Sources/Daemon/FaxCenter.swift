@@ -27,7 +27,7 @@ final class FaxCenter: IVRFaxDesk {
     private let busy = Mutex<Set<CallID>>([])
     /// Jobs with an attempt under way.
     private let inFlight = Mutex<Set<Int64>>([])
-    private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    private let wake = LoopWakeup()
     /// Fax-on-demand's documents rendered into fax pages, by number.
     private let library = Mutex<[String: String]>([:])
 
@@ -90,12 +90,7 @@ final class FaxCenter: IVRFaxDesk {
                     }
                 }
             }
-            _ = await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .seconds(1)) }
-                group.addTask { [wake] in for await _ in wake.stream { break } }
-                await group.next()
-                group.cancelAll()
-            }
+            await wake.wait(upTo: .seconds(1))
         }
         worker.stop()
     }
@@ -225,7 +220,7 @@ final class FaxCenter: IVRFaxDesk {
             publishEvent("fax.failed", ["id": .number(Double(id)), "called": .string(called), "result": .string(failure)])
         } else {
             log.notice("fax job \(id): \(pages) pages of \(source) to \(called) on \(trunkGroup)")
-            wake.continuation.yield()
+            wake.signal()
         }
         return try store.fax(id: id)
     }
@@ -343,7 +338,7 @@ final class FaxCenter: IVRFaxDesk {
                                         pages: (try? FaxPages.count(path: tiff)) ?? 0, maxAttempts: options.attempts ?? 3,
                                         notBefore: .now())
         log.notice("fax job \(id): library document \(number) to \(destination), asked for on \(call)")
-        wake.continuation.yield()
+        wake.signal()
         return id
     }
 
