@@ -1,6 +1,7 @@
 /// A campaign's contact list as operators keep it: CSV text, one contact a line, its number
-/// and optionally the operator's reference (`13800000001,ACC-1001`). A first line naming the
-/// columns, blank lines and lines starting with `#` are skipped; spaces, dashes and brackets
+/// and optionally the operator's reference (`13800000001,ACC-1001`; quoted, it may hold commas
+/// and doubled quotes). A first line naming the columns, blank lines and lines starting with `#`
+/// are skipped; spaces, dashes and brackets
 /// in numbers are dropped (`138-0000-0001`, `(021) 5555 0001`). Read into what `campaign.add`
 /// takes.
 public enum ContactList {
@@ -15,15 +16,16 @@ public enum ContactList {
     /// line without digits names the columns.
     public static func parse(_ text: String, header: Bool = true) throws(Problem) -> [JSONValue] {
         var out: [JSONValue] = []
+        var first = true
         // By Character: "\r\n" is one, so Windows line ends split too.
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: " \t\r\u{FEFF}")
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: " \t\"") }
+            defer { first = false }
+            let fields = line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map(unquoted)
             let number = fields[0].filter { !" -().".contains($0) }
-            if header, index == 0, !number.isEmpty, !number.contains(where: \.isNumber) { continue }  // the column names
-            guard (1...32).contains(number.count), number.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            if header, first, !number.isEmpty, !number.contains(where: \.isNumber) { continue }  // the column names
+            guard isDialable(number) else {
                 throw Problem(line: index + 1, reason: "\"\(fields[0])\" is not a phone number (1-32 digits)")
             }
             var contact: [String: JSONValue] = ["number": .string(number)]
@@ -34,6 +36,18 @@ public enum ContactList {
             out.append(.object(contact))
         }
         return out
+    }
+
+    /// Whether `number` is what a campaign dials: 1-32 ASCII digits.
+    public static func isDialable(_ number: String) -> Bool {
+        (1...32).contains(number.count) && number.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// A field without its spaces and, when quoted, its quotes (a doubled quote inside is one).
+    private static func unquoted(_ field: Substring) -> String {
+        let trimmed = field.trimmingCharacters(in: " \t")
+        guard trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else { return trimmed }
+        return String(trimmed.dropFirst().dropLast()).replacing("\"\"", with: "\"")
     }
 }
 

@@ -2,6 +2,7 @@ import CallCenter
 import CallControl
 import Control
 import Logging
+import PSTNEngine
 import Storage
 import Synchronization
 
@@ -9,7 +10,8 @@ import Synchronization
 /// campaign inside its window gives the next due contact to each agent of its queue the ACD
 /// can spare (`ACDService.campaignAgents`): the agent's phone rings with the contact on their
 /// desktop (`campaign.attempt`), and when they answer the contact is dialled. The store keeps
-/// every contact's state, attempts and last outcome, so a restart loses nothing.
+/// every contact's state, attempts and last outcome, so a restart loses nothing. When the
+/// network is congested a campaign backs off, longer each time, until a call gets through.
 final class CampaignCenter: Sendable {
     let campaigns: [CampaignSettings]
     private let store: CallStore
@@ -18,24 +20,42 @@ final class CampaignCenter: Sendable {
     private let log: Logger
     /// The days `holiday` windows mean.
     private let holidays: HolidayCalendar
+    /// What the agent hears while the contact's phone rings (the trunk's zone's ringback).
+    private let ringback: Prompt?
+    /// False while the daemon drains: no new campaign call starts.
+    private let accepting: @Sendable () -> Bool
     private let server = Mutex<ControlServer?>(nil)
     private let running: Mutex<[String: Bool]>
     /// Attempts under way, by the agent's leg.
     private let attempts = Mutex<[CallID: AttemptProgress]>([:])
     /// Contacts' legs -> the agent's leg of their attempt.
     private let contactLegs = Mutex<[CallID: CallID]>([:])
+    /// The last legs released that no attempt knew yet (an agent's phone that failed at once).
+    private let recentReleases = Mutex<[(CallID, CallLeg)]>([])
     /// Agents with a campaign call under way, or resting after one until the given time.
     private let occupied = Mutex<[String: ContinuousClock.Instant?]>([:])
+    /// Campaigns backing off after congestion: how many in a row, and until when.
+    private let trouble = Mutex<[String: (streak: Int, until: ContinuousClock.Instant)]>([:])
     private let wake = LoopWakeup()
 
+    /// The play id of the ringback the agent hears.
+    static let ringbackPlay: Int32 = 0x4341_4D50
     /// How long an agent the ACD could not ring is left alone.
     static let retryRefusedAgentSeconds = 2.0
+    /// A campaign's first pause after congestion; each further one doubles, up to the longest.
+    static let firstBackOffSeconds = 30.0
+    static let longestBackOffSeconds = 900.0
+    /// How long a release this side asked for may take before the attempt is given up on.
+    static let releaseGraceSeconds = 30.0
+    /// How long a contact's leg may outlive the agent's before it is cleared here.
+    static let partnerGraceSeconds = 5.0
 
     /// What the call events have said of one attempt.
     struct AttemptProgress: Sendable {
         var agentAnswered = false
         var agentReleased: CallLeg?
         var contact: CallID?
+        var contactAlerting = false
         var contactAnswered: ContinuousClock.Instant?
         var contactReleased: CallLeg?
     }
@@ -43,9 +63,12 @@ final class CampaignCenter: Sendable {
     /// `initiallyRunning`: whether each campaign runs on the first start (the store's record of
     /// an operator's start or pause wins).
     init(campaigns: [CampaignSettings], initiallyRunning: [String: Bool], store: CallStore, acd: ACDService,
-         calls: CallControl, holidays: HolidayCalendar, log: Logger) {
+         calls: CallControl, holidays: HolidayCalendar, ringback: Prompt?, accepting: @escaping @Sendable () -> Bool,
+         log: Logger) {
         self.campaigns = campaigns
+        self.ringback = ringback
         self.holidays = holidays
+        self.accepting = accepting
         self.store = store
         self.acd = acd
         self.calls = calls
@@ -65,6 +88,7 @@ final class CampaignCenter: Sendable {
     func setRunning(_ name: String, _ on: Bool) throws(StorageError) {
         try store.setCampaignRunning(name, on)
         running.withLock { $0[name] = on }
+        if on { trouble.withLock { _ = $0.removeValue(forKey: name) } }
         log.notice("campaign \(name) \(on ? "started" : "paused")")
         if on { wake.signal() }
     }
@@ -72,6 +96,12 @@ final class CampaignCenter: Sendable {
     /// Whether `campaign` may call now by its window.
     func inWindow(_ campaign: CampaignSettings, at time: WallTime = .now()) -> Bool {
         campaign.window?.contains(time, holidays: holidays) ?? true
+    }
+
+    /// Seconds until `campaign` dials again after congestion; nil when it is not backing off.
+    func backingOff(_ campaign: String) -> Double? {
+        guard let until = trouble.withLock({ $0[campaign]?.until }), until > .now else { return nil }
+        return Self.seconds(until - .now)
     }
 
     /// Contacts the last run left dialling, then the dialler, until cancelled.
@@ -83,7 +113,7 @@ final class CampaignCenter: Sendable {
             log.error("campaigns: \(error)")
         }
         while !Task.isCancelled {
-            await dialDue()
+            if accepting() { await dialDue() }
             await wake.wait(upTo: .seconds(1))
         }
     }
@@ -91,7 +121,7 @@ final class CampaignCenter: Sendable {
     /// Give each spare agent of each running campaign its next due contact.
     private func dialDue() async {
         let now = ContinuousClock.now
-        for campaign in campaigns where isRunning(campaign.name) && inWindow(campaign) {
+        for campaign in campaigns where isRunning(campaign.name) && inWindow(campaign) && backingOff(campaign.name) == nil {
             let busy = occupied.withLock { list in
                 list = list.filter { $0.value.map { $0 > now } ?? true }
                 return Set(list.keys)
@@ -128,6 +158,10 @@ final class CampaignCenter: Sendable {
                 list[parent]?.contact = leg.id
                 contactLegs.withLock { $0[leg.id] = parent }
             }
+        case let .alerting(id):
+            attempts.withLock { list in
+                if let parent = contactLegs.withLock({ $0[id] }) { list[parent]?.contactAlerting = true }
+            }
         case let .answered(id):
             attempts.withLock { list in
                 if list[id] != nil {
@@ -137,11 +171,20 @@ final class CampaignCenter: Sendable {
                 }
             }
         case let .released(leg):
-            attempts.withLock { list in
+            let known = attempts.withLock { list -> Bool in
                 if list[leg.id] != nil {
                     list[leg.id]?.agentReleased = leg
                 } else if let parent = contactLegs.withLock({ $0.removeValue(forKey: leg.id) }) {
                     list[parent]?.contactReleased = leg
+                } else {
+                    return false
+                }
+                return true
+            }
+            if !known {
+                recentReleases.withLock { list in
+                    list.append((leg.id, leg))
+                    if list.count > 64 { list.removeFirst(list.count - 64) }
                 }
             }
         default:
@@ -164,76 +207,123 @@ final class CampaignCenter: Sendable {
             putBack(contact)
             return Self.retryRefusedAgentSeconds
         }
-        attempts.withLock { $0[agentLeg] = AttemptProgress() }
+        register(agentLeg)
         defer { attempts.withLock { _ = $0.removeValue(forKey: agentLeg) } }
         log.notice("campaign \(campaign.name): agent \(agent) rung for \(contact.number) (\(agentLeg))")
         publish("campaign.attempt", campaign, agent: agent, [
             "id": .number(Double(contact.id)), "number": .string(contact.number), "reference": contact.reference.map(JSONValue.string) ?? .null,
             "attempt": .number(Double(contact.attempts + 1)), "agent": .string(agent), "call": .number(Double(agentLeg.value)),
         ])
-        // The agent's phone.
-        let agentDeadline = ContinuousClock.now + .milliseconds(Int(campaign.agentRingSeconds * 1000))
+        guard await agentAnswers(agentLeg, agent: agent, campaign) else {
+            putBack(contact)
+            return nil
+        }
+        return await dialContact(contact, agentLeg: agentLeg, agent: agent, campaign)
+    }
+
+    /// Start following the agent's leg, with what happened to it before (a release at once).
+    private func register(_ agentLeg: CallID) {
+        let early = recentReleases.withLock { list -> CallLeg? in
+            guard let i = list.firstIndex(where: { $0.0 == agentLeg }) else { return nil }
+            return list.remove(at: i).1
+        }
+        attempts.withLock { $0[agentLeg] = AttemptProgress(agentReleased: early) }
+    }
+
+    /// Wait for the agent to answer. One whose phone rings out, or cannot be rung, is made not
+    /// ready (the ACD does the same when agents miss queue calls).
+    private func agentAnswers(_ agentLeg: CallID, agent: String, _ campaign: CampaignSettings) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(campaign.agentRingSeconds * 1000))
         while true {
             let seen = progress(agentLeg)
-            if seen.agentAnswered { break }
+            if seen.agentAnswered { return true }
             if seen.agentReleased != nil {
-                putBack(contact)
-                return nil
+                await acd.missedCampaignCall(agentLeg, agent: agent, reason: "campaign call not answered")
+                log.notice("campaign \(campaign.name): agent \(agent)'s phone could not be rung; paused")
+                return false
             }
-            if ContinuousClock.now > agentDeadline {
+            if ContinuousClock.now > deadline {
                 await acd.missedCampaignCall(agentLeg, agent: agent, reason: "missed campaign call")
                 try? await calls.release(agentLeg, cause: .noAnswer)
                 log.notice("campaign \(campaign.name): agent \(agent) did not answer; paused")
-                putBack(contact)
-                return nil
+                return false
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        // The contact's phone: placed as soon as the agent answered.
+    }
+
+    /// The contact's call, placed by the ACD as soon as the agent answered: wait for its end,
+    /// clearing it when it rings too long. Returns the agent's rest.
+    private func dialContact(_ contact: CampaignContactRecord, agentLeg: CallID, agent: String,
+                             _ campaign: CampaignSettings) async -> Double? {
         var contactDeadline: ContinuousClock.Instant?
         var linked = false, answerRecorded = false
         var agentGoneAt: ContinuousClock.Instant?
+        var releaseAskedAt: ContinuousClock.Instant?
+        var ringbackPlaying = false
         while true {
             let seen = progress(agentLeg)
+            let now = ContinuousClock.now
             if let leg = seen.contact, !linked {
                 linked = true
-                try? store.campaignContactCalled(contact.id, call: leg)
+                do { try store.campaignContactCalled(contact.id, call: leg) } catch { log.error("campaign \(campaign.name): \(error)") }
             }
             if let leg = seen.contactReleased {
                 let outcome = CampaignOutcome(answered: seen.contactAnswered != nil, cause: leg.cause)
-                let talk = seen.contactAnswered.map { Self.seconds(ContinuousClock.now - $0) }
+                let talk = seen.contactAnswered.map { Self.seconds(now - $0) }
                 finish(contact, campaign, outcome, cause: leg.cause, talk: talk, agent: agent, counted: !answerRecorded)
                 if seen.agentReleased == nil { try? await calls.release(agentLeg, cause: .normalClearing) }
                 return campaign.wrapUpSeconds
             }
+            if seen.contactAlerting, seen.contactAnswered == nil, seen.agentReleased == nil, !ringbackPlaying, let ringback {
+                // Call control bridges the two at the answer: until then the agent hears ringback.
+                ringbackPlaying = true
+                do { try await calls.play(agentLeg, [ringback], id: Self.ringbackPlay, loop: true) } catch {
+                    log.warning("campaign \(campaign.name): no ringback for agent \(agent): \(error)")
+                }
+            }
             if seen.contactAnswered != nil, !answerRecorded {
                 answerRecorded = true
-                record(answeredNow: contact, campaign, agent: agent)
+                if ringbackPlaying { try? await calls.stopPlayback(agentLeg) }
+                finish(contact, campaign, .answered, cause: nil, talk: nil, agent: agent, counted: true)
             }
-            if let leg = seen.agentReleased {
-                guard let contactLeg = seen.contact else {
-                    // The agent hung up before the contact was dialled, or the network refused
-                    // the call at once (the ACD clears the agent's leg with the network's cause).
-                    if leg.releasedBy == .local, let cause = leg.cause, cause != .normalClearing {
-                        finish(contact, campaign, CampaignOutcome(answered: false, cause: cause), cause: cause, talk: nil,
-                               agent: agent, counted: true)
-                    } else {
-                        putBack(contact)
+            if let leg = seen.agentReleased, seen.contact == nil {
+                if leg.releasedBy == .local, let cause = leg.cause, cause != .normalClearing {
+                    // This side could not place the call (no free channel, the link down): the
+                    // contact was not called; the campaign waits before trying again.
+                    let wait = backOff(campaign, because: "the call could not be placed (cause \(cause.rawValue))")
+                    putBack(contact, due: WallTime(secondsSince1970: WallTime.now().secondsSince1970 + wait))
+                } else {
+                    // The agent hung up before the contact was dialled.
+                    putBack(contact)
+                }
+                return campaign.wrapUpSeconds
+            }
+            if let contactLeg = seen.contact, releaseAskedAt == nil {
+                if seen.agentReleased != nil {
+                    // The agent left: the contact's leg normally follows; if not, it is cleared.
+                    let gone = agentGoneAt ?? now
+                    agentGoneAt = gone
+                    if now - gone > .milliseconds(Int(Self.partnerGraceSeconds * 1000)) {
+                        releaseAskedAt = now
+                        try? await calls.release(contactLeg, cause: .normalClearing)
                     }
-                    return campaign.wrapUpSeconds
+                } else if seen.contactAnswered == nil {
+                    let deadline = contactDeadline ?? now + .milliseconds(Int(campaign.noAnswerSeconds * 1000))
+                    contactDeadline = deadline
+                    if now > deadline {
+                        releaseAskedAt = now
+                        try? await calls.release(contactLeg, cause: .noAnswer)
+                    }
                 }
-                // The agent left: the contact's leg follows, or is cleared here after a while.
-                let gone = agentGoneAt ?? .now
-                agentGoneAt = gone
-                if ContinuousClock.now - gone > .seconds(5) { try? await calls.release(contactLeg, cause: .normalClearing) }
             }
-            if let leg = seen.contact, seen.contactAnswered == nil {
-                let deadline = contactDeadline ?? .now + .milliseconds(Int(campaign.noAnswerSeconds * 1000))
-                contactDeadline = deadline
-                if ContinuousClock.now > deadline {
-                    try? await calls.release(leg, cause: .noAnswer)
-                    contactDeadline = .now + .seconds(5)
+            if let asked = releaseAskedAt, now - asked > .milliseconds(Int(Self.releaseGraceSeconds * 1000)) {
+                // Call control never confirmed the release: give the attempt up rather than the agent.
+                log.error("campaign \(campaign.name): the call to \(contact.number) was not released within \(Int(Self.releaseGraceSeconds)) s")
+                if !answerRecorded {
+                    finish(contact, campaign, .noAnswer, cause: nil, talk: nil, agent: agent, counted: true)
                 }
+                return campaign.wrapUpSeconds
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -243,42 +333,47 @@ final class CampaignCenter: Sendable {
         attempts.withLock { $0[agentLeg] } ?? AttemptProgress()
     }
 
-    /// The contact goes back to pending, due at once: it was not called.
-    private func putBack(_ contact: CampaignContactRecord) {
-        do { try store.returnCampaignContact(contact.id) } catch { log.error("campaign \(contact.campaign): \(error)") }
+    /// The contact goes back to pending, due at `due`, its attempts as they were: it was not called.
+    private func putBack(_ contact: CampaignContactRecord, due: WallTime = .now()) {
+        do { try store.returnCampaignContact(contact.id, due: due) } catch { log.error("campaign \(contact.campaign): \(error)") }
     }
 
-    /// The contact answered: it is reached, whatever happens next on the call.
-    private func record(answeredNow contact: CampaignContactRecord, _ campaign: CampaignSettings, agent: String) {
-        try? store.finishCampaignAttempt(contact.id, CampaignAttemptResult(state: .done, outcome: CampaignOutcome.answered.rawValue,
-                                                                           counted: true))
-        log.notice("campaign \(campaign.name): \(contact.number) answered, talking to agent \(agent)")
-        publish("campaign.result", campaign, agent: agent, [
-            "id": .number(Double(contact.id)), "number": .string(contact.number), "outcome": .string(CampaignOutcome.answered.rawValue),
-            "state": .string(CampaignContactRecord.State.done.rawValue), "attempts": .number(Double(contact.attempts + 1)),
-            "agent": .string(agent),
-        ])
+    /// The network is congested for `campaign`: it stops dialling for a while, twice as long as
+    /// the last time if the last attempt met congestion too. Returns the pause in seconds.
+    @discardableResult
+    private func backOff(_ campaign: CampaignSettings, because reason: String) -> Double {
+        let wait = trouble.withLock { list -> Double in
+            let streak = (list[campaign.name]?.streak ?? 0) + 1
+            let wait = min(Self.longestBackOffSeconds, Self.firstBackOffSeconds * Double(1 << min(streak - 1, 10)))
+            list[campaign.name] = (streak, .now + .milliseconds(Int(wait * 1000)))
+            return wait
+        }
+        log.warning("campaign \(campaign.name): \(reason); no calls for \(Int(wait)) s")
+        return wait
     }
 
-    /// Write down how the contact's call ended and what comes next for the contact.
-    /// `counted`: false when the attempt was counted already (at the answer).
+    /// Write down how an attempt ended (or, `answered` with `counted`, that the contact just
+    /// answered) and what comes next for the contact. `counted`: false when the attempt was
+    /// counted already, at the answer.
     private func finish(_ contact: CampaignContactRecord, _ campaign: CampaignSettings, _ outcome: CampaignOutcome,
                         cause: Q850Cause?, talk: Double?, agent: String, counted: Bool) {
-        if outcome == .answered {
-            // The call's length, and the attempt if the answer was not seen before the end.
-            try? store.finishCampaignAttempt(contact.id, CampaignAttemptResult(state: .done, outcome: outcome.rawValue,
-                                                                               cause: cause?.rawValue, counted: counted, talkSeconds: talk))
-            return
-        }
         let made = contact.attempts + 1
-        let now = WallTime.now()
-        let next = campaign.disposition(after: outcome, attemptsMade: made, now: now.secondsSince1970)
-        var result = CampaignAttemptResult(state: .failed, outcome: outcome.rawValue, cause: cause?.rawValue, counted: true)
-        if case let .retry(at) = next {
+        var result = CampaignAttemptResult(state: .done, outcome: outcome.rawValue, cause: cause?.rawValue, counted: counted,
+                                           talkSeconds: talk)
+        switch campaign.disposition(after: outcome, attemptsMade: made, now: WallTime.now().secondsSince1970) {
+        case .done: result.state = .done
+        case .failed: result.state = .failed
+        case let .retry(at):
             result.state = .pending
             result.nextAttemptAt = WallTime(secondsSince1970: at)
         }
         do { try store.finishCampaignAttempt(contact.id, result) } catch { log.error("campaign \(campaign.name): \(error)") }
+        if outcome == .congestion {
+            backOff(campaign, because: "the network is congested (cause \(cause?.rawValue ?? 0))")
+        } else {
+            trouble.withLock { _ = $0.removeValue(forKey: campaign.name) }
+        }
+        guard counted else { return }  // the answer was reported when it came
         log.notice("campaign \(campaign.name): \(contact.number) attempt \(made): \(outcome.rawValue)\(cause.map { " (cause \($0.rawValue))" } ?? ""), \(result.state.rawValue)")
         var body: [String: JSONValue] = [
             "id": .number(Double(contact.id)), "number": .string(contact.number), "outcome": .string(outcome.rawValue),

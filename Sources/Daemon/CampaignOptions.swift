@@ -1,5 +1,6 @@
 import CallCenter
 import CallControl
+import Control
 import Foundation
 
 /// An outbound campaign as written under `acd.campaigns`: progressive and agent first. While a
@@ -65,7 +66,7 @@ public struct CampaignOptions: Sendable, Codable, Equatable {
             if !names.insert(c.name).inserted { out.append("\(at): two campaigns are named \(c.name)") }
             if !queues.contains(c.queue) { out.append("\(at): no queue \(c.queue)") }
             if !groups.contains(c.trunk_group) { out.append("\(at): no trunk group \(c.trunk_group)") }
-            if let n = c.calling, n.isEmpty || n.count > 32 || !n.allSatisfy(\.isNumber) {
+            if let n = c.calling, !ContactList.isDialable(n) {
                 out.append("\(at): calling must be a number (digits), not \(n)")
             }
             if let w = c.window {

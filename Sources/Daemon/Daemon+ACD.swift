@@ -7,15 +7,17 @@ import Storage
 /// The ACD inside the daemon: made from `acd:`, fed the call events, its queue and agent logs
 /// written to the store and published to control clients.
 extension Daemon {
-    /// Make the ACD (nil without `acd:`); `ivr` is looked up when a caller overflows to a flow.
     /// The campaign dialler over `acd`, when campaigns are configured and there is a store.
     func makeCampaigns(_ acd: ACDService?) -> CampaignCenter? {
         guard let acd, let store, let options = resolved.configuration.acd?.campaigns, !options.isEmpty else { return nil }
         return CampaignCenter(campaigns: options.compactMap(\.settings),
                               initiallyRunning: Dictionary(options.map { ($0.name, $0.start ?? false) }, uniquingKeysWith: { a, _ in a }),
-                              store: store, acd: acd, calls: calls, holidays: resolved.routing.holidays, log: log)
+                              store: store, acd: acd, calls: calls, holidays: resolved.routing.holidays,
+                              ringback: resolved.zone.prompt(.ringback, seconds: 12),
+                              accepting: { [weak self] in self?.acceptingCalls ?? false }, log: log)
     }
 
+    /// Make the ACD (nil without `acd:`); `ivr` is looked up when a caller overflows to a flow.
     func makeACD() -> ACDService? {
         guard let options = resolved.configuration.acd else { return nil }
         let calls = self.calls

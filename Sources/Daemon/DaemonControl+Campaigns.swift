@@ -14,11 +14,14 @@ extension DaemonControl {
             "add contacts to a campaign; numbers it has already are left alone (args: campaign, contacts = [{number, reference}])"),
         "campaign.remove": ControlCommand(.supervisor, "stop calling a number of a campaign (args: campaign, number)"),
         "campaign.contacts": ControlCommand(.operator,
-            "a campaign's contacts with their attempts and last outcome (args: campaign, state, limit = 1000)"),
+            "a campaign's contacts with their attempts and last outcome, in the order added (args: campaign, state, after = an id, limit = 1000, at most 5000)"),
     ]
 
-    /// The most contacts one `campaign.add` takes.
+    /// The most contacts one `campaign.add` takes (the socket's line limit comes first with the
+    /// default settings: `pstnctl campaign add` sends a list in batches).
     static let contactsPerRequest = 100_000
+    /// The most contacts one `campaign.contacts` answers (page on with `after`).
+    static let contactsPerPage = 5000
 
     private var campaigns: CampaignCenter {
         get throws(ControlFailure) {
@@ -53,6 +56,7 @@ extension DaemonControl {
                     "pending": .number(Double(counts[.pending] ?? 0)), "dialling": .number(Double(counts[.dialling] ?? 0)),
                     "done": .number(Double(counts[.done] ?? 0)), "failed": .number(Double(counts[.failed] ?? 0)),
                     "removed": .number(Double(counts[.removed] ?? 0)),
+                    "backing_off_s": center.backingOff(c.name).map { .number($0.rounded()) } ?? .null,
                 ])
             })
         case "campaign.start", "campaign.pause":
@@ -76,7 +80,7 @@ extension DaemonControl {
                 guard case let .object(fields) = item, let number = fields["number"]?.stringValue else {
                     throw a.failure("campaign.add: contacts[\(i)] must be an object with a number")
                 }
-                guard Self.isDialable(number) else {
+                guard ContactList.isDialable(number) else {
                     throw a.failure("campaign.add: contacts[\(i)]: the number must be 1-32 digits, not \(number)")
                 }
                 for key in fields.keys where key != "number" && key != "reference" {
@@ -105,7 +109,7 @@ extension DaemonControl {
             }
             return .object(["campaign": .string(c.name), "number": .string(number), "state": .string("removed")])
         case "campaign.contacts":
-            let a = try CommandArguments(request, allowed: ["campaign", "state", "limit"])
+            let a = try CommandArguments(request, allowed: ["campaign", "state", "limit", "after"])
             let (_, c) = try campaign(a)
             var state: CampaignContactRecord.State?
             if let s = try a.string("state") {
@@ -114,17 +118,15 @@ extension DaemonControl {
                 }
                 state = parsed
             }
-            let limit = try a.int("limit", in: 1...1_000_000) ?? 1000
+            let limit = try a.int("limit", in: 1...Self.contactsPerPage) ?? 1000
+            let after = Int64(try a.int("after", in: 0...Int.max) ?? 0)
             let store = try store
-            return .array(try stored { () throws(StorageError) in try store.campaignContacts(c.name, state: state, limit: limit) }
-                .map(Self.json))
+            return .array(try stored { () throws(StorageError) in
+                try store.campaignContacts(c.name, state: state, after: after, limit: limit)
+            }.map(Self.json))
         default:
             throw ControlFailure(id: .null, code: .unknownCommand, message: "no command \(request.command)")
         }
-    }
-
-    static func isDialable(_ number: String) -> Bool {
-        (1...32).contains(number.count) && number.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     static func json(_ c: CampaignContactRecord) -> JSONValue {

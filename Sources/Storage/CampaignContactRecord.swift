@@ -82,15 +82,18 @@ public struct CampaignAttemptResult: Sendable, Equatable {
 
 extension CallStore {
     /// Adds `entries` to `campaign`, due now; a number the campaign already has is left as it
-    /// is. Returns how many were added.
+    /// is, unless it was removed: then it is pending again. Returns how many were added.
     public func addCampaignContacts(_ campaign: String, _ entries: [CampaignContactEntry],
                                     at: WallTime = .now()) throws(StorageError) -> Int {
         try write("add \(entries.count) contacts to campaign \(campaign)") { db in
             var added = 0
             for e in entries {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO campaign_contacts (campaign, number, reference, state, next_attempt_at, added_at, updated_at)
+                    INSERT INTO campaign_contacts (campaign, number, reference, state, next_attempt_at, added_at, updated_at)
                     VALUES (?, ?, ?, 'pending', ?, ?, ?)
+                    ON CONFLICT (campaign, number) DO UPDATE SET state = 'pending', reference = COALESCE(excluded.reference, reference),
+                        next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
+                    WHERE state = 'removed'
                     """, arguments: [campaign, e.number, e.reference, at.secondsSince1970, at.secondsSince1970, at.secondsSince1970])
                 added += db.changesCount
             }
@@ -107,10 +110,13 @@ extension CallStore {
                 ORDER BY next_attempt_at, id LIMIT 1
                 """, arguments: [campaign, now.secondsSince1970]) else { return nil }
             var contact = CampaignContactRecord(row: row)
-            try db.execute(sql: "UPDATE campaign_contacts SET state = 'dialling', agent = ?, updated_at = ? WHERE id = ?",
-                           arguments: [agent, now.secondsSince1970, contact.id])
+            try db.execute(sql: """
+                UPDATE campaign_contacts SET state = 'dialling', agent = ?, call_ref = NULL, call_id = NULL, updated_at = ? WHERE id = ?
+                """, arguments: [agent, now.secondsSince1970, contact.id])
             contact.state = .dialling
             contact.agent = agent
+            contact.callRef = nil
+            contact.callID = nil
             return contact
         }
     }
@@ -124,12 +130,12 @@ extension CallStore {
     }
 
     /// The contact `id` was not called after all (its agent was taken, or did not answer): it
-    /// is pending again, due at once, its attempts and last outcome as they were.
-    public func returnCampaignContact(_ id: Int64, at: WallTime = .now()) throws(StorageError) {
+    /// is pending again, due at `due`, its attempts and last outcome as they were.
+    public func returnCampaignContact(_ id: Int64, due: WallTime = .now()) throws(StorageError) {
         try write("return campaign contact \(id)") { db in
             try db.execute(sql: """
                 UPDATE campaign_contacts SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dialling'
-                """, arguments: [at.secondsSince1970, at.secondsSince1970, id])
+                """, arguments: [due.secondsSince1970, WallTime.now().secondsSince1970, id])
         }
     }
 
@@ -149,22 +155,25 @@ extension CallStore {
     }
 
     /// Takes `number` out of `campaign` (it is not called again; an attempt under way ends
-    /// normally). False when the campaign has no such number.
+    /// normally). False when the campaign has no such number still to call.
     public func removeCampaignContact(_ campaign: String, number: String) throws(StorageError) -> Bool {
         try write("remove \(number) from campaign \(campaign)") { db in
-            try db.execute(sql: "UPDATE campaign_contacts SET state = 'removed', updated_at = ? WHERE campaign = ? AND number = ?",
-                           arguments: [WallTime.now().secondsSince1970, campaign, number])
+            try db.execute(sql: """
+                UPDATE campaign_contacts SET state = 'removed', updated_at = ?
+                WHERE campaign = ? AND number = ? AND state IN ('pending', 'dialling')
+                """, arguments: [WallTime.now().secondsSince1970, campaign, number])
             return db.changesCount > 0
         }
     }
 
-    /// `campaign`'s contacts in `state` (nil: all), in the order they were added.
-    public func campaignContacts(_ campaign: String, state: CampaignContactRecord.State? = nil,
+    /// `campaign`'s contacts in `state` (nil: all), in the order they were added, from the one
+    /// after the contact `after` (0: the first).
+    public func campaignContacts(_ campaign: String, state: CampaignContactRecord.State? = nil, after: Int64 = 0,
                                  limit: Int = 1000) throws(StorageError) -> [CampaignContactRecord] {
         try read("list contacts of campaign \(campaign)") { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM campaign_contacts WHERE campaign = ? AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?
-                """, arguments: [campaign, state?.rawValue, state?.rawValue, max(0, limit)]).map(CampaignContactRecord.init(row:))
+                SELECT * FROM campaign_contacts WHERE campaign = ? AND (? IS NULL OR state = ?) AND id > ? ORDER BY id LIMIT ?
+                """, arguments: [campaign, state?.rawValue, state?.rawValue, after, max(0, limit)]).map(CampaignContactRecord.init(row:))
         }
     }
 

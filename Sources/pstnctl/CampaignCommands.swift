@@ -47,6 +47,8 @@ struct Campaign: ParsableCommand {
         @Argument(help: "The campaign.") var campaign: String
         @Argument(help: "Numbers to call.") var numbers: [String] = []
         @Option(help: "A CSV file: one contact a line, number[,reference]; a header line and # comments are skipped.") var file: String?
+        /// Contacts per request: 200 of the longest (32 digits, a 200-byte reference) fit in 64 KiB.
+        static let batch = 200
         func run() throws {
             try reporting {
                 var contacts: [JSONValue] = []
@@ -61,7 +63,15 @@ struct Campaign: ParsableCommand {
                     throw ValidationError(problem.reason)
                 }
                 guard !contacts.isEmpty else { throw ValidationError("give numbers or --file") }
-                global.show(try global.request("campaign.add", ["campaign": .string(campaign), "contacts": .array(contacts)])) { r in
+                // In batches that stay inside the socket's line limit (64 KiB by default).
+                var added = 0.0, already = 0.0
+                for start in stride(from: 0, to: contacts.count, by: Self.batch) {
+                    let batch = Array(contacts[start..<min(start + Self.batch, contacts.count)])
+                    let r = try global.request("campaign.add", ["campaign": .string(campaign), "contacts": .array(batch)])
+                    added += r["added"]?.numberValue ?? 0
+                    already += r["already_there"]?.numberValue ?? 0
+                }
+                global.show(.object(["campaign": .string(campaign), "added": .number(added), "already_there": .number(already)])) { r in
                     "\(Table.text(r["added"])) contacts added to \(campaign), \(Table.text(r["already_there"])) it had already"
                 }
             }
@@ -87,10 +97,12 @@ struct Campaign: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The campaign.") var campaign: String
         @Option(help: "pending, dialling, done, failed or removed.") var state: String?
-        @Option(help: "At most this many.") var limit = 1000
+        @Option(help: "At most this many (up to 5000).") var limit = 1000
+        @Option(help: "Those added after the contact with this id (the next page).") var after: Int?
         func run() throws {
             try reporting {
                 var args: [String: JSONValue] = ["campaign": .string(campaign), "limit": .number(Double(limit))]
+                if let after { args["after"] = .number(Double(after)) }
                 if let state { args["state"] = .string(state) }
                 global.show(try global.request("campaign.contacts", args)) {
                     Table.rows($0, columns: ["id", "number", "reference", "state", "attempts", "outcome", "cause", "agent", "talk_seconds",

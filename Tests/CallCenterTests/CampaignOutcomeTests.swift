@@ -21,7 +21,7 @@ struct CampaignOutcomeTests {
         #expect(CampaignOutcome(answered: false, cause: nil) == .failed)
     }
 
-    @Test("retries: busy after the busy wait, others after the retry wait, none past the attempts or for a number that cannot be reached")
+    @Test("retries: busy after the busy wait, others after the retry wait, none past the attempts or for a number that does not exist")
     func dispositions() {
         let c = CampaignSettings(name: "r", queue: "sales", trunkGroup: "carrier", maxAttempts: 3, retrySeconds: 600, busyRetrySeconds: 60)
         #expect(c.disposition(after: .answered, attemptsMade: 3, now: 1000) == .done)
@@ -31,6 +31,6 @@ struct CampaignOutcomeTests {
         #expect(c.disposition(after: .failed, attemptsMade: 1, now: 1000) == .retry(at: 1600))
         #expect(c.disposition(after: .busy, attemptsMade: 3, now: 1000) == .failed)
         #expect(c.disposition(after: .invalidNumber, attemptsMade: 1, now: 1000) == .failed)
-        #expect(c.disposition(after: .rejected, attemptsMade: 1, now: 1000) == .failed)
+        #expect(c.disposition(after: .rejected, attemptsMade: 1, now: 1000) == .retry(at: 1600))
     }
 }

@@ -9,6 +9,8 @@ struct ContactListTests {
         let contacts = try ContactList.parse(text)
         #expect(contacts.map { $0["number"]?.stringValue } == ["13800138000", "02155550001", "13900000002", "13900000003"])
         #expect(contacts.map { $0["reference"]?.stringValue } == ["ACC-1", nil, "Wang, Fang", nil])
+        #expect(try ContactList.parse("# exported 2026-12-07\nnumber,reference\n13900000001,\"Li \"\"Wei\"\", VIP\"\n")
+            .map { $0["reference"]?.stringValue } == ["Li \"Wei\", VIP"], "a header after a comment; a quoted reference")
         #expect(try ContactList.parse("").isEmpty)
         #expect(try ContactList.parse("number\n").isEmpty)
     }

@@ -27,7 +27,7 @@ struct CampaignStoreTests {
         #expect(try store.takeDueCampaignContact("reminders", agent: "1003", now: t0) == nil, "both are being dialled")
 
         // The agent did not answer: the contact is due again, its attempts untouched.
-        try store.returnCampaignContact(first.id, at: t0)
+        try store.returnCampaignContact(first.id, due: t0)
         let again = try #require(try store.takeDueCampaignContact("reminders", agent: "1003", now: t0))
         #expect(again.id == first.id && again.attempts == 0)
 
@@ -49,7 +49,28 @@ struct CampaignStoreTests {
 
         #expect(try store.removeCampaignContact("reminders", number: "13900000001"))
         #expect(try !store.removeCampaignContact("reminders", number: "13900000009"))
+        #expect(try !store.removeCampaignContact("reminders", number: "13900000002"), "a number already reached is not removed")
+        #expect(try store.campaignContacts("reminders", state: .done).count == 1)
         #expect(try store.takeDueCampaignContact("reminders", agent: "1001", now: retryAt) == nil, "a removed number is not called")
+        // Added again, a removed number is called again, its history kept; a done one stays done.
+        #expect(try store.addCampaignContacts("reminders", [CampaignContactEntry(number: "13900000001"),
+                                                             CampaignContactEntry(number: "13900000002")], at: retryAt) == 1)
+        let revived = try #require(try store.takeDueCampaignContact("reminders", agent: "1001", now: retryAt))
+        #expect(revived.number == "13900000001" && revived.attempts == 1 && revived.reference == "ACC-1")
+        #expect(revived.callRef == nil && revived.callID == nil, "a new attempt shows no earlier call")
+    }
+
+    @Test("contacts are listed a page at a time, in the order added")
+    func pages() throws {
+        let dir = ScratchDirectory()
+        let store = try CallStore.open(at: dir.storePath)
+        defer { try? store.close() }
+        _ = try store.addCampaignContacts("reminders", (1...7).map { CampaignContactEntry(number: "1390000000\($0)") })
+        let first = try store.campaignContacts("reminders", limit: 3)
+        let second = try store.campaignContacts("reminders", after: try #require(first.last?.id), limit: 3)
+        let third = try store.campaignContacts("reminders", after: try #require(second.last?.id), limit: 3)
+        #expect((first + second + third).map(\.number) == (1...7).map { "1390000000\($0)" })
+        #expect(third.count == 1)
     }
 
     @Test("an operator's removal during an attempt stands when the attempt ends")

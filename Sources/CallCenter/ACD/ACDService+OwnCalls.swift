@@ -79,15 +79,25 @@ extension ACDService {
         var setup = CallSetup(calling: nil, called: PartyNumber(station.number))
         setup.numberComplete = true
         if let channel = station.channel { setup.channel = ChannelSelection(channel: channel, exclusive: true) }
+        // On a call from now: no queue call is offered to the agent while the phone is being
+        // rung (the actor takes other work while it waits for call control).
+        let before = a.state
+        setState(id, .onCall)
         let leg: CallID
         do { leg = try await calls.place(trunkGroup: station.trunkGroup, setup: setup) } catch {
+            if agents[id]?.state == .onCall { setState(id, before) }
+            await dispatch()
             throw Refusal(description: "cannot ring agent \(id) at \(station): \(error)")
         }
         pendingDials[leg] = (target, calling)
-        if ownCalls[leg] == nil {
-            // A remote agent's phone has no channel of ours to recognise: mark the call here.
-            ownCalls[leg] = (id, a.state)
-            setState(id, .onCall)
+        ownCalls[leg] = (id, before)
+        // The phone may have failed at once, its release handled while this waited for the
+        // leg: then nothing would ever end the call registered above.
+        let up = (try? await calls.calls())?.contains { $0.id == leg } ?? false
+        guard up else {
+            pendingDials[leg] = nil
+            await ownCallEnded(leg)
+            throw Refusal(description: "cannot ring agent \(id) at \(station): the call ended at once")
         }
         return leg
     }

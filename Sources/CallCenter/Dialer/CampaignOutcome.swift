@@ -12,7 +12,7 @@ public enum CampaignOutcome: String, Sendable, Equatable, CaseIterable {
     case congestion
     /// The number does not exist or is malformed: never call it again.
     case invalidNumber = "invalid-number"
-    /// The called party refused the call.
+    /// The called party (or a network's screening) refused the call.
     case rejected
     /// Any other failure.
     case failed
@@ -37,6 +37,8 @@ public enum CampaignOutcome: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// Whether the number is not worth calling again whatever attempts are left.
-    public var isFinal: Bool { [.invalidNumber, .rejected].contains(self) }
+    /// Whether the number is not worth calling again whatever attempts are left. A rejection
+    /// is tried again: carriers also reject for a calling number they screen out, or for a
+    /// moment's reasons.
+    public var isFinal: Bool { self == .invalidNumber }
 }
