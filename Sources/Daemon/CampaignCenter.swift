@@ -42,9 +42,6 @@ final class CampaignCenter: Sendable {
     static let ringbackPlay: Int32 = 0x4341_4D50
     /// How long an agent the ACD could not ring is left alone.
     static let retryRefusedAgentSeconds = 2.0
-    /// A campaign's first pause after congestion; each further one doubles, up to the longest.
-    static let firstBackOffSeconds = 30.0
-    static let longestBackOffSeconds = 900.0
     /// How long a release this side asked for may take before the attempt is given up on.
     static let releaseGraceSeconds = 30.0
     /// How long a contact's leg may outlive the agent's before it is cleared here.
@@ -344,7 +341,7 @@ final class CampaignCenter: Sendable {
     private func backOff(_ campaign: CampaignSettings, because reason: String) -> Double {
         let wait = trouble.withLock { list -> Double in
             let streak = (list[campaign.name]?.streak ?? 0) + 1
-            let wait = min(Self.longestBackOffSeconds, Self.firstBackOffSeconds * Double(1 << min(streak - 1, 10)))
+            let wait = CampaignSettings.congestionPause(streak: streak)
             list[campaign.name] = (streak, .now + .milliseconds(Int(wait * 1000)))
             return wait
         }

@@ -33,4 +33,10 @@ struct CampaignOutcomeTests {
         #expect(c.disposition(after: .invalidNumber, attemptsMade: 1, now: 1000) == .failed)
         #expect(c.disposition(after: .rejected, attemptsMade: 1, now: 1000) == .retry(at: 1600))
     }
+
+    @Test("congestion in a row pauses a campaign 30 s, then twice as long each time, at most 15 minutes")
+    func congestionPauses() {
+        #expect((1...8).map { CampaignSettings.congestionPause(streak: $0) } == [30, 60, 120, 240, 480, 900, 900, 900])
+        #expect(CampaignSettings.congestionPause(streak: 0) == 30 && CampaignSettings.congestionPause(streak: 1000) == 900)
+    }
 }

@@ -14,6 +14,7 @@ struct CampaignLabTests {
       campaigns:
         - { name: reminders, queue: sales, trunk_group: carrier, calling: "95501", max_attempts: 2, retry_s: 1,
             busy_retry_s: 1, no_answer_s: 5, agent_ring_s: 4, wrapup_s: 1 }
+        - { name: bulk, queue: support, trunk_group: carrier }
     """
 
     @Test("a campaign rings free agents and dials their contacts: answered, busy and unanswered numbers are retried up to the limit, a missing number is given up at once, a removed one never called, and an agent who lets the call ring out is paused")
@@ -62,7 +63,18 @@ struct CampaignLabTests {
             let r = try ControlTool.run(socket: socket, ["request", command, args])
             #expect(r.status != 0, "\(command) \(args) was accepted: \(r.output)")
         }
-        let idle = try ACDLabTests.json(engine, ["campaign", "list"]).first
+        // A list longer than one request holds, listed a page at a time.
+        let bulk = lab.directory + "/bulk.csv"
+        try ((0..<450).map { "1380000\(String(format: "%04d", $0)),\"Customer \($0), branch \"\"East\"\"\"" }.joined(separator: "\r\n"))
+            .write(toFile: bulk, atomically: true, encoding: .utf8)
+        let loaded = try ControlTool.run(socket: socket, ["campaign", "add", "bulk", "--file", bulk])
+        #expect(loaded.status == 0 && loaded.output.contains("450 contacts added"), "\(loaded.output) \(loaded.errors)")
+        let page1 = try ACDLabTests.json(engine, ["campaign", "contacts", "bulk", "--limit", "300"])
+        let page2 = try ACDLabTests.json(engine, ["campaign", "contacts", "bulk", "--limit", "300", "--after", "\(page1.last?["id"] as? Int ?? 0)"])
+        #expect(page1.count == 300 && page2.count == 150 && page2.last?["number"] as? String == "13800000449")
+        #expect(page2.last?["reference"] as? String == "Customer 449, branch \"East\"")
+        #expect(try ControlTool.run(socket: socket, ["campaign", "contacts", "bulk", "--limit", "5001"]).status != 0)
+        let idle = try ACDLabTests.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
         #expect(idle?["running"] as? Bool == false && idle?["pending"] as? Int == 4, "not started by configuration: \(String(describing: idle))")
 
         #expect(try ControlTool.run(socket: socket, ["campaign", "start", "reminders"]).status == 0)
@@ -98,13 +110,13 @@ struct CampaignLabTests {
             $0[$1["id"] as? String ?? ""] = "\($1["state"] as? String ?? "") \($1["reason"] as? String ?? "")"
         }
         #expect(states["1002"] == "not-ready missed campaign call", "1002's phone never answers: \(states)")
-        let summary = try ACDLabTests.json(engine, ["campaign", "list"]).first
+        let summary = try ACDLabTests.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
         #expect(summary?["done"] as? Int == 1 && summary?["failed"] as? Int == 3 && summary?["removed"] as? Int == 1
                     && summary?["running"] as? Bool == true, "\(String(describing: summary))")
         let metrics = try ControlTool.run(socket: socket, ["metrics"]).output
         #expect(metrics.contains(#"pstn_campaign_contacts{campaign="reminders",state="failed"} 3"#), "\(metrics)")
         #expect(try ControlTool.run(socket: socket, ["campaign", "pause", "reminders"]).status == 0)
-        #expect(try ACDLabTests.json(engine, ["campaign", "list"]).first?["running"] as? Bool == false)
+        #expect(try ACDLabTests.json(engine, ["campaign", "list"]).allSatisfy { $0["running"] as? Bool == false })
 
         _ = sim.calls()
         let report = FileManager.default.contents(atPath: lab.directory + "/campaign-report.json")

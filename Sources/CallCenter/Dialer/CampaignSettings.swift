@@ -51,6 +51,18 @@ public struct CampaignSettings: Sendable, Equatable {
     }
 }
 
+extension CampaignSettings {
+    /// A campaign's first pause after congestion; each further one in a row doubles it, up to
+    /// the longest, so that an outage does not use up the list.
+    public static let firstCongestionPause = 30.0
+    public static let longestCongestionPause = 900.0
+
+    /// The pause after the `streak`-th congestion in a row (1 for the first).
+    public static func congestionPause(streak: Int) -> Double {
+        min(longestCongestionPause, firstCongestionPause * Double(1 << min(max(streak, 1) - 1, 10)))
+    }
+}
+
 /// Where a contact stands after an attempt.
 public enum ContactDisposition: Sendable, Equatable {
     /// Reached: nothing more to do.
