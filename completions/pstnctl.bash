@@ -1653,7 +1653,7 @@ _pstnctl_campaign_contacts() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --state --limit)
+    non_repeating_options=(--socket --state --limit --after)
     __pstnctl_offer_flags_options 1
 
     # Offer option value completions
@@ -1665,6 +1665,9 @@ _pstnctl_campaign_contacts() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    '--after')
         return
         ;;
     esac

@@ -196,7 +196,7 @@ function __pstnctl_parse_tokens -S
             case 'remove'
                 __pstnctl_parse_subcommand 2 'socket=' 'json' 'h/help'
             case 'contacts'
-                __pstnctl_parse_subcommand 1 'socket=' 'json' 'state=' 'limit=' 'h/help'
+                __pstnctl_parse_subcommand 1 'socket=' 'json' 'state=' 'limit=' 'after=' 'h/help'
             end
         case 'whoami'
             __pstnctl_parse_subcommand 0 'socket=' 'json' 'h/help'
@@ -640,7 +640,8 @@ complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_option
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" socket' -l 'socket' -d 'The daemon\'s control socket (default: $PSTN_SOCKET or /run/pstnd/control.sock).' -rfka ''
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" json' -l 'json' -d 'Print the daemon\'s JSON instead of tables.'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" state' -l 'state' -d 'pending, dialling, done, failed or removed.' -rfka ''
-complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" limit' -l 'limit' -d 'At most this many.' -rfka ''
+complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" limit' -l 'limit' -d 'At most this many (up to 5000).' -rfka ''
+complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" after' -l 'after' -d 'Those added after the contact with this id (the next page).' -rfka ''
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl campaign contacts" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl whoami" socket' -l 'socket' -d 'The daemon\'s control socket (default: $PSTN_SOCKET or /run/pstnd/control.sock).' -rfka ''
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_flags_or_options "pstnctl whoami" json' -l 'json' -d 'Print the daemon\'s JSON instead of tables.'

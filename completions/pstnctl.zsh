@@ -1361,7 +1361,8 @@ _pstnctl_campaign_contacts() {
         '--json[Print the daemon'\''s JSON instead of tables.]'
         ':campaign:'
         '--state[pending, dialling, done, failed or removed.]:state:'
-        '--limit[At most this many.]:limit:'
+        '--limit[At most this many (up to 5000).]:limit:'
+        '--after[Those added after the contact with this id (the next page).]:after:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -34,14 +34,18 @@ final class CampaignCenter: Sendable {
     private let recentReleases = Mutex<[(CallID, CallLeg)]>([])
     /// Agents with a campaign call under way, or resting after one until the given time.
     private let occupied = Mutex<[String: ContinuousClock.Instant?]>([:])
-    /// Campaigns backing off after congestion: how many in a row, and until when.
-    private let trouble = Mutex<[String: (streak: Int, until: ContinuousClock.Instant)]>([:])
+    /// Campaigns backing off after congestion: how many pauses in a row, since and until when.
+    private let trouble = Mutex<[String: (streak: Int, since: ContinuousClock.Instant, until: ContinuousClock.Instant)]>([:])
+    /// Agents the ACD could not ring, by how many times in a row.
+    private let refusals = Mutex<[String: Int]>([:])
     private let wake = LoopWakeup()
 
     /// The play id of the ringback the agent hears.
     static let ringbackPlay: Int32 = 0x4341_4D50
-    /// How long an agent the ACD could not ring is left alone.
-    static let retryRefusedAgentSeconds = 2.0
+    /// How long an agent the ACD could not ring is left alone the first time in a row; each
+    /// further time doubles it, up to the longest.
+    static let firstRefusalRestSeconds = 2.0
+    static let longestRefusalRestSeconds = 30.0
     /// How long a release this side asked for may take before the attempt is given up on.
     static let releaseGraceSeconds = 30.0
     /// How long a contact's leg may outlive the agent's before it is cleared here.
@@ -168,20 +172,18 @@ final class CampaignCenter: Sendable {
                 }
             }
         case let .released(leg):
-            let known = attempts.withLock { list -> Bool in
+            attempts.withLock { list in
                 if list[leg.id] != nil {
                     list[leg.id]?.agentReleased = leg
                 } else if let parent = contactLegs.withLock({ $0.removeValue(forKey: leg.id) }) {
                     list[parent]?.contactReleased = leg
                 } else {
-                    return false
-                }
-                return true
-            }
-            if !known {
-                recentReleases.withLock { list in
-                    list.append((leg.id, leg))
-                    if list.count > 64 { list.removeFirst(list.count - 64) }
+                    // Under the same lock as `register`, so that a release is either seen by an
+                    // attempt or kept here for it.
+                    recentReleases.withLock { recent in
+                        recent.append((leg.id, leg))
+                        if recent.count > 64 { recent.removeFirst(recent.count - 64) }
+                    }
                 }
             }
         default:
@@ -192,18 +194,30 @@ final class CampaignCenter: Sendable {
     /// One attempt: ring the agent, dial the contact when they answer, write down how it
     /// ended. Returns how long the agent rests before the next campaign call (nil: at once).
     private func attempt(_ contact: CampaignContactRecord, for agent: String, in campaign: CampaignSettings) async -> Double? {
+        let started = ContinuousClock.now
         let agentLeg: CallID
         do {
             agentLeg = try await acd.dial(agent, to: .number(trunkGroup: campaign.trunkGroup, number: contact.number),
                                           calling: campaign.callingNumber, onlyIfReady: true)
         } catch {
-            // The agent was taken meanwhile (a queue call, their own call), or their phone is
-            // still off the hook after the last call: the contact waits, the agent is asked
-            // again shortly.
-            log.debug("campaign \(campaign.name): \(contact.number) not dialled for agent \(agent): \(error)")
             putBack(contact)
-            return Self.retryRefusedAgentSeconds
+            if let cause = error.cause, cause != .userBusy {
+                // The phone cannot be rung (out of order, the line gone): not ready, as the ACD
+                // does with an agent it cannot reach for a queue call.
+                try? await acd.pause(agent, reason: "phone unreachable")
+                log.notice("campaign \(campaign.name): agent \(agent)'s phone cannot be rung; paused: \(error)")
+                return nil
+            }
+            // Taken meanwhile (a queue call, their own call), or the phone still off the hook
+            // after the last call: asked again after a while, longer each time in a row.
+            let times = refusals.withLock { list -> Int in
+                list[agent, default: 0] += 1
+                return list[agent] ?? 1
+            }
+            log.debug("campaign \(campaign.name): \(contact.number) not dialled for agent \(agent): \(error)")
+            return min(Self.longestRefusalRestSeconds, Self.firstRefusalRestSeconds * Double(1 << min(times - 1, 10)))
         }
+        refusals.withLock { _ = $0.removeValue(forKey: agent) }
         register(agentLeg)
         defer { attempts.withLock { _ = $0.removeValue(forKey: agentLeg) } }
         log.notice("campaign \(campaign.name): agent \(agent) rung for \(contact.number) (\(agentLeg))")
@@ -215,16 +229,18 @@ final class CampaignCenter: Sendable {
             putBack(contact)
             return nil
         }
-        return await dialContact(contact, agentLeg: agentLeg, agent: agent, campaign)
+        return await dialContact(contact, agentLeg: agentLeg, agent: agent, campaign, started: started)
     }
 
     /// Start following the agent's leg, with what happened to it before (a release at once).
     private func register(_ agentLeg: CallID) {
-        let early = recentReleases.withLock { list -> CallLeg? in
-            guard let i = list.firstIndex(where: { $0.0 == agentLeg }) else { return nil }
-            return list.remove(at: i).1
+        attempts.withLock { list in
+            let early = recentReleases.withLock { recent -> CallLeg? in
+                guard let i = recent.firstIndex(where: { $0.0 == agentLeg }) else { return nil }
+                return recent.remove(at: i).1
+            }
+            list[agentLeg] = AttemptProgress(agentReleased: early)
         }
-        attempts.withLock { $0[agentLeg] = AttemptProgress(agentReleased: early) }
     }
 
     /// Wait for the agent to answer. One whose phone rings out, or cannot be rung, is made not
@@ -252,7 +268,7 @@ final class CampaignCenter: Sendable {
     /// The contact's call, placed by the ACD as soon as the agent answered: wait for its end,
     /// clearing it when it rings too long. Returns the agent's rest.
     private func dialContact(_ contact: CampaignContactRecord, agentLeg: CallID, agent: String,
-                             _ campaign: CampaignSettings) async -> Double? {
+                             _ campaign: CampaignSettings, started: ContinuousClock.Instant) async -> Double? {
         var contactDeadline: ContinuousClock.Instant?
         var linked = false, answerRecorded = false
         var agentGoneAt: ContinuousClock.Instant?
@@ -268,7 +284,8 @@ final class CampaignCenter: Sendable {
             if let leg = seen.contactReleased {
                 let outcome = CampaignOutcome(answered: seen.contactAnswered != nil, cause: leg.cause)
                 let talk = seen.contactAnswered.map { Self.seconds(now - $0) }
-                finish(contact, campaign, outcome, cause: leg.cause, talk: talk, agent: agent, counted: !answerRecorded)
+                finish(contact, campaign, outcome, cause: leg.cause, talk: talk, agent: agent, counted: !answerRecorded,
+                       started: started)
                 if seen.agentReleased == nil { try? await calls.release(agentLeg, cause: .normalClearing) }
                 return campaign.wrapUpSeconds
             }
@@ -282,7 +299,8 @@ final class CampaignCenter: Sendable {
             if seen.contactAnswered != nil, !answerRecorded {
                 answerRecorded = true
                 if ringbackPlaying { try? await calls.stopPlayback(agentLeg) }
-                finish(contact, campaign, .answered, cause: nil, talk: nil, agent: agent, counted: true)
+                finish(contact, campaign, .answered, cause: nil, talk: nil, agent: agent, counted: true, over: false,
+                       started: started)
             }
             if let leg = seen.agentReleased, seen.contact == nil {
                 if leg.releasedBy == .local, let cause = leg.cause, cause != .normalClearing {
@@ -318,7 +336,9 @@ final class CampaignCenter: Sendable {
                 // Call control never confirmed the release: give the attempt up rather than the agent.
                 log.error("campaign \(campaign.name): the call to \(contact.number) was not released within \(Int(Self.releaseGraceSeconds)) s")
                 if !answerRecorded {
-                    finish(contact, campaign, .noAnswer, cause: nil, talk: nil, agent: agent, counted: true)
+                    finish(contact, campaign, .noAnswer, cause: nil, talk: nil, agent: agent, counted: true, started: started)
+                } else {
+                    do { try store.returnCampaignContact(contact.id) } catch { log.error("campaign \(campaign.name): \(error)") }
                 }
                 return campaign.wrapUpSeconds
             }
@@ -336,27 +356,40 @@ final class CampaignCenter: Sendable {
     }
 
     /// The network is congested for `campaign`: it stops dialling for a while, twice as long as
-    /// the last time if the last attempt met congestion too. Returns the pause in seconds.
+    /// the last pause if no call got through since. Attempts that meet the congestion while the
+    /// campaign already pauses for it (calls that were under way) do not lengthen it. Returns
+    /// the seconds left of the pause.
     @discardableResult
     private func backOff(_ campaign: CampaignSettings, because reason: String) -> Double {
-        let wait = trouble.withLock { list -> Double in
+        let now = ContinuousClock.now
+        let (wait, new) = trouble.withLock { list -> (Double, Bool) in
+            if let t = list[campaign.name], t.until > now { return (Self.seconds(t.until - now), false) }
             let streak = (list[campaign.name]?.streak ?? 0) + 1
             let wait = CampaignSettings.congestionPause(streak: streak)
-            list[campaign.name] = (streak, .now + .milliseconds(Int(wait * 1000)))
-            return wait
+            list[campaign.name] = (streak, now, now + .milliseconds(Int(wait * 1000)))
+            return (wait, true)
         }
-        log.warning("campaign \(campaign.name): \(reason); no calls for \(Int(wait)) s")
+        if new { log.warning("campaign \(campaign.name): \(reason); no calls for \(Int(wait)) s") }
         return wait
     }
 
-    /// Write down how an attempt ended (or, `answered` with `counted`, that the contact just
+    /// A call got through: the congestion is over, unless the attempt started before the
+    /// campaign paused for it.
+    private func congestionOver(_ campaign: CampaignSettings, attemptStarted: ContinuousClock.Instant) {
+        trouble.withLock { list in
+            if let t = list[campaign.name], attemptStarted > t.since { list.removeValue(forKey: campaign.name) }
+        }
+    }
+
+    /// Write down how an attempt ended (or, `answered` and not `over`, that the contact just
     /// answered) and what comes next for the contact. `counted`: false when the attempt was
     /// counted already, at the answer.
     private func finish(_ contact: CampaignContactRecord, _ campaign: CampaignSettings, _ outcome: CampaignOutcome,
-                        cause: Q850Cause?, talk: Double?, agent: String, counted: Bool) {
+                        cause: Q850Cause?, talk: Double?, agent: String, counted: Bool, over: Bool = true,
+                        started: ContinuousClock.Instant) {
         let made = contact.attempts + 1
         var result = CampaignAttemptResult(state: .done, outcome: outcome.rawValue, cause: cause?.rawValue, counted: counted,
-                                           talkSeconds: talk)
+                                           over: over, talkSeconds: talk)
         switch campaign.disposition(after: outcome, attemptsMade: made, now: WallTime.now().secondsSince1970) {
         case .done: result.state = .done
         case .failed: result.state = .failed
@@ -368,7 +401,7 @@ final class CampaignCenter: Sendable {
         if outcome == .congestion {
             backOff(campaign, because: "the network is congested (cause \(cause?.rawValue ?? 0))")
         } else {
-            trouble.withLock { _ = $0.removeValue(forKey: campaign.name) }
+            congestionOver(campaign, attemptStarted: started)
         }
         guard counted else { return }  // the answer was reported when it came
         log.notice("campaign \(campaign.name): \(contact.number) attempt \(made): \(outcome.rawValue)\(cause.map { " (cause \($0.rawValue))" } ?? ""), \(result.state.rawValue)")

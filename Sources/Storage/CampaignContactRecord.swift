@@ -25,6 +25,8 @@ public struct CampaignContactRecord: Sendable, Equatable, Codable {
     public var callRef: CallID?
     /// The CDR row of the last attempt's call.
     public var callID: Int64?
+    /// Whether an attempt is under way (its call may outlive an operator's removal).
+    public var inAttempt: Bool
     public var talkSeconds: Double?
     public var addedAt: WallTime
     public var updatedAt: WallTime
@@ -43,6 +45,7 @@ public struct CampaignContactRecord: Sendable, Equatable, Codable {
         callRef = (row["call_ref"] as Int64?).map { CallID(UInt64(bitPattern: $0)) }
         callID = row["call_id"]
         talkSeconds = row["talk_seconds"]
+        inAttempt = row["in_attempt"]
         addedAt = WallTime(secondsSince1970: row["added_at"])
         updatedAt = WallTime(secondsSince1970: row["updated_at"])
     }
@@ -66,11 +69,14 @@ public struct CampaignAttemptResult: Sendable, Equatable {
     public var cause: Int?
     /// Whether the attempt reached the network (it counts against the contact's attempts).
     public var counted: Bool
+    /// Whether the attempt is over (false when written at the contact's answer, the call going on).
+    public var over: Bool
     public var nextAttemptAt: WallTime?
     public var talkSeconds: Double?
 
-    public init(state: CampaignContactRecord.State, outcome: String, cause: Int? = nil, counted: Bool,
+    public init(state: CampaignContactRecord.State, outcome: String, cause: Int? = nil, counted: Bool, over: Bool = true,
                 nextAttemptAt: WallTime? = nil, talkSeconds: Double? = nil) {
+        self.over = over
         self.state = state
         self.outcome = outcome
         self.cause = cause
@@ -82,7 +88,8 @@ public struct CampaignAttemptResult: Sendable, Equatable {
 
 extension CallStore {
     /// Adds `entries` to `campaign`, due now; a number the campaign already has is left as it
-    /// is, unless it was removed: then it is pending again. Returns how many were added.
+    /// is, unless it was removed (and no call of an attempt is still up): then it is pending
+    /// again. Returns how many were added.
     public func addCampaignContacts(_ campaign: String, _ entries: [CampaignContactEntry],
                                     at: WallTime = .now()) throws(StorageError) -> Int {
         try write("add \(entries.count) contacts to campaign \(campaign)") { db in
@@ -93,7 +100,7 @@ extension CallStore {
                     VALUES (?, ?, ?, 'pending', ?, ?, ?)
                     ON CONFLICT (campaign, number) DO UPDATE SET state = 'pending', reference = COALESCE(excluded.reference, reference),
                         next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
-                    WHERE state = 'removed'
+                    WHERE state = 'removed' AND in_attempt = 0
                     """, arguments: [campaign, e.number, e.reference, at.secondsSince1970, at.secondsSince1970, at.secondsSince1970])
                 added += db.changesCount
             }
@@ -111,12 +118,14 @@ extension CallStore {
                 """, arguments: [campaign, now.secondsSince1970]) else { return nil }
             var contact = CampaignContactRecord(row: row)
             try db.execute(sql: """
-                UPDATE campaign_contacts SET state = 'dialling', agent = ?, call_ref = NULL, call_id = NULL, updated_at = ? WHERE id = ?
+                UPDATE campaign_contacts SET state = 'dialling', in_attempt = 1, agent = ?, call_ref = NULL, call_id = NULL, updated_at = ?
+                WHERE id = ?
                 """, arguments: [agent, now.secondsSince1970, contact.id])
             contact.state = .dialling
             contact.agent = agent
             contact.callRef = nil
             contact.callID = nil
+            contact.inAttempt = true
             return contact
         }
     }
@@ -134,7 +143,9 @@ extension CallStore {
     public func returnCampaignContact(_ id: Int64, due: WallTime = .now()) throws(StorageError) {
         try write("return campaign contact \(id)") { db in
             try db.execute(sql: """
-                UPDATE campaign_contacts SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dialling'
+                UPDATE campaign_contacts SET state = CASE WHEN state = 'dialling' THEN 'pending' ELSE state END, in_attempt = 0,
+                    next_attempt_at = CASE WHEN state = 'dialling' THEN ? ELSE next_attempt_at END, updated_at = ?
+                WHERE id = ?
                 """, arguments: [due.secondsSince1970, WallTime.now().secondsSince1970, id])
         }
     }
@@ -147,10 +158,12 @@ extension CallStore {
             try db.execute(sql: """
                 UPDATE campaign_contacts SET state = CASE WHEN state = 'removed' THEN 'removed' ELSE ? END,
                     outcome = ?, cause = ?, attempts = attempts + ?, next_attempt_at = COALESCE(?, next_attempt_at),
-                    talk_seconds = COALESCE(?, talk_seconds), call_id = COALESCE(?, call_id), updated_at = ?
+                    talk_seconds = COALESCE(?, talk_seconds), call_id = COALESCE(?, call_id),
+                    in_attempt = CASE WHEN ? THEN 0 ELSE in_attempt END, updated_at = ?
                 WHERE id = ?
                 """, arguments: [result.state.rawValue, result.outcome, result.cause, result.counted ? 1 : 0,
-                                 result.nextAttemptAt?.secondsSince1970, result.talkSeconds, callRow, at.secondsSince1970, id])
+                                 result.nextAttemptAt?.secondsSince1970, result.talkSeconds, callRow, result.over,
+                                 at.secondsSince1970, id])
         }
     }
 
@@ -209,7 +222,9 @@ extension CallStore {
         try write("recover campaign contacts left dialling") { db in
             try db.execute(sql: "UPDATE campaign_contacts SET state = 'pending', next_attempt_at = ? WHERE state = 'dialling'",
                            arguments: [WallTime.now().secondsSince1970])
-            return db.changesCount
+            let recovered = db.changesCount
+            try db.execute(sql: "UPDATE campaign_contacts SET in_attempt = 0 WHERE in_attempt = 1")
+            return recovered
         }
     }
 }

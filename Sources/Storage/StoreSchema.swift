@@ -211,6 +211,7 @@ enum StoreSchema {
                     call_ref INTEGER,
                     call_id INTEGER REFERENCES calls(id),
                     talk_seconds REAL,
+                    in_attempt INTEGER NOT NULL DEFAULT 0,
                     added_at REAL NOT NULL,
                     updated_at REAL NOT NULL,
                     UNIQUE (campaign, number)

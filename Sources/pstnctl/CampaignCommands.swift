@@ -14,8 +14,8 @@ struct Campaign: ParsableCommand {
         func run() throws {
             try reporting {
                 global.show(try global.request("campaign.list")) {
-                    Table.rows($0, columns: ["name", "queue", "trunk_group", "running", "in_window", "contacts", "pending", "dialling",
-                                             "done", "failed", "removed"])
+                    Table.rows($0, columns: ["name", "queue", "trunk_group", "running", "in_window", "backing_off_s", "contacts", "pending",
+                                             "dialling", "done", "failed", "removed"])
                 }
             }
         }
@@ -47,8 +47,25 @@ struct Campaign: ParsableCommand {
         @Argument(help: "The campaign.") var campaign: String
         @Argument(help: "Numbers to call.") var numbers: [String] = []
         @Option(help: "A CSV file: one contact a line, number[,reference]; a header line and # comments are skipped.") var file: String?
-        /// Contacts per request: 200 of the longest (32 digits, a 200-byte reference) fit in 64 KiB.
-        static let batch = 200
+        /// The contacts' JSON per request, in bytes: well inside the socket's default line limit.
+        static let batchBytes = 48_000
+
+        /// `contacts` cut into requests of at most `batchBytes` of JSON each.
+        static func batches(_ contacts: [JSONValue]) -> [[JSONValue]] {
+            var out: [[JSONValue]] = [], current: [JSONValue] = [], bytes = 0
+            for c in contacts {
+                let size = c.description.utf8.count + 1
+                if bytes + size > batchBytes, !current.isEmpty {
+                    out.append(current)
+                    current = []
+                    bytes = 0
+                }
+                current.append(c)
+                bytes += size
+            }
+            if !current.isEmpty { out.append(current) }
+            return out
+        }
         func run() throws {
             try reporting {
                 var contacts: [JSONValue] = []
@@ -65,8 +82,7 @@ struct Campaign: ParsableCommand {
                 guard !contacts.isEmpty else { throw ValidationError("give numbers or --file") }
                 // In batches that stay inside the socket's line limit (64 KiB by default).
                 var added = 0.0, already = 0.0
-                for start in stride(from: 0, to: contacts.count, by: Self.batch) {
-                    let batch = Array(contacts[start..<min(start + Self.batch, contacts.count)])
+                for batch in Self.batches(contacts) {
                     let r = try global.request("campaign.add", ["campaign": .string(campaign), "contacts": .array(batch)])
                     added += r["added"]?.numberValue ?? 0
                     already += r["already_there"]?.numberValue ?? 0

@@ -63,16 +63,17 @@ struct CampaignLabTests {
             let r = try ControlTool.run(socket: socket, ["request", command, args])
             #expect(r.status != 0, "\(command) \(args) was accepted: \(r.output)")
         }
-        // A list longer than one request holds, listed a page at a time.
+        // A list longer than one request holds (the socket's lines are 64 KiB), listed a page at a time.
         let bulk = lab.directory + "/bulk.csv"
-        try ((0..<450).map { "1380000\(String(format: "%04d", $0)),\"Customer \($0), branch \"\"East\"\"\"" }.joined(separator: "\r\n"))
+        let padding = String(repeating: "x", count: 150)
+        try ((0..<450).map { "1380000\(String(format: "%04d", $0)),\"Customer \($0), branch \"\"East\"\" \(padding)\"" }.joined(separator: "\r\n"))
             .write(toFile: bulk, atomically: true, encoding: .utf8)
         let loaded = try ControlTool.run(socket: socket, ["campaign", "add", "bulk", "--file", bulk])
         #expect(loaded.status == 0 && loaded.output.contains("450 contacts added"), "\(loaded.output) \(loaded.errors)")
         let page1 = try ACDLabTests.json(engine, ["campaign", "contacts", "bulk", "--limit", "300"])
         let page2 = try ACDLabTests.json(engine, ["campaign", "contacts", "bulk", "--limit", "300", "--after", "\(page1.last?["id"] as? Int ?? 0)"])
         #expect(page1.count == 300 && page2.count == 150 && page2.last?["number"] as? String == "13800000449")
-        #expect(page2.last?["reference"] as? String == "Customer 449, branch \"East\"")
+        #expect(page2.last?["reference"] as? String == "Customer 449, branch \"East\" \(padding)", "90 KB of JSON, sent in two requests")
         #expect(try ControlTool.run(socket: socket, ["campaign", "contacts", "bulk", "--limit", "5001"]).status != 0)
         let idle = try ACDLabTests.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
         #expect(idle?["running"] as? Bool == false && idle?["pending"] as? Int == 4, "not started by configuration: \(String(describing: idle))")

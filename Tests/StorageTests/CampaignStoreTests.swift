@@ -89,6 +89,28 @@ struct CampaignStoreTests {
         #expect(try store.campaignContacts("reminders").first?.state == .removed, "only a contact being dialled goes back")
     }
 
+    @Test("a number removed while its call is still up is not called again when added back until that call is over")
+    func revivedOnlyAfterTheCall() throws {
+        let dir = ScratchDirectory()
+        let store = try CallStore.open(at: dir.storePath)
+        defer { try? store.close() }
+        _ = try store.addCampaignContacts("reminders", [CampaignContactEntry(number: "13900000001")])
+        let contact = try #require(try store.takeDueCampaignContact("reminders", agent: "1001"))
+        #expect(contact.inAttempt)
+        try store.finishCampaignAttempt(contact.id, CampaignAttemptResult(state: .done, outcome: "answered", counted: true, over: false))
+        #expect(try !store.removeCampaignContact("reminders", number: "13900000001"), "reached: nothing to remove")
+        _ = try store.addCampaignContacts("other", [CampaignContactEntry(number: "13900000002")])
+        let second = try #require(try store.takeDueCampaignContact("other", agent: "1002"))
+        #expect(try store.removeCampaignContact("other", number: "13900000002"))
+        #expect(try store.addCampaignContacts("other", [CampaignContactEntry(number: "13900000002")]) == 0,
+                "its call is still up: not pending again")
+        try store.finishCampaignAttempt(second.id, CampaignAttemptResult(state: .pending, outcome: "busy", cause: 17, counted: true))
+        #expect(try store.campaignContacts("other").first?.inAttempt == false)
+        #expect(try store.addCampaignContacts("other", [CampaignContactEntry(number: "13900000002")]) == 1)
+        #expect(try store.campaignContacts("other").first?.state == .pending)
+        #expect(try store.campaignContacts("reminders").first?.inAttempt == true, "the answered call goes on")
+    }
+
     @Test("the running state is kept; contacts a crash left dialling are due again after a restart")
     func restart() throws {
         let dir = ScratchDirectory()

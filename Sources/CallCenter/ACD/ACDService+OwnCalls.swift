@@ -85,9 +85,10 @@ extension ACDService {
         setState(id, .onCall)
         let leg: CallID
         do { leg = try await calls.place(trunkGroup: station.trunkGroup, setup: setup) } catch {
-            if agents[id]?.state == .onCall { setState(id, before) }
+            // As after a call: wrap-up's timer was for the state before, so wrap-up ends here.
+            if agents[id]?.state == .onCall { setState(id, before == .wrapUp ? .ready : before) }
             await dispatch()
-            throw Refusal(description: "cannot ring agent \(id) at \(station): \(error)")
+            throw Refusal(description: "cannot ring agent \(id) at \(station): \(error)", cause: error.cause)
         }
         pendingDials[leg] = (target, calling)
         ownCalls[leg] = (id, before)
@@ -97,7 +98,7 @@ extension ACDService {
         guard up else {
             pendingDials[leg] = nil
             await ownCallEnded(leg)
-            throw Refusal(description: "cannot ring agent \(id) at \(station): the call ended at once")
+            throw Refusal(description: "cannot ring agent \(id) at \(station): the call ended at once", cause: .destinationOutOfOrder)
         }
         return leg
     }

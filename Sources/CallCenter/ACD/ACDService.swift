@@ -597,7 +597,12 @@ public actor ACDService {
     /// Why an agent command was refused.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public let description: String
-        public init(description: String) { self.description = description }
+        /// When the agent's phone could not be rung: the network's reason (user busy: off the hook).
+        public let cause: Q850Cause?
+        public init(description: String, cause: Q850Cause? = nil) {
+            self.description = description
+            self.cause = cause
+        }
     }
 
     /// Log an agent in at a station (or their usual one); they start not ready unless `ready`.
