@@ -104,12 +104,18 @@ struct ACDSelectorTests {
         #expect(EstimatedWait.minutes(0) == 1 && EstimatedWait.minutes(.nan) == 1 && EstimatedWait.minutes(.infinity) == 1)
     }
 
-    @Test("a CRM answer gives a priority (or vip) and an account manager; anything else is ignored")
+    @Test("a CRM answer gives a priority (or vip), an account manager, and fields for the agent's screen within limits")
     func crmAnswer() {
         #expect(CRMLookup.Answer(["priority": "7", "account_manager": "1002"]) == CRMLookup.Answer(priority: 7, accountManager: "1002"))
         #expect(CRMLookup.Answer(["vip": "true"]).priority == 5)
         #expect(CRMLookup.Answer(["vip": "1"]).priority == 5)
         #expect(CRMLookup.Answer(["priority": "high", "account_manager": ""]) == CRMLookup.Answer())
         #expect(CRMLookup.Answer([:]) == CRMLookup.Answer())
+        let full = CRMLookup.Answer(["priority": "3", "name": "Zhang San", "address.city": "Shanghai", "note": "",
+                                     "blob": String(repeating: "x", count: 201)])
+        #expect(full.fields == ["name": "Zhang San", "address.city": "Shanghai"], "empty and oversized values are left out")
+        #expect(full.summary == "priority 3; address.city Shanghai, name Zhang San")
+        #expect(CRMLookup.Answer(Dictionary(uniqueKeysWithValues: (0..<100).map { ("f\($0)", "v") })).fields.count == 32)
+        #expect(CRMLookup.Answer(accountManager: "1003").summary == "account manager 1003")
     }
 }

@@ -549,7 +549,7 @@ struct ACDLabTests {
     func preferencesAndCRM() throws {
         let lab = try LabInstance(lab: Self.lab)
         let crm = try LoopbackHTTPService(directory: lab.directory, answers: [
-            "/caller/13800000021": #"{"priority": 3, "account_manager": "1003"}"#,
+            "/caller/13800000021": #"{"priority": 3, "account_manager": "1003", "name": "Zhang San", "address": {"city": "Shanghai"}}"#,
         ])
         let engine = try EngineProcess(lab: lab, config: Self.engine(
             strategy: "linear", queueExtras: ", prefer: [account-manager, same-location]",
@@ -557,6 +557,8 @@ struct ACDLabTests {
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
         try Self.login(engine, ["1001", "1002", "1003"])
+        let desktop = try ControlClient(path: engine.controlSocket)
+        _ = try desktop.request("events.subscribe", ["kinds": .array([.string("agent.offered")]), "agents": .array([.string("1003")])])
         func caller(_ number: String, at: Double) -> String {
             """
               - { name: "\(number)", trunk: e1, calling: "\(number)", called: "95501", at_s: \(at),
@@ -573,7 +575,13 @@ struct ACDLabTests {
         #expect(byCaller["02155550001"] == "1002", "the agent in 021: \(byCaller)")
         #expect(byCaller["13800000023"] == "1001", "nobody preferred: linear: \(byCaller)")
         let log = try Self.json(engine, ["queue-log", "--limit", "100"])
-        #expect(log.contains { $0["event"] as? String == "crm" && $0["detail"] as? String == "priority 3, account manager 1003" }, "\(log)")
+        #expect(log.contains { $0["event"] as? String == "crm"
+                    && $0["detail"] as? String == "priority 3, account manager 1003; address.city Shanghai, name Zhang San" }, "\(log)")
+        var pops: [JSONValue] = []
+        while let event = try desktop.nextEvent(timeout: 0.5) { pops.append(event) }
+        let pop = pops.first { $0["caller"]?.stringValue == "13800000021" }?["variables"]
+        #expect(pop?["crm.name"]?.stringValue == "Zhang San" && pop?["crm.address.city"]?.stringValue == "Shanghai",
+                "the agent's screen shows what the CRM knows: \(pops)")
         #expect(log.filter { $0["event"] as? String == "crm-failed" }.count == 2, "the CRM knows the other two callers not (404)")
     }
 

@@ -213,9 +213,15 @@ public actor ACDService {
             c.awaitingCRM = false
             if let p = answer.priority, p > c.waiting.priority { c.waiting.priority = p }
             if let manager = answer.accountManager { c.accountManager = manager }
+            // What the CRM knows of the caller goes on the agents' screen pops (and with the
+            // caller through transfers), as `crm.FIELD`.
+            for (key, value) in answer.fields { c.variables["crm." + key] = value }
             callers[call] = c
             if answer != CRMLookup.Answer() {
-                log(call, c.queue, "crm", detail: "priority \(c.waiting.priority)\(c.accountManager.map { ", account manager \($0)" } ?? "")")
+                var shown = answer
+                shown.priority = c.waiting.priority
+                shown.accountManager = c.accountManager
+                log(call, c.queue, "crm", detail: shown.summary)
             }
             await dispatch()
         case let .dialled(agent, serial):
