@@ -30,13 +30,18 @@ public enum ContactList {
             }
             var contact: [String: JSONValue] = ["number": .string(number)]
             if fields.count > 1, !fields[1].isEmpty {
-                guard fields[1].utf8.count <= 200 else { throw Problem(line: index + 1, reason: "the reference is longer than 200 bytes") }
+                guard fields[1].utf8.count <= maxReferenceBytes else {
+                    throw Problem(line: index + 1, reason: "the reference is longer than \(maxReferenceBytes) bytes")
+                }
                 contact["reference"] = .string(fields[1])
             }
             out.append(.object(contact))
         }
         return out
     }
+
+    /// The longest reference a contact may carry, in bytes.
+    public static let maxReferenceBytes = 200
 
     /// Whether `number` is what a campaign dials: 1-32 ASCII digits.
     public static func isDialable(_ number: String) -> Bool {

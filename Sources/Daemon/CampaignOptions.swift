@@ -13,7 +13,7 @@ import Foundation
 ///   campaigns:
 ///     - { name: card-reminders, queue: sales, trunk_group: carrier, calling: "95501",
 ///         window: "mon-sat 09:00-20:00", time_zone: Asia/Shanghai, max_attempts: 3,
-///         retry_s: 1800, busy_retry_s: 300, no_answer_s: 30, agent_ring_s: 15, wrapup_s: 10, start: false }
+///         retry_s: 1800, busy_retry_s: 300, no_answer_s: 30, agent_ring_s: 15, wrapup_s: 5, start: false }
 /// ```
 public struct CampaignOptions: Sendable, Codable, Equatable {
     public var name: String
@@ -42,8 +42,6 @@ public struct CampaignOptions: Sendable, Codable, Equatable {
         if let text = self.window {
             guard let parsed = try? TimeWindow(parsing: text, timeZone: time_zone) else { return nil }
             window = parsed
-        } else if let zone = time_zone {
-            window = TimeWindow(timeZone: zone)
         }
         let defaults = CampaignSettings(name: name, queue: queue, trunkGroup: trunk_group)
         return CampaignSettings(name: name, queue: queue, trunkGroup: trunk_group, callingNumber: calling, window: window,

@@ -89,8 +89,8 @@ extension DaemonControl {
                 var reference: String?
                 switch fields["reference"] {
                 case nil, .null?: reference = nil
-                case let .string(r)? where r.utf8.count <= 200: reference = r
-                default: throw a.failure("campaign.add: contacts[\(i)]: reference must be text of at most 200 bytes")
+                case let .string(r)? where r.utf8.count <= ContactList.maxReferenceBytes: reference = r
+                default: throw a.failure("campaign.add: contacts[\(i)]: reference must be text of at most \(ContactList.maxReferenceBytes) bytes")
                 }
                 entries.append(CampaignContactEntry(number: number, reference: reference))
             }

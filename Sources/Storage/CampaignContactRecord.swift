@@ -5,6 +5,8 @@ import GRDB
 /// `nextAttemptAt`), dialling, done (answered), failed (unreachable or out of attempts) or
 /// removed by an operator; the last attempt's outcome, cause, agent and call.
 public struct CampaignContactRecord: Sendable, Equatable, Codable {
+    /// Where a contact stands: waiting for its next attempt, being called, reached, given up,
+    /// or taken out by an operator.
     public enum State: String, Sendable, Codable, CaseIterable {
         case pending, dialling, done, failed, removed
     }

@@ -26,7 +26,7 @@ struct IdleLabTests {
         """)
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
-        sleep(1)  // past each scheduler's first pause
+        sleep(2)  // the trunks started, and past each scheduler's first pause
         let pid = engine.process.processIdentifier
         let before = try #require(Self.cpuSeconds(pid))
         sleep(2)

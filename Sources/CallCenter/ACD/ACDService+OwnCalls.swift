@@ -94,8 +94,9 @@ extension ACDService {
         ownCalls[leg] = (id, before)
         // The phone may have failed at once, its release handled while this waited for the
         // leg: then nothing would ever end the call registered above.
-        let up = (try? await calls.calls())?.contains { $0.id == leg } ?? false
-        guard up else {
+        // (If call control cannot say, the leg is taken to be up: its events will tell.)
+        let gone = (try? await calls.calls()).map { !$0.contains { $0.id == leg } } ?? false
+        guard !gone else {
             pendingDials[leg] = nil
             await ownCallEnded(leg)
             throw Refusal(description: "cannot ring agent \(id) at \(station): the call ended at once", cause: .destinationOutOfOrder)

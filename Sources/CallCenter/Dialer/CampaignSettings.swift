@@ -59,7 +59,13 @@ extension CampaignSettings {
 
     /// The pause after the `streak`-th congestion in a row (1 for the first).
     public static func congestionPause(streak: Int) -> Double {
-        min(longestCongestionPause, firstCongestionPause * Double(1 << min(max(streak, 1) - 1, 10)))
+        doubling(streak: streak, first: firstCongestionPause, longest: longestCongestionPause)
+    }
+
+    /// `first` for the first time in a row (`streak` 1), twice as long each further time, at
+    /// most `longest`.
+    public static func doubling(streak: Int, first: Double, longest: Double) -> Double {
+        min(longest, first * Double(1 << min(max(streak, 1) - 1, 20)))
     }
 }
 
