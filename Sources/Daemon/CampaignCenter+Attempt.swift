@@ -50,8 +50,8 @@ extension CampaignCenter {
     func register(_ agentLeg: CallID) {
         attempts.withLock { list in
             let early = recentReleases.withLock { recent -> CallLeg? in
-                guard let i = recent.firstIndex(where: { $0.0 == agentLeg }) else { return nil }
-                return recent.remove(at: i).1
+                guard let i = recent.firstIndex(where: { $0.id == agentLeg }) else { return nil }
+                return recent.remove(at: i)
             }
             list[agentLeg] = AttemptProgress(agentReleased: early)
         }

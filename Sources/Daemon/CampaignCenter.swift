@@ -31,7 +31,7 @@ final class CampaignCenter: Sendable {
     /// Contacts' legs -> the agent's leg of their attempt.
     let contactLegs = Mutex<[CallID: CallID]>([:])
     /// The last legs released that no attempt knew yet (an agent's phone that failed at once).
-    let recentReleases = Mutex<[(CallID, CallLeg)]>([])
+    let recentReleases = Mutex<[CallLeg]>([])
     /// Agents with a campaign call under way, or resting after one until the given time.
     let occupied = Mutex<[String: ContinuousClock.Instant?]>([:])
     /// Campaigns backing off after congestion: how many pauses in a row, since and until when.
@@ -181,7 +181,7 @@ final class CampaignCenter: Sendable {
                     // Under the same lock as `register`, so that a release is either seen by an
                     // attempt or kept here for it.
                     recentReleases.withLock { recent in
-                        recent.append((leg.id, leg))
+                        recent.append(leg)
                         if recent.count > 64 { recent.removeFirst(recent.count - 64) }
                     }
                 }

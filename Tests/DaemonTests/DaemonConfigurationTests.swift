@@ -21,6 +21,17 @@ struct DaemonConfigurationTests {
       answer: { after_ms: 100, hangup_after_s: 2, cause: 16 }
     """
 
+    /// What `pstnd --check` reports of `text`, one problem a line; an issue when it is accepted.
+    static func problems(of text: String, file: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        do {
+            _ = try DaemonConfiguration.parse(text, file: file)
+            Issue.record("a broken configuration was accepted", sourceLocation: sourceLocation)
+            return ""
+        } catch {
+            return error.description
+        }
+    }
+
     @Test("a good configuration resolves: groups, routes, law, zone and chunk")
     func resolves() throws {
         let r = try DaemonConfiguration.parse(good, file: "pstnd.yaml")
@@ -51,26 +62,21 @@ struct DaemonConfigurationTests {
         applications:
           answer: { cause: 999 }
         """
-        do {
-            _ = try DaemonConfiguration.parse(bad, file: "bad.yaml")
-            Issue.record("a broken configuration was accepted")
-        } catch {
-            let text = error.description
-            for fragment in ["unknown switch type ess5", "channel 16 is in both span1 and span2", "channel 15 is in both",
-                             "unknown trunk span9", "unknown trunk group nowhere", "unknown application karaoke",
-                             "not a Q.850 cause (1-127)", "media.law must be alaw or ulaw", "no tone zone atlantis",
-                             "media:", "answer.cause 999", "media.realtime_priority must be 0 (none) or 1-99, not 120", "trunk desks: inter_digit_s must be 0.5 to 120 seconds, not 0.0",
-                             "trunk desks: first_digit_s must be 0.5 to 120 seconds, not 500.0"] {
-                #expect(text.contains(fragment), "missing: \(fragment)")
-            }
-            #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("bad.yaml") })
-            // Each problem names the line and column where it is written.
-            for (fragment, place) in [("unknown switch type ess5", "bad.yaml:3:5:"), ("unknown trunk span9", "bad.yaml:7:31:"),
-                                      ("unknown trunk group nowhere", "bad.yaml:9:26:"), ("no tone zone atlantis", "bad.yaml:1:30:"),
-                                      ("answer.cause 999", "bad.yaml:13:11:")] {
-                let line = text.split(separator: "\n").first { $0.contains(fragment) }
-                #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing")")
-            }
+        let text = Self.problems(of: bad, file: "bad.yaml")
+        for fragment in ["unknown switch type ess5", "channel 16 is in both span1 and span2", "channel 15 is in both",
+                         "unknown trunk span9", "unknown trunk group nowhere", "unknown application karaoke",
+                         "not a Q.850 cause (1-127)", "media.law must be alaw or ulaw", "no tone zone atlantis",
+                         "media:", "answer.cause 999", "media.realtime_priority must be 0 (none) or 1-99, not 120", "trunk desks: inter_digit_s must be 0.5 to 120 seconds, not 0.0",
+                         "trunk desks: first_digit_s must be 0.5 to 120 seconds, not 500.0"] {
+            #expect(text.contains(fragment), "missing: \(fragment)")
+        }
+        #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("bad.yaml") })
+        // Each problem names the line and column where it is written.
+        for (fragment, place) in [("unknown switch type ess5", "bad.yaml:3:5:"), ("unknown trunk span9", "bad.yaml:7:31:"),
+                                  ("unknown trunk group nowhere", "bad.yaml:9:26:"), ("no tone zone atlantis", "bad.yaml:1:30:"),
+                                  ("answer.cause 999", "bad.yaml:13:11:")] {
+            let line = text.split(separator: "\n").first { $0.contains(fragment) }
+            #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing")")
         }
     }
 
@@ -84,23 +90,18 @@ struct DaemonConfigurationTests {
         recording: { dir: "", format: ogg, layout: quad, retention_days: 0, policies: [ {}, { called: "_[" }, { queue: nowhere, agent: "7" } ] }
         voicemail: { dir: /v, max_s: 0, boxes: [ { name: a }, { name: a, max_s: 5000 } ] }
         """
-        do {
-            _ = try DaemonConfiguration.parse(bad, file: "m.yaml")
-            Issue.record("a broken configuration was accepted")
-        } catch {
-            let lines = error.description.split(separator: "\n").map(String.init)
-            for (fragment, place) in [("holiday \"2026-02-30\"", "m.yaml:3:"), ("blocked.cause 0", "m.yaml:4:"),
-                                      ("recording.dir must name a folder", "m.yaml:5:"), ("recording.format must be", "m.yaml:5:"),
-                                      ("recording.layout must be mono or stereo", "m.yaml:5:"),
-                                      ("recording.retention_days", "m.yaml:5:"), ("recording.policies[0]: give all", "m.yaml:5:"),
-                                      ("recording.policies[1]:", "m.yaml:5:"), ("voicemail.max_s", "m.yaml:6:"),
-                                      ("recording.policies[2]: no ACD queue nowhere", "m.yaml:5:"),
-                                      ("recording.policies[2]: no ACD agent 7", "m.yaml:5:"),
-                                      ("two boxes are named a", "m.yaml:6:"), ("voicemail.boxes[1].max_s", "m.yaml:6:"),
-                                      ("keep their index in the store", "m.yaml:")] {
-                let line = lines.first { $0.contains(fragment) }
-                #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing in \(lines)")")
-            }
+        let lines = Self.problems(of: bad, file: "m.yaml").split(separator: "\n").map(String.init)
+        for (fragment, place) in [("holiday \"2026-02-30\"", "m.yaml:3:"), ("blocked.cause 0", "m.yaml:4:"),
+                                  ("recording.dir must name a folder", "m.yaml:5:"), ("recording.format must be", "m.yaml:5:"),
+                                  ("recording.layout must be mono or stereo", "m.yaml:5:"),
+                                  ("recording.retention_days", "m.yaml:5:"), ("recording.policies[0]: give all", "m.yaml:5:"),
+                                  ("recording.policies[1]:", "m.yaml:5:"), ("voicemail.max_s", "m.yaml:6:"),
+                                  ("recording.policies[2]: no ACD queue nowhere", "m.yaml:5:"),
+                                  ("recording.policies[2]: no ACD agent 7", "m.yaml:5:"),
+                                  ("two boxes are named a", "m.yaml:6:"), ("voicemail.boxes[1].max_s", "m.yaml:6:"),
+                                  ("keep their index in the store", "m.yaml:")] {
+            let line = lines.first { $0.contains(fragment) }
+            #expect(line?.hasPrefix(place) == true, "\(fragment) at \(place): \(line ?? "missing in \(lines)")")
         }
     }
 
@@ -114,21 +115,16 @@ struct DaemonConfigurationTests {
                time_zone: Mars/Olympus_Mons,
                library: { "12a": x.doc, "7": /nonexistent/rates.pdf }, callback_trunk_group: nowhere }
         """
-        do {
-            _ = try DaemonConfiguration.parse(bad, file: "f.yaml")
-            Issue.record("a broken configuration was accepted")
-        } catch {
-            let lines = error.description.split(separator: "\n").map(String.init)
-            for fragment in ["fax.dir must name a folder", "fax.ident must be up to 20", "fax.header must be one line",
-                             "fax.resolution must be fine or standard", "fax.attempts must be 1-20", "fax.retry_after_s must list",
-                             "fax.busy_retry_s must be", "fax.answer_timeout_s must be 5-600", "fax.window must be HH:MM-HH:MM",
-                             "fax.time_zone must be an IANA time zone such as Asia/Shanghai or America/New_York, not Mars/Olympus_Mons",
-                             "document numbers are 1-12 digits, not 12a", "x.doc is not a document type fax takes",
-                             "fax.library 7: cannot read /nonexistent/rates.pdf", "unknown trunk group nowhere",
-                             "keeps its faxes and jobs in the store"] {
-                let line = lines.first { $0.contains(fragment) }
-                #expect(line?.hasPrefix("f.yaml:") == true, "\(fragment): \(line ?? "missing in \(lines)")")
-            }
+        let lines = Self.problems(of: bad, file: "f.yaml").split(separator: "\n").map(String.init)
+        for fragment in ["fax.dir must name a folder", "fax.ident must be up to 20", "fax.header must be one line",
+                         "fax.resolution must be fine or standard", "fax.attempts must be 1-20", "fax.retry_after_s must list",
+                         "fax.busy_retry_s must be", "fax.answer_timeout_s must be 5-600", "fax.window must be HH:MM-HH:MM",
+                         "fax.time_zone must be an IANA time zone such as Asia/Shanghai or America/New_York, not Mars/Olympus_Mons",
+                         "document numbers are 1-12 digits, not 12a", "x.doc is not a document type fax takes",
+                         "fax.library 7: cannot read /nonexistent/rates.pdf", "unknown trunk group nowhere",
+                         "keeps its faxes and jobs in the store"] {
+            let line = lines.first { $0.contains(fragment) }
+            #expect(line?.hasPrefix("f.yaml:") == true, "\(fragment): \(line ?? "missing in \(lines)")")
         }
         do {
             _ = try DaemonConfiguration.parse("trunks: []\nroutes: [ { called: \"1\", to: { app: fax } } ]", file: "g.yaml")
@@ -159,26 +155,21 @@ struct DaemonConfigurationTests {
             - { id: "1003", name: C, group: g, queues: {}, station: "8001", supervises: { groups: [g] } }
             - { id: "1004", name: D, group: g, type: supervisor, queues: {}, supervises: { queues: [billing] } }
         """
-        do {
-            _ = try DaemonConfiguration.parse(bad, file: "a.yaml")
-            Issue.record("a broken configuration was accepted")
-        } catch {
-            let text = error.description
-            for fragment in ["no ACD queue nowhere", "the agent application needs acd:", "two queues have the same name",
-                             "strategy fastest is not one of", "ring_s must be a positive number", "max_callers must be at least 1",
-                             "on_full sends callers back to the same queue", "on_max_wait: no IVR flow none",
-                             "on_no_agents: 300 is not a Q.850 cause", "survey_flow: no IVR flow missing",
-                             "an agent's id is digits", "belongs to exactly one group", "level 12 in sales is not 0-9", "no queue support",
-                             "station 9999 is not the number of an FXS port", "type is agent or supervisor",
-                             "penalty in sales must not be negative", "station 8001 is also agent 1002's",
-                             "only a supervisor has supervises:", "supervises: no queue billing",
-                             "prefer: nearest is not one of", "reserve_idle must not be negative",
-                             "on_leave_message: no IVR flow nowhere", "acd.crm: url must be http:// or https://",
-                             "acd.crm: timeout_s must be between", "acd.desktop_grace_s must be between"] {
-                #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
-            }
-            #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("a.yaml:") })
+        let text = Self.problems(of: bad, file: "a.yaml")
+        for fragment in ["no ACD queue nowhere", "the agent application needs acd:", "two queues have the same name",
+                         "strategy fastest is not one of", "ring_s must be a positive number", "max_callers must be at least 1",
+                         "on_full sends callers back to the same queue", "on_max_wait: no IVR flow none",
+                         "on_no_agents: 300 is not a Q.850 cause", "survey_flow: no IVR flow missing",
+                         "an agent's id is digits", "belongs to exactly one group", "level 12 in sales is not 0-9", "no queue support",
+                         "station 9999 is not the number of an FXS port", "type is agent or supervisor",
+                         "penalty in sales must not be negative", "station 8001 is also agent 1002's",
+                         "only a supervisor has supervises:", "supervises: no queue billing",
+                         "prefer: nearest is not one of", "reserve_idle must not be negative",
+                         "on_leave_message: no IVR flow nowhere", "acd.crm: url must be http:// or https://",
+                         "acd.crm: timeout_s must be between", "acd.desktop_grace_s must be between"] {
+            #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
         }
+        #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("a.yaml:") })
     }
 
     @Test("campaigns are checked: queue, trunk group, number, window, zone, limits; they need a store")
@@ -195,20 +186,15 @@ struct DaemonConfigurationTests {
             - { name: r, queue: sales, trunk_group: carrier }
             - { name: r, queue: sales, trunk_group: carrier }
         """
-        do {
-            _ = try DaemonConfiguration.parse(bad, file: "c.yaml")
-            Issue.record("a broken configuration was accepted")
-        } catch {
-            let text = error.description
-            for fragment in ["a campaign's name is 1-64 letters", "no queue support", "no trunk group nowhere",
-                             "calling must be a number", "window: time window", "time_zone must be an IANA time zone",
-                             "max_attempts must be 1-20", "retry_s must be 1-604800 seconds", "no_answer_s must be 5-300 seconds",
-                             "agent_ring_s must be 3-120 seconds", "wrapup_s must be 0-3600 seconds", "two campaigns are named r",
-                             "campaigns keep their contacts in the store"] {
-                #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
-            }
-            #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("c.yaml:") })
+        let text = Self.problems(of: bad, file: "c.yaml")
+        for fragment in ["a campaign's name is 1-64 letters", "no queue support", "no trunk group nowhere",
+                         "calling must be a number", "window: time window", "time_zone must be an IANA time zone",
+                         "max_attempts must be 1-20", "retry_s must be 1-604800 seconds", "no_answer_s must be 5-300 seconds",
+                         "agent_ring_s must be 3-120 seconds", "wrapup_s must be 0-3600 seconds", "two campaigns are named r",
+                         "campaigns keep their contacts in the store"] {
+            #expect(text.contains(fragment), "missing: \(fragment) in \(text)")
         }
+        #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("c.yaml:") })
         let good = """
         store: /tmp/calls.db
         trunks:

@@ -9,7 +9,7 @@ extension ACDService {
     public func campaignAgents(queue: String, excluding busy: Set<String> = []) -> [String] {
         guard let q = queues[queue] else { return [] }
         if callers.values.contains(where: { $0.queue == queue && !$0.connected }) { return [] }
-        let ready = agents.values.filter { $0.state == .ready && $0.record.queues[queue] != nil }
+        let ready = readyAgents(of: queue)
         let spare = ready.count - q.settings.reserveIdle
         guard spare > 0 else { return [] }
         return ready.filter { $0.station != nil && !busy.contains($0.record.id) }

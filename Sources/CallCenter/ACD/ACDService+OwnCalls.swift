@@ -69,7 +69,7 @@ extension ACDService {
             if a.state == .ready {
                 for (queue, _) in a.record.queues {
                     guard let reserve = queues[queue]?.settings.reserveIdle, reserve > 0 else { continue }
-                    let idle = agents.values.filter { $0.record.id != id && $0.state == .ready && $0.record.queues[queue] != nil }.count
+                    let idle = readyAgents(of: queue).filter { $0.record.id != id }.count
                     if idle < reserve {
                         throw Refusal(description: "queue \(queue) keeps \(reserve) agent(s) idle for inbound calls; \(idle) other(s) are")
                     }

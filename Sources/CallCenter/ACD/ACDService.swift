@@ -924,6 +924,11 @@ public actor ACDService {
 
     public var queueNames: [String] { queues.keys.sorted() }
 
+    /// The agents of `queue` who are ready now: what its reserve of idle agents counts.
+    func readyAgents(of queue: String) -> [AgentRuntime] {
+        agents.values.filter { $0.state == .ready && $0.record.queues[queue] != nil }
+    }
+
     func log(_ call: CallID, _ queue: String, _ event: String, agent: String? = nil, position: Int? = nil,
                      wait: Double? = nil, detail: String? = nil) {
         report(.queue(QueueLogEntry(call: call.value, queue: queue, event: event, agent: agent, position: position,
