@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 swift build
-# Lab tests time real-time audio; run them one at a time so their timing is not shared.
-swift test --no-parallel
+# Unit tests run in parallel; lab tests (real processes, real-time audio) take a slot each
+# (PSTN_LAB_PARALLEL, default 2) and those that measure load or CPU run alone (LabSlots.swift).
+swift test

@@ -26,7 +26,7 @@ final class RecordingWaiter: PollWaiter {
 }
 
 /// Drives a `DeviceEmulator` in process, with the clock stepped by hand.
-@Suite("Device emulator semantics", .serialized)
+@Suite("Device emulator semantics", .serialized, .lab)
 struct DeviceEmulatorTests {
     static let lab = try! LabDescription.parse("""
     cards:

@@ -6,7 +6,7 @@ import Testing
 /// spread over ten queues, and answers as 60 remote agents on three more spans (each agent talks
 /// two seconds and hangs up). Every caller must reach an agent, and the CDRs, the queue log and
 /// the agents' states must account for every call at the end.
-@Suite("ACD soak: 200 callers, 10 queues, 60 agents", .serialized)
+@Suite("ACD soak: 200 callers, 10 queues, 60 agents", .labAlone)
 struct ACDSoakLabTests {
     static let callerSpans = 1...7
     static let agentSpans = 8...10
@@ -115,13 +115,13 @@ struct ACDSoakLabTests {
         let deadline = Date().addingTimeInterval(15)
         repeat {
             usleep(500_000)
-            agents = try ACDLabTests.json(engine, ["agents"])
+            agents = try ACDLab.json(engine, ["agents"])
         } while agents.contains(where: { $0["state"] as? String != "ready" }) && Date() < deadline
         let stuck = agents.filter { $0["state"] as? String != "ready" }
         #expect(stuck.isEmpty, "agents stuck: \(stuck)")
-        #expect(try ACDLabTests.json(engine, ["calls"]).isEmpty, "no call is left up")
+        #expect(try ACDLab.json(engine, ["calls"]).isEmpty, "no call is left up")
 
-        let log = try ACDLabTests.json(engine, ["queue-log", "--limit", "100000"])
+        let log = try ACDLab.json(engine, ["queue-log", "--limit", "100000"])
         var events: [Int: [String]] = [:]
         for row in log { events[row["call"] as? Int ?? 0, default: []].append(row["event"] as? String ?? "?") }
         let entered = events.filter { $0.value.contains("entered") }
@@ -131,7 +131,7 @@ struct ACDSoakLabTests {
         let answeredByAgents = agents.reduce(0) { $0 + ($1["callsAnswered"] as? Int ?? 0) }
         #expect(answeredByAgents == attempts, "the agents' answered calls add up to the callers")
 
-        let cdrs = try ACDLabTests.json(engine, ["cdr", "--limit", "100000"])
+        let cdrs = try ACDLab.json(engine, ["cdr", "--limit", "100000"])
         let inbound = cdrs.filter { $0["direction"] as? String == "inbound" }
         #expect(inbound.count == attempts, "a CDR for every caller: \(inbound.count) of \(attempts)")
         #expect(Set(inbound.compactMap { $0["call"] as? Int }) == Set(entered.keys), "the CDRs and the queue log name the same calls")

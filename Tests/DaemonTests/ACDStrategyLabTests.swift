@@ -5,7 +5,7 @@ import Testing
 /// The eight distribution strategies side by side in one `pstnd`: a queue per strategy, each
 /// with three remote agents (answered by `pstn-sim` over a second E1), each given a warm-up call
 /// and then a burst of three. Who got which call is read from the queue log and the CDRs.
-@Suite("ACD strategies between pstn-sim and pstnd", .serialized)
+@Suite("ACD strategies between pstn-sim and pstnd", .lab)
 struct ACDStrategyLabTests {
     /// Each strategy and the agents (1, 2, 3 = its queue's first, second, third configured agent)
     /// its warm-up call and burst go to; agents log in in the order 2, 3, 1.
@@ -112,10 +112,10 @@ struct ACDStrategyLabTests {
         #expect(calls.count == 32)
         for c in calls { #expect(c["failure"] == nil, "\(c)\n\(engine.log)") }
         usleep(500_000)
-        let log = try ACDLabTests.json(engine, ["queue-log", "--limit", "1000"])
-        let connected = try ACDLabTests.connections(engine)
+        let log = try ACDLab.json(engine, ["queue-log", "--limit", "1000"])
+        let connected = try ACDLab.connections(engine)
         let byCaller = Dictionary(connected.map { ($0.caller, $0.agent) }, uniquingKeysWith: { a, _ in a })
-        let agents = try ACDLabTests.json(engine, ["agents"])
+        let agents = try ACDLab.json(engine, ["agents"])
         for (k, strategy) in Self.strategies.enumerated() {
             let order = (0...3).map { byCaller[Self.caller(k, $0)] ?? "none" }
             let mine = Set((1...3).map { Self.agent(k, $0) })

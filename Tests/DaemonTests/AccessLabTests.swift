@@ -6,7 +6,7 @@ import Testing
 /// Who reaches which flow: an access number in working hours, after hours and on a holiday of
 /// the calendar, and callers on the blocked list. The caller side tells which greeting it heard
 /// by correlation with the prompt files.
-@Suite("Access numbers: hours, holidays and blocked callers", .serialized)
+@Suite("Access numbers: hours, holidays and blocked callers", .lab)
 struct AccessLabTests {
     static let flows = """
     flows:

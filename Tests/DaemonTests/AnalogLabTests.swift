@@ -5,7 +5,7 @@ import Testing
 /// The engine (`pstnd`) and the carrier (`pstn-sim`) as separate processes on emulated analog
 /// lines: the engine's FXO trunks face the simulator's central office, the engine's FXS station
 /// faces the simulator's phone.
-@Suite("Analog lines between pstn-sim and pstnd", .serialized)
+@Suite("Analog lines between pstn-sim and pstnd", .lab)
 struct AnalogLabTests {
     // Channels: engine FXO ports 1-4, engine FXS port 5; the simulator's central-office FXS
     // ports 6-9 and its phone (FXO) 10.

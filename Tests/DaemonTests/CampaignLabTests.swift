@@ -7,7 +7,7 @@ import Testing
 /// Outbound campaigns in `pstnd`: the ACD lab's agents on FXS ports (phones in `pstn-sim`),
 /// contacts reached over the emulated E1, where `pstn-sim` answers, is busy, lets it ring or
 /// has no such number, by called number.
-@Suite("Outbound campaigns between pstnd and pstn-sim", .serialized)
+@Suite("Outbound campaigns between pstnd and pstn-sim", .lab)
 struct CampaignLabTests {
     static let campaign = """
 
@@ -19,12 +19,12 @@ struct CampaignLabTests {
 
     @Test("a campaign rings free agents and dials their contacts: answered, busy and unanswered numbers are retried up to the limit, a missing number is given up at once, a removed one never called, and an agent who lets the call ring out is paused")
     func progressiveCampaign() throws {
-        let lab = try LabInstance(lab: ACDLabTests.lab)
-        let engine = try EngineProcess(lab: lab, config: ACDLabTests.engine(strategy: "linear", acdExtras: Self.campaign))
+        let lab = try LabInstance(lab: ACDLab.lab)
+        let engine = try EngineProcess(lab: lab, config: ACDLab.engine(strategy: "linear", acdExtras: Self.campaign))
         defer { engine.stop() }
         #expect(engine.waitForControl(), "\(engine.log)")
         let socket = engine.controlSocket
-        let scenario = ACDLabTests.carrier(hangupAfter: 8, extra: """
+        let scenario = ACDLab.carrier(hangupAfter: 8, extra: """
         answer_by_trunk:
           phone2: { }
         answer_by_called:
@@ -37,7 +37,7 @@ struct CampaignLabTests {
         calls:
           - { name: keep-running, trunk: e1, called: "99999", at_s: 45, steps: [] }
         """
-        try ACDLabTests.login(engine, ["1001", "1002", "1003"])
+        try ACDLab.login(engine, ["1001", "1002", "1003"])
 
         let list = lab.directory + "/contacts.csv"
         try "number,reference\n139-0000-0001,ACC-1\n13900000002,ACC-2\n13900000003\n# not yet\n13900000004,ACC-4\n13900000005\n"
@@ -69,16 +69,16 @@ struct CampaignLabTests {
             .write(toFile: bulk, atomically: true, encoding: .utf8)
         let loaded = try ControlTool.run(socket: socket, ["campaign", "add", "bulk", "--file", bulk])
         #expect(loaded.status == 0 && loaded.output.contains("450 contacts added"), "\(loaded.output) \(loaded.errors)")
-        let page1 = try ACDLabTests.json(engine, ["campaign", "contacts", "bulk", "--limit", "300"])
-        let page2 = try ACDLabTests.json(engine, ["campaign", "contacts", "bulk", "--limit", "300", "--after", "\(page1.last?["id"] as? Int ?? 0)"])
+        let page1 = try ACDLab.json(engine, ["campaign", "contacts", "bulk", "--limit", "300"])
+        let page2 = try ACDLab.json(engine, ["campaign", "contacts", "bulk", "--limit", "300", "--after", "\(page1.last?["id"] as? Int ?? 0)"])
         #expect(page1.count == 300 && page2.count == 150 && page2.last?["number"] as? String == "13800000449")
         #expect(page2.last?["reference"] as? String == "Customer 449, branch \"East\" \(padding)", "90 KB of JSON, sent in two requests")
         #expect(try ControlTool.run(socket: socket, ["campaign", "contacts", "bulk", "--limit", "5001"]).status != 0)
-        let idle = try ACDLabTests.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
+        let idle = try ACDLab.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
         #expect(idle?["running"] as? Bool == false && idle?["pending"] as? Int == 4, "not started by configuration: \(String(describing: idle))")
 
         // The far end (contacts and agents' phones) from here on, for 45 s: once its E1 is up, start.
-        let sim = ACDLabTests.simulateInBackground(lab, scenario, report: lab.directory + "/campaign-report.json")
+        let sim = ACDLab.simulateInBackground(lab, scenario, report: lab.directory + "/campaign-report.json")
         let link = engine.waitForEvent(within: 20) { $0["event"] as? String == "link" && $0["backend"] as? String == "e1" && $0["up"] as? Bool == true }
         #expect(link != nil, "the E1 to pstn-sim came up: \(engine.log)")
         #expect(try ControlTool.run(socket: socket, ["campaign", "start", "reminders"]).status == 0)
@@ -86,7 +86,7 @@ struct CampaignLabTests {
         let deadline = Date().addingTimeInterval(40)
         repeat {
             sleep(1)
-            contacts = Dictionary(uniqueKeysWithValues: try ACDLabTests.json(engine, ["campaign", "contacts", "reminders"]).map {
+            contacts = Dictionary(uniqueKeysWithValues: try ACDLab.json(engine, ["campaign", "contacts", "reminders"]).map {
                 ($0["number"] as? String ?? "", $0)
             })
         } while contacts.values.contains(where: { ["pending", "dialling"].contains($0["state"] as? String) }) && Date() < deadline
@@ -110,18 +110,18 @@ struct CampaignLabTests {
         let removed = contacts["13900000005"]
         #expect(removed?["state"] as? String == "removed" && removed?["attempts"] as? Int == 0, "\(show("13900000005"))")
 
-        let states = try ACDLabTests.json(engine, ["agents"]).reduce(into: [String: String]()) {
+        let states = try ACDLab.json(engine, ["agents"]).reduce(into: [String: String]()) {
             $0[$1["id"] as? String ?? ""] = "\($1["state"] as? String ?? "") \($1["reason"] as? String ?? "")"
         }
         #expect(states["1002"] == "not-ready missed campaign call", "1002's phone never answers: \(states)")
-        let summary = try ACDLabTests.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
+        let summary = try ACDLab.json(engine, ["campaign", "list"]).first { $0["name"] as? String == "reminders" }
         #expect(summary?["done"] as? Int == 1 && summary?["failed"] as? Int == 3 && summary?["removed"] as? Int == 1
                     && summary?["running"] as? Bool == true, "\(String(describing: summary))")
         let metrics = try ControlTool.run(socket: socket, ["metrics"]).output
         let failed = metrics.split(separator: "\n").first { $0.hasPrefix(#"pstn_campaign_contacts{campaign="reminders",state="failed"} "#) }
         #expect(failed.flatMap { Double($0.split(separator: " ").last ?? "") } == 3, "\(metrics)")
         #expect(try ControlTool.run(socket: socket, ["campaign", "pause", "reminders"]).status == 0)
-        #expect(try ACDLabTests.json(engine, ["campaign", "list"]).allSatisfy { $0["running"] as? Bool == false })
+        #expect(try ACDLab.json(engine, ["campaign", "list"]).allSatisfy { $0["running"] as? Bool == false })
 
         _ = sim.calls()
         let report = FileManager.default.contents(atPath: lab.directory + "/campaign-report.json")

@@ -6,7 +6,7 @@ import Testing
 
 /// Random and mutated requests against a running `pstnd`, while a well-behaved client keeps
 /// asking for its status.
-@Suite("pstnd control socket under fuzzing", .serialized)
+@Suite("pstnd control socket under fuzzing", .lab)
 struct ControlFuzzLabTests {
     /// Requests worth mutating: read-only commands and refusals (the fuzzer runs as root, who is
     /// admin, so nothing here may change the daemon's state for long).

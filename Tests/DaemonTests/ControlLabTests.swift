@@ -5,7 +5,7 @@ import Testing
 
 /// `pstnd` driven only through its control socket and `pstnctl`, with `pstn-sim` as the carrier
 /// on an emulated E1.
-@Suite("pstnd through pstnctl", .serialized)
+@Suite("pstnd through pstnctl", .lab)
 struct ControlLabTests {
     static let lab = LabFiles.e1Pair()
 

@@ -4,7 +4,7 @@ import LabTestSupport
 import Testing
 
 /// SIGHUP and SIGTERM on a running `pstnd` with calls up, driven from `pstn-sim`.
-@Suite("pstnd reload and drain", .serialized)
+@Suite("pstnd reload and drain", .lab)
 struct DaemonLifecycleLabTests {
     static func engine(route: String, drain: Double = 30) -> String {
         """

@@ -6,7 +6,7 @@ import Storage
 import Testing
 
 /// `pstnd`'s CDR store, filled by real calls from `pstn-sim` and read back after the daemon stops.
-@Suite("pstnd CDRs", .serialized)
+@Suite("pstnd CDRs", .lab)
 struct DaemonStoreLabTests {
     static func engine(hangup: Bool) -> String {
         """

@@ -7,7 +7,7 @@ import Testing
 
 /// Faxes between `pstn-sim` (a fax machine) and `pstnd` as separate processes on emulated
 /// lines: what the engine stores is compared page by page, pixel by pixel, with what was sent.
-@Suite("Fax between pstn-sim and pstnd", .serialized)
+@Suite("Fax between pstn-sim and pstnd", .labAlone)
 struct FaxLabTests {
     static func engine(_ lab: LabInstance, extra: String = "", trunks: String? = nil, routes: String = "") -> String {
         """

@@ -5,7 +5,7 @@ import Testing
 /// Glare between `pstnd` and `pstn-sim` as separate processes: an E1 with 400 ms of one-way
 /// delay (a satellite hop) lets both ends seize the same B-channel before either hears the
 /// other's SETUP.
-@Suite("PRI glare between pstnd and pstn-sim", .serialized)
+@Suite("PRI glare between pstnd and pstn-sim", .lab)
 struct GlareLabTests {
     static let lab = LabFiles.e1Pair(impairments: "{ delay_ms: 400 }")
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The IVR in `pstnd`, called by `pstn-sim` over an emulated E1: what the caller hears is
 /// identified by correlation with the prompt files, and the engine's step log says what it did.
-@Suite("IVR flows between pstn-sim and pstnd", .serialized)
+@Suite("IVR flows between pstn-sim and pstnd", .lab)
 struct IVRLabTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path

@@ -5,7 +5,7 @@ import Testing
 
 /// What `pstnd` costs when nothing happens: its schedulers (fax jobs, campaigns) look for work
 /// once a second and must sleep in between, or they take a core from the media loop.
-@Suite("An idle pstnd", .serialized)
+@Suite("An idle pstnd", .labAlone)
 struct IdleLabTests {
     @Test("with fax and a running campaign and nothing to do, pstnd stays nearly idle")
     func idleCPU() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// Maintenance an operator does through `pstnctl` on a running `pstnd`, seen from `pstn-sim`:
 /// blocked ISUP circuits, D-channel capture, and PRI overlap receiving.
-@Suite("Maintenance through pstnctl", .serialized)
+@Suite("Maintenance through pstnctl", .lab)
 struct MaintenanceLabTests {
     func ctl(_ engine: EngineProcess, _ arguments: String...) throws -> ControlTool.Outcome {
         try ControlTool.run(socket: engine.controlSocket, arguments)

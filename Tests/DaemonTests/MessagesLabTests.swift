@@ -6,7 +6,7 @@ import Testing
 
 /// Voicemail, call recording and prompts in `pstnd`, driven by `pstn-sim` callers over an
 /// emulated E1: what was stored is compared with what each side sent, by correlation.
-@Suite("Voicemail, recordings and prompts between pstn-sim and pstnd", .serialized)
+@Suite("Voicemail, recordings and prompts between pstn-sim and pstnd", .lab)
 struct MessagesLabTests {
     static let flows = """
     flows:

@@ -3,7 +3,7 @@ import LabTestSupport
 import Testing
 
 /// Faults and load on PRI between `pstn-sim` and `pstnd` as separate processes.
-@Suite("PRI faults and load between pstn-sim and pstnd", .serialized)
+@Suite("PRI faults and load between pstn-sim and pstnd", .labAlone)
 struct PRIFaultLabTests {
     static let lab = """
     cards:

@@ -4,7 +4,7 @@ import Testing
 
 /// The engine (`pstnd`) and the carrier (`pstn-sim`) as separate processes on an emulated E1 and
 /// T1, talking ISDN PRI: the engine is the user side, the carrier the network side.
-@Suite("PRI calls between pstn-sim and pstnd", .serialized)
+@Suite("PRI calls between pstn-sim and pstnd", .lab)
 struct PRILabTests {
     static let lab = """
     cards:
@@ -129,7 +129,7 @@ struct PRILabTests {
 }
 
 /// The engine places calls out: a call routed to another trunk group leaves on another span.
-@Suite("PRI calls the engine places", .serialized)
+@Suite("PRI calls the engine places", .lab)
 struct PRIOutboundLabTests {
     static let engine = """
     dahdi: DAHDI

@@ -4,7 +4,7 @@ import Testing
 
 /// SS7 between `pstn-sim` (the far point code) and `pstnd`, as separate processes on an E1 with
 /// an MTP2 link in timeslot 16.
-@Suite("SS7 calls between pstn-sim and pstnd", .serialized)
+@Suite("SS7 calls between pstn-sim and pstnd", .lab)
 struct SS7LabTests {
     static let lab = LabFiles.e1Pair(signalling: "ss7")
     // Engine 1-31 (link 16), carrier 32-62 (link 47); CIC n is timeslot n.
@@ -61,7 +61,7 @@ struct SS7LabTests {
 }
 
 /// A linkset of two signalling links on two spans: losing one keeps calls up.
-@Suite("SS7 link failure", .serialized)
+@Suite("SS7 link failure", .lab)
 struct SS7LinkFailureLabTests {
     static let lab = """
     cards:

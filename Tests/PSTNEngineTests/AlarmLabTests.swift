@@ -4,7 +4,7 @@ import PSTNEngine
 import Testing
 
 /// Span alarms as faults are injected on the lab's cables.
-@Suite("Alarms across the lab", .serialized)
+@Suite("Alarms across the lab", .serialized, .lab)
 struct AlarmLabTests {
     @Test("pulling a cable raises red at both ends and replugging clears it")
     func pullAndReplug() throws {

@@ -17,7 +17,7 @@ func events(on channel: DAHDIChannel, within milliseconds: Int, until: ChannelEv
 }
 
 /// An analog line between an FXS port and an FXO port, as DAHDI signals it.
-@Suite("Analog lines across the lab", .serialized)
+@Suite("Analog lines across the lab", .serialized, .lab)
 struct AnalogLabTests {
     @Test("an FXS ring reaches the FXO port as ring events, and its off-hook reaches the FXS port")
     func ringAndAnswer() throws {

@@ -13,7 +13,7 @@ func alawToLinear(_ byte: UInt8) -> Int16 {
 }
 
 /// Audio through dahdi-emu's cables, seen through the engine's hardware layer.
-@Suite("Audio across the lab", .serialized)
+@Suite("Audio across the lab", .serialized, .labAlone)
 struct AudioLabTests {
     @Test("audio crosses a clean E1 cable bit-exact in both directions")
     func bitExactBothWays() throws {

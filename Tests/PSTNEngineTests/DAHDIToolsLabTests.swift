@@ -5,7 +5,7 @@ import Testing
 
 /// Debian's own DAHDI tools against the emulator. They open `/dev/dahdi/...` by fixed paths, so each
 /// runs in a private mount namespace where the emulator's mount is bound onto `/dev/dahdi`.
-@Suite("dahdi_cfg and dahdi_test against dahdi-emu", .serialized)
+@Suite("dahdi_cfg and dahdi_test against dahdi-emu", .serialized, .lab)
 struct DAHDIToolsLabTests {
     @Test("dahdi_test measures the pseudo channel's timing at 99.9% or better")
     func dahdiTest() throws {

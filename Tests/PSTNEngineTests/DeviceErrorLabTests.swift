@@ -6,7 +6,7 @@ import PSTNEngine
 import Testing
 
 /// Malformed requests to the emulated DAHDI: every one gets an errno, none stops the emulator.
-@Suite("DAHDI errors", .serialized)
+@Suite("DAHDI errors", .serialized, .lab)
 struct DeviceErrorLabTests {
     @Test("unknown ioctls answer ENOTTY and bad arguments EINVAL or ENXIO")
     func badIoctls() throws {

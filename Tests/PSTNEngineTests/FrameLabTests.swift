@@ -4,7 +4,7 @@ import PSTNEngine
 import Testing
 
 /// HDLC frames on the D-channels of a crossed-over E1 pair.
-@Suite("D-channel frames across the lab", .serialized)
+@Suite("D-channel frames across the lab", .serialized, .lab)
 struct FrameLabTests {
     @Test("frames cross intact and in order, with DAHDI's 2 FCS bytes on read")
     func framesInOrder() throws {

@@ -5,7 +5,7 @@ import PSTNEngine
 import Testing
 
 /// The media engine front (threads + recording writer) on the lab.
-@Suite("Media engine across the lab", .serialized)
+@Suite("Media engine across the lab", .serialized, .lab)
 struct MediaEngineLabTests {
     @Test("a call is recorded in stereo: what the line brought on the left, what the engine sent on the right")
     func stereoRecording() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// The media loop on real (emulated) DAHDI channels: dahdi-emu carries the audio between the
 /// engine's media thread and the carrier's side, which the test drives.
-@Suite("Media loop across the lab", .serialized)
+@Suite("Media loop across the lab", .serialized, .labAlone)
 struct MediaLabTests {
     static let settings = MediaSettings(chunkSamples: 160, echoCancellerOn: false, detectors: [])
 

@@ -1,5 +1,6 @@
 import Foundation
 import PSTNEngine
+import LabTestSupport
 import Testing
 
 /// Recording in a separate process that is then killed: the test binary runs itself with a
@@ -108,7 +109,7 @@ struct RecordingCrashChild {
     }
 }
 
-@Suite("Recording crashes: SIGKILL and a full disk, in a real child process", .serialized)
+@Suite("Recording crashes: SIGKILL and a full disk, in a real child process", .serialized, .lab)
 final class RecordingCrashTests {
     let directory: RecordingDirectory
 

@@ -4,7 +4,7 @@ import PSTNEngine
 import Testing
 
 /// The engine's FXO trunk against the simulator's central-office line, through dahdi-emu.
-@Suite("FXO trunk through the lab", .serialized)
+@Suite("FXO trunk through the lab", .serialized, .lab)
 struct FXOTrunkLabTests {
     /// A central-office line whose ring pause leaves room for FSK and keeps the tests short.
     static func centralOffice(_ zone: ToneZone, callerID: CallerIDSignalling,

@@ -5,7 +5,7 @@ import PSTNEngine
 import Testing
 
 /// The engine's FXS station against the simulator's phone, through dahdi-emu.
-@Suite("FXS station through the lab", .serialized)
+@Suite("FXS station through the lab", .serialized, .lab)
 struct FXSStationLabTests {
     static func station(_ zone: ToneZone, callerID: CallerIDSignalling, _ directory: DAHDIDirectory) -> FXSStation {
         FXSStation(name: "station", channels: [AnalogLab.engineStation],

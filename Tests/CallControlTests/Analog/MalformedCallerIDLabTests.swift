@@ -6,7 +6,7 @@ import Testing
 
 /// Caller ID that arrives broken: the FXO trunk reports it and still offers the call, without a
 /// number. The far side is driven by hand here, to send what no well-behaved CO sends.
-@Suite("Malformed caller ID through the lab", .serialized)
+@Suite("Malformed caller ID through the lab", .serialized, .lab)
 struct MalformedCallerIDLabTests {
     static func trunk(_ callerID: CallerIDSignalling, _ zone: ToneZone, _ directory: DAHDIDirectory) -> FXOTrunk {
         FXOTrunk(name: "trunk", channels: [AnalogLab.engineTrunk],

@@ -1,8 +1,9 @@
 import CallControl
 import Foundation
+import LabTestSupport
 import Testing
 
-@Suite("PRI spans over a socketpair", .serialized)
+@Suite("PRI spans over a socketpair", .serialized, .lab)
 struct PRICallTests {
     func incoming(_ i: SignallingIndication) -> (CallID, Int?, CallSetup)? {
         if case let .incoming(id, ch, setup) = i { return (id, ch, setup) }

@@ -3,7 +3,7 @@ import Foundation
 import LabTestSupport
 import Testing
 
-@Suite("PRI D-channel capture", .serialized)
+@Suite("PRI D-channel capture", .serialized, .lab)
 struct PRICaptureTests {
     @Test("a captured PRI call decodes in tshark: SETUP with both numbers, CONNECT, DISCONNECT with the cause")
     func captureDecodes() throws {

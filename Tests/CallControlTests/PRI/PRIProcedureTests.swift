@@ -1,8 +1,9 @@
 import CallControl
 import Foundation
+import LabTestSupport
 import Testing
 
-@Suite("PRI procedures over a socketpair", .serialized)
+@Suite("PRI procedures over a socketpair", .serialized, .lab)
 struct PRIProcedureTests {
     func incoming(_ i: SignallingIndication) -> (CallID, Int?, CallSetup)? {
         if case let .incoming(id, ch, setup) = i { return (id, ch, setup) }
@@ -97,7 +98,7 @@ struct PRIProcedureTests {
     }
 }
 
-@Suite("PRI refusals over a socketpair", .serialized)
+@Suite("PRI refusals over a socketpair", .serialized, .lab)
 struct PRIRefusalTests {
     @Test("a call refused on arrival, while another call is up, ends at the caller with the refusal's cause")
     func refuseWhileBusy() throws {

@@ -1,8 +1,9 @@
 import CallControl
 import Foundation
+import LabTestSupport
 import Testing
 
-@Suite("SS7 linksets over socketpairs", .serialized)
+@Suite("SS7 linksets over socketpairs", .serialized, .lab)
 struct SS7CallTests {
     func incoming(_ i: SignallingIndication) -> (CallID, Int?, CallSetup)? {
         if case let .incoming(id, ch, setup) = i { return (id, ch, setup) }

@@ -1,9 +1,10 @@
 import CallControl
 import Foundation
 import Glibc
+import LabTestSupport
 import Testing
 
-@Suite("SS7 bad input", .serialized)
+@Suite("SS7 bad input", .serialized, .lab)
 struct SS7MalformedTests {
     @Test("an IAM on a CIC the engine does not have is answered with UCIC and the caller's call ends with cause 44")
     func unknownCIC() throws {
