@@ -269,7 +269,7 @@ complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pst
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'reset' -d 'Reset channels (RESTART, RSC/GRS), clearing their calls (admin).'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'maintenance' -d 'Put a span in a maintenance mode (admin).'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'capture' -d 'Write a trunk\'s signalling to a pcap file that tshark and Wireshark decode (admin).'
-complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'reload' -d 'Re-read routes and trunk groups, as SIGHUP (admin).'
+complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'reload' -d 'Re-read the configuration: routes, trunk groups, IVR flows, ACD queues, agents and campaigns, as SIGHUP (admin).'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'cdr' -d 'Call detail records, newest first.'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'events' -d 'Watch the daemon\'s events.'
 complete -c 'pstnctl' -n '__pstnctl_should_offer_completions_for_positional "pstnctl" -eq 1' -fa 'top' -d 'A live view of spans, channels and calls, refreshed every second.'

@@ -58,7 +58,7 @@ _pstnctl() {
             'reset:Reset channels (RESTART, RSC/GRS), clearing their calls (admin).'
             'maintenance:Put a span in a maintenance mode (admin).'
             'capture:Write a trunk'\''s signalling to a pcap file that tshark and Wireshark decode (admin).'
-            'reload:Re-read routes and trunk groups, as SIGHUP (admin).'
+            'reload:Re-read the configuration: routes, trunk groups, IVR flows, ACD queues, agents and campaigns, as SIGHUP (admin).'
             'cdr:Call detail records, newest first.'
             'events:Watch the daemon'\''s events.'
             'top:A live view of spans, channels and calls, refreshed every second.'

@@ -13,7 +13,7 @@ import Synchronization
 /// every contact's state, attempts and last outcome, so a restart loses nothing. When the
 /// network is congested a campaign backs off, longer each time, until a call gets through.
 final class CampaignCenter: Sendable {
-    let campaigns: [CampaignSettings]
+    private let configured: Mutex<[CampaignSettings]>
     let store: CallStore
     let acd: ACDService
     let calls: CallControl
@@ -66,7 +66,7 @@ final class CampaignCenter: Sendable {
     init(campaigns: [CampaignSettings], initiallyRunning: [String: Bool], store: CallStore, acd: ACDService,
          calls: CallControl, holidays: HolidayCalendar, ringback: Prompt?, accepting: @escaping @Sendable () -> Bool,
          log: Logger) {
-        self.campaigns = campaigns
+        configured = Mutex(campaigns)
         self.ringback = ringback
         self.holidays = holidays
         self.accepting = accepting
@@ -81,7 +81,36 @@ final class CampaignCenter: Sendable {
 
     func publish(to server: ControlServer?) { self.server.withLock { $0 = server } }
 
+    /// The campaigns configured now (a reload replaces them).
+    var campaigns: [CampaignSettings] { configured.withLock { $0 } }
+
     func campaign(named name: String) -> CampaignSettings? { campaigns.first { $0.name == name } }
+
+    /// Apply a reloaded configuration's campaigns. Calls under way finish as they started; the
+    /// next contacts are dialled with the new settings. A new campaign runs if the store says an
+    /// operator started it or, the first time, if it says `start`; a removed one stops dialling
+    /// and keeps its contacts in the store (configured again, it goes on from where it was).
+    /// Returns what changed, for the operator's note.
+    func reconfigure(_ fresh: [CampaignSettings], initiallyRunning: [String: Bool]) -> String {
+        let old = configured.withLock { list in
+            defer { list = fresh }
+            return list
+        }
+        let before = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let names = Set(fresh.map(\.name))
+        let added = fresh.filter { before[$0.name] == nil }.map(\.name)
+        let changed = fresh.filter { c in before[c.name].map { $0 != c } ?? false }.map(\.name)
+        let removed = before.keys.filter { !names.contains($0) }.sorted()
+        running.withLock { list in
+            for name in added { list[name] = (try? store.campaignRunning(name)) ?? initiallyRunning[name] ?? false }
+            for name in removed { list[name] = nil }
+        }
+        trouble.withLock { list in for name in removed { list[name] = nil } }
+        wake.signal()
+        let parts = [("campaigns added", added), ("campaigns changed", changed), ("campaigns removed", removed)]
+            .filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
+        return parts.isEmpty ? "campaigns unchanged" : parts.joined(separator: "; ")
+    }
 
     func isRunning(_ name: String) -> Bool { running.withLock { $0[name] ?? false } }
 

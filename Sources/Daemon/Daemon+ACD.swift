@@ -7,11 +7,12 @@ import Storage
 /// The ACD inside the daemon: made from `acd:`, fed the call events, its queue and agent logs
 /// written to the store and published to control clients.
 extension Daemon {
-    /// The campaign dialler over `acd`, when campaigns are configured and there is a store.
+    /// The campaign dialler over `acd`, when there is a store (with no campaigns until a reload
+    /// configures some).
     func makeCampaigns(_ acd: ACDService?) -> CampaignCenter? {
-        guard let acd, let store, let options = resolved.configuration.acd?.campaigns, !options.isEmpty else { return nil }
-        return CampaignCenter(campaigns: options.compactMap(\.settings),
-                              initiallyRunning: Dictionary(options.map { ($0.name, $0.start ?? false) }, uniquingKeysWith: { a, _ in a }),
+        guard let acd, let store, let options = resolved.configuration.acd else { return nil }
+        let campaigns = options.campaigns ?? []
+        return CampaignCenter(campaigns: campaigns.compactMap(\.settings), initiallyRunning: options.campaignsStarting,
                               store: store, acd: acd, calls: calls, holidays: resolved.routing.holidays,
                               ringback: resolved.zone.prompt(.ringback, seconds: 12),
                               accepting: { [weak self] in self?.acceptingCalls ?? false }, log: log)
@@ -77,7 +78,7 @@ extension Daemon {
                 default: return nil
                 }
             },
-            crm: options.crm.map { CRMLookup(url: $0.url, timeoutMilliseconds: Int(($0.timeout_s ?? 1) * 1000)) },
+            crm: options.crmLookup,
             history: { [store] caller in
                 // The caller's last five ended calls, newest first (calls in progress, this one among them, are left out).
                 guard let store, let rows = try? store.calls(matching: CDRQuery(numberPrefix: caller, limit: 20)) else { return [] }
@@ -94,6 +95,26 @@ extension Daemon {
         return service
     }
 
+    /// Apply a reloaded `acd:` to the running ACD and campaigns; returns what changed, for the
+    /// reload's note. Without an ACD at start, or with `acd:` gone, nothing changes until restart.
+    func reloadACD(_ options: ACDOptions?) async -> String? {
+        let acd = acdService.withLock { $0 }
+        switch (acd, options) {
+        case (nil, nil): return nil
+        case (nil, _?): return "ACD: added, takes effect on restart"
+        case (_?, nil): return "ACD: removed, takes effect on restart (it runs on as it was)"
+        case let (acd?, options?):
+            let changes = await acd.reconfigure(queues: options.queueSettings, agents: options.agentRecords, crm: options.crmLookup)
+            reloadedACD.withLock { $0 = options }
+            var note = changes.description
+            if let campaigns = campaignCenter.withLock({ $0 }) {
+                note += "; " + campaigns.reconfigure((options.campaigns ?? []).compactMap(\.settings),
+                                                     initiallyRunning: options.campaignsStarting)
+            }
+            return note
+        }
+    }
+
     /// The control connection `connection` is agent `agent`'s desktop from now on.
     func attachDesktop(_ agent: String, connection: Int) {
         desktops.withLock { $0[agent] = connection }
@@ -106,7 +127,7 @@ extension Daemon {
     func desktopClosed(connection: Int) {
         let orphans = desktops.withLock { $0.filter { $0.value == connection }.map(\.key) }
         guard !orphans.isEmpty, let acd = acdService.withLock({ $0 }) else { return }
-        let grace = resolved.configuration.acd?.desktop_grace_s ?? 60
+        let grace = acdOptions?.desktop_grace_s ?? 60
         log.notice("control: the desktop of agent(s) \(orphans.sorted().joined(separator: ", ")) disconnected; \(grace) s to come back")
         Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(Int(grace * 1000)))
@@ -180,7 +201,7 @@ extension Daemon {
             return
         }
         let leg = try? await calls.calls().first { $0.id == call }
-        let language = resolved.configuration.acd?.language ?? "zh"
+        let language = acdOptions?.language ?? "zh"
         var outcome = "agent-refused"
         if let acd = acdService.withLock({ $0 }), let code = AgentCode(argument),
            let number = leg?.setup.calling?.digits, let station = agentStation(number, trunkGroup: nil) {

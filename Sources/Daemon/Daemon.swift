@@ -35,8 +35,12 @@ public final class Daemon: Sendable {
     let controlServer = Mutex<ControlServer?>(nil)
     /// The ACD, once running; nil without `acd:`.
     let acdService = Mutex<ACDService?>(nil)
-    /// The outbound campaigns; nil without `acd.campaigns` (or without a store).
+    /// The outbound campaigns; nil without an ACD and a store.
     let campaignCenter = Mutex<CampaignCenter?>(nil)
+    /// `acd:` as a reload last applied it (nil: as at start).
+    let reloadedACD = Mutex<ACDOptions?>(nil)
+    /// The ACD's configuration in force: stations, languages and grace times are read from it.
+    var acdOptions: ACDOptions? { reloadedACD.withLock { $0 } ?? resolved.configuration.acd }
     /// The routes in force (replaced on reload), for numbers agents dial from their phones.
     let routing: Mutex<RoutingTable>
     /// Supervisors' taps in progress, by the supervisor's call.
@@ -341,8 +345,9 @@ public final class Daemon: Sendable {
         return prompt.milliseconds
     }
 
-    /// Re-read the configuration at `path` and apply its routes, trunk groups and applications'
-    /// settings; calls in progress keep theirs. Trunks themselves change only on restart.
+    /// Re-read the configuration at `path` and apply its routes, trunk groups, applications'
+    /// settings, ACD queues, agents, CRM and campaigns; calls in progress keep theirs. Trunks
+    /// themselves change only on restart.
     public func reload(path: String) async -> (applied: Bool, note: String) {
         do {
             let fresh = try DaemonConfiguration.load(path: path)
@@ -357,6 +362,7 @@ public final class Daemon: Sendable {
             }
             var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups, \(fresh.flows.count) IVR flows"
             if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
+            if let acd = await reloadACD(fresh.configuration.acd) { note += "; " + acd }
             return (true, note)
         } catch {
             return (false, "reload of \(path) refused, the running configuration stays:\n\(error)")

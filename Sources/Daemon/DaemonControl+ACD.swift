@@ -244,6 +244,6 @@ extension DaemonControl {
     }
 
     private func configuredStation(_ agent: String) -> String? {
-        daemon.resolved.configuration.acd?.agents?.first { $0.id == agent }?.station
+        daemon.acdOptions?.agents?.first { $0.id == agent }?.station
     }
 }

@@ -35,7 +35,7 @@ struct DaemonControl: ControlHandler {
             "put a span in a maintenance mode (args: span, mode = none|localloop|remoteloop|loopup|loopdown)"),
         "capture.start": ControlCommand(.admin, "write a trunk's signalling to a pcap file (args: trunk, path)"),
         "capture.stop": ControlCommand(.admin, "stop a trunk's capture (args: trunk)"),
-        "reload": ControlCommand(.admin, "re-read the configuration's routes and trunk groups, as SIGHUP"),
+        "reload": ControlCommand(.admin, "re-read the configuration (routes, trunk groups, IVR flows, ACD queues, agents, campaigns), as SIGHUP"),
         "cdr.query": ControlCommand(.operator, "CDRs (args: from, to, number, cause, state, limit = 100)"),
         "metrics": ControlCommand(.operator, "every figure in Prometheus text format"),
     ]

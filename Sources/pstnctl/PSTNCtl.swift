@@ -298,7 +298,7 @@ struct Capture: ParsableCommand {
 }
 
 struct Reload: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Re-read routes and trunk groups, as SIGHUP (admin).")
+    static let configuration = CommandConfiguration(abstract: "Re-read the configuration: routes, trunk groups, IVR flows, ACD queues, agents and campaigns, as SIGHUP (admin).")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {

@@ -77,6 +77,8 @@ public actor ACDService {
         var lastOffered: Int?
         /// Talk plus wrap-up time of recent calls (an exponential average), for the estimated wait.
         var averageHandleSeconds = ACDService.assumedHandleSeconds
+        /// Gone from the configuration but callers still wait: no new ones (see `reconfigure`).
+        var closing = false
     }
 
     /// The handle time assumed for the estimated wait until calls have been measured.
@@ -102,13 +104,15 @@ public actor ACDService {
     /// Consulting agent -> the consultation leg and the agent consulted.
     var consulting: [String: (leg: CallID, target: String)] = [:]
     private let random: @Sendable () -> Double
-    private let crm: CRMLookup?
+    var crm: CRMLookup?
     /// A caller's earlier calls (newest first), from the CDRs.
     private let history: @Sendable (String) -> [PreviousCall]
     /// Caller number -> the agent who last served them (the `last-agent` preference).
     var lastAgentOf: [String: String] = [:]
     /// Caller number -> their account manager, from the agents' customer lists.
-    private let accountManagers: [String: String]
+    var accountManagers: [String: String]
+    /// Agents a reload removed who are still on a call: they go when it ends.
+    var retiringAgents: Set<String> = []
     /// Calls of agents' own (internal, outbound, click-to-dial) on their stations: the agent and
     /// the state to go back to when the call ends.
     var ownCalls: [CallID: (agent: String, before: AgentState)] = [:]
@@ -136,7 +140,7 @@ public actor ACDService {
         self.crm = crm
         self.history = history
         self.lastAgentOf = lastAgents
-        self.accountManagers = Dictionary(agents.flatMap { a in a.customers.map { ($0, a.id) } }, uniquingKeysWith: { a, _ in a })
+        self.accountManagers = Self.accountManagers(of: agents)
         self.calls = calls
         self.prompts = prompts
         self.report = report
@@ -169,7 +173,10 @@ public actor ACDService {
 
     /// Handle what arrives, in order, until `stop`.
     public func run() async {
-        for await input in inputs { await handle(input) }
+        for await input in inputs {
+            await handle(input)
+            if !retiringAgents.isEmpty || queues.values.contains(where: \.closing) { await settleReconfiguration() }
+        }
     }
 
     public nonisolated func stop() { continuation.finish() }
@@ -245,10 +252,11 @@ public actor ACDService {
 
     private func enter(_ call: CallID, queue name: String, caller: String?, called: String, priority: Int,
                        variables: [String: String] = [:]) async {
-        guard let q = queues[name]?.settings else {
+        guard let runtime = queues[name], !runtime.closing else {
             try? await calls.release(call, cause: .serviceNotAvailable)
             return
         }
+        let q = runtime.settings
         let waitingCount = callers.values.filter { $0.queue == name && !$0.connected }.count
         var entry = callers[call]?.waiting ?? WaitingCaller(call: call.value, caller: caller, called: called,
                                                              priority: priority, enteredAt: now)
@@ -355,7 +363,7 @@ public actor ACDService {
         if let every = q.announceEveryMilliseconds { after(every, .announce(call, serial: serial)) }
     }
 
-    private func overflow(_ call: CallID, _ action: OverflowAction?, reason: String) async {
+    func overflow(_ call: CallID, _ action: OverflowAction?, reason: String) async {
         guard let c = callers[call] else { return }
         let waited = now - c.waiting.enteredAt
         callers[call] = nil
@@ -764,7 +772,7 @@ public actor ACDService {
     /// Blind transfer: the agent leaves the call and the caller joins `queue` (keeping their priority).
     public func transfer(_ id: String, toQueue queue: String) async throws(Refusal) {
         let (leg, caller) = try activeCall(of: id)
-        guard queues[queue] != nil else { throw Refusal(description: "no queue \(queue)") }
+        guard let target = queues[queue], !target.closing else { throw Refusal(description: "no queue \(queue)") }
         let entry = callers.removeValue(forKey: caller)
         agents[id]?.caller = nil
         log(caller, entry?.queue ?? "", "transferred", agent: id, detail: "to queue \(queue)")
@@ -874,12 +882,7 @@ public actor ACDService {
         }
         setState(id, .loggedOut)
         agents[id]?.station = nil
-        // Callers of queues nobody serves any more go where the queue says.
-        for (call, c) in callers where !c.connected && c.ringing.isEmpty {
-            if !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
-                await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
-            }
-        }
+        await overflowUnservedCallers()
     }
 
     func setState(_ id: String, _ state: AgentState) {
