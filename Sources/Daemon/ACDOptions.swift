@@ -129,7 +129,6 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         }
     }
 
-    /// The queues' settings.
     /// The CRM asked about each caller, if configured.
     var crmLookup: CRMLookup? {
         crm.map { CRMLookup(url: $0.url, timeoutMilliseconds: Int(($0.timeout_s ?? 1) * 1000)) }
@@ -140,6 +139,7 @@ public struct ACDOptions: Sendable, Codable, Equatable {
         Dictionary((campaigns ?? []).map { ($0.name, $0.start ?? false) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The queues' settings.
     var queueSettings: [QueueSettings] {
         queues.map { q in
             var settings = QueueSettings(name: q.name, strategy: DistributionStrategy(rawValue: q.strategy ?? "longest-idle") ?? .longestIdle,

@@ -175,6 +175,8 @@ extension CampaignCenter {
     /// the seconds left of the pause.
     @discardableResult
     func backOff(_ campaign: CampaignSettings, because reason: String) -> Double {
+        // A campaign a reload removed while this attempt ran does not pause again.
+        guard self.campaign(named: campaign.name) != nil else { return 0 }
         let now = ContinuousClock.now
         let (wait, new) = trouble.withLock { list -> (Double, Bool) in
             if let t = list[campaign.name], t.until > now { return (Self.seconds(t.until - now), false) }

@@ -157,6 +157,8 @@ final class CampaignCenter: Sendable {
                 return Set(list.keys)
             }
             for agent in await acd.campaignAgents(queue: campaign.queue, excluding: busy) {
+                // A reload or an operator may have stopped the campaign while the ACD answered.
+                guard isRunning(campaign.name) else { break }
                 let contact: CampaignContactRecord?
                 do { contact = try store.takeDueCampaignContact(campaign.name, agent: agent) } catch {
                     log.error("campaign \(campaign.name): \(error)")

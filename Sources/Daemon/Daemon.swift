@@ -37,6 +37,8 @@ public final class Daemon: Sendable {
     let acdService = Mutex<ACDService?>(nil)
     /// The outbound campaigns; nil without an ACD and a store.
     let campaignCenter = Mutex<CampaignCenter?>(nil)
+    /// One reload at a time.
+    private let reloads = ReloadGate()
     /// `acd:` as a reload last applied it (nil: as at start).
     let reloadedACD = Mutex<ACDOptions?>(nil)
     /// The ACD's configuration in force: stations, languages and grace times are read from it.
@@ -349,23 +351,28 @@ public final class Daemon: Sendable {
     /// settings, ACD queues, agents, CRM and campaigns; calls in progress keep theirs. Trunks
     /// themselves change only on restart.
     public func reload(path: String) async -> (applied: Bool, note: String) {
-        do {
-            let fresh = try DaemonConfiguration.load(path: path)
-            let trunksBefore = Set(resolved.configuration.trunks)
-            try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
-            routing.withLock { $0 = fresh.routing }
-            applications.withLock { $0 = fresh.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration() }
-            if fresh.configuration.ivr != nil, let service = ivrService.withLock({ $0 }) {
-                let library = try PromptLibrary(root: fresh.sounds)
-                service.reload(flows: fresh.flows, prompts: library)
-                prompts.withLock { $0 = library }
+        await reloads.run { [self] in
+            do {
+                let fresh = try DaemonConfiguration.load(path: path)
+                let trunksBefore = Set(resolved.configuration.trunks)
+                let ivr = ivrService.withLock { $0 }
+                let library = fresh.configuration.ivr != nil && ivr != nil ? try PromptLibrary(root: fresh.sounds) : nil
+                // The ACD first, so that a route to a new queue finds it.
+                let acd = await reloadACD(fresh.configuration.acd)
+                try await calls.setRouting(fresh.routing, trunkGroups: fresh.trunkGroups)
+                routing.withLock { $0 = fresh.routing }
+                applications.withLock { $0 = fresh.configuration.applications ?? DaemonConfiguration.ApplicationsConfiguration() }
+                if let ivr, let library {
+                    ivr.reload(flows: fresh.flows, prompts: library)
+                    prompts.withLock { $0 = library }
+                }
+                var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups, \(fresh.flows.count) IVR flows"
+                if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
+                if let acd { note += "; " + acd }
+                return (true, note)
+            } catch {
+                return (false, "reload of \(path) refused, the running configuration stays:\n\(error)")
             }
-            var note = "reloaded \(path): \(fresh.routing.routes.count) routes, \(fresh.trunkGroups.count) trunk groups, \(fresh.flows.count) IVR flows"
-            if Set(fresh.configuration.trunks) != trunksBefore { note += " (trunk changes take effect on restart)" }
-            if let acd = await reloadACD(fresh.configuration.acd) { note += "; " + acd }
-            return (true, note)
-        } catch {
-            return (false, "reload of \(path) refused, the running configuration stays:\n\(error)")
         }
     }
 

@@ -26,7 +26,7 @@ extension DaemonControl {
     private var campaigns: CampaignCenter {
         get throws(ControlFailure) {
             guard let c = daemon.campaignCenter.withLock({ $0 }) else {
-                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no campaigns (configure acd.campaigns and store:)")
+                throw ControlFailure(id: .null, code: .unavailable, message: "this daemon has no campaigns (they need acd: and store:)")
             }
             return c
         }

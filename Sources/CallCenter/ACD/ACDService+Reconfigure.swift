@@ -49,7 +49,7 @@ extension ACDService {
             }
         }
         for name in queues.keys where !configured.contains(name) {
-            if callers.values.contains(where: { $0.queue == name }) {
+            if queueInUse(name) {
                 if queues[name]?.closing == false { changes.queuesClosing.append(name) }
                 queues[name]?.closing = true
             } else {
@@ -58,6 +58,8 @@ extension ACDService {
             }
         }
         let wanted = Set(newAgents.map(\.id))
+        // Round robin goes on after the agent it offered last, wherever the new order puts them.
+        let lastOffered = queues.mapValues { q in q.lastOffered.flatMap { last in agents.values.first { $0.order == last }?.record.id } }
         for (order, record) in newAgents.enumerated() {
             var record = record
             if let old = agents[record.id] {
@@ -70,11 +72,15 @@ extension ACDService {
                 agents[record.id]?.order = order
                 retiringAgents.remove(record.id)
             } else {
-                agents[record.id] = AgentRuntime(record: record, order: order)
+                var runtime = AgentRuntime(record: record, order: order)
+                runtime.serial = (removedSerials.removeValue(forKey: record.id) ?? 0) + 1
+                agents[record.id] = runtime
                 changes.agentsAdded.append(record.id)
             }
         }
-        for id in agents.keys where !wanted.contains(id) && !retiringAgents.contains(id) {
+        for (index, id) in agents.keys.filter({ !wanted.contains($0) }).sorted().enumerated() {
+            agents[id]?.order = newAgents.count + index
+            guard !retiringAgents.contains(id) else { continue }
             retiringAgents.insert(id)
             agents[id]?.record.queues = [:]  // no more calls while the last one ends
             if let state = agents[id]?.state, state == .onCall || state == .ringing {
@@ -83,6 +89,7 @@ extension ACDService {
                 changes.agentsRemoved.append(id)
             }
         }
+        for (name, agent) in lastOffered { queues[name]?.lastOffered = agent.flatMap { agents[$0]?.order } }
         accountManagers = Self.accountManagers(of: newAgents)
         crm = newCRM
         await settleReconfiguration()
@@ -97,28 +104,38 @@ extension ACDService {
     }
 
     /// Finish what a reload left pending: removed agents who are off their call are logged out
-    /// and dropped; closing queues nobody waits in any more go, and with them the agents'
-    /// memberships.
+    /// and dropped; closing queues with no caller and no call of theirs left go, and with them
+    /// the agents' memberships.
     func settleReconfiguration() async {
         for id in retiringAgents {
             guard let a = agents[id], a.state != .onCall, a.state != .ringing, !ownCalls.values.contains(where: { $0.agent == id })
             else { continue }
             if a.state != .loggedOut { setState(id, .loggedOut) }
+            removedSerials[id] = agents[id]?.serial
             agents[id] = nil
             retiringAgents.remove(id)
             dialling[id] = nil
             consultKeys[id] = nil
             returningToCaller.remove(id)
         }
-        for (name, q) in queues where q.closing && !callers.values.contains(where: { $0.queue == name }) {
+        for (name, q) in queues where q.closing && !queueInUse(name) {
             queues[name] = nil
             for id in agents.keys { agents[id]?.record.queues[name] = nil }
         }
     }
 
+    /// Whether callers wait in `queue` or an agent rings or talks for it (its settings are still
+    /// needed: wrap-up, the survey, the no-answer pause).
+    func queueInUse(_ queue: String) -> Bool {
+        callers.values.contains { $0.queue == queue }
+            || agents.values.contains { $0.queue == queue && ($0.state == .ringing || $0.state == .onCall) }
+    }
+
     /// Callers of queues nobody is logged in to serve go where their queue says.
     func overflowUnservedCallers() async {
-        for (call, c) in callers where !c.connected && c.ringing.isEmpty {
+        for call in Array(callers.keys) {
+            // Each overflow waits: look at the caller as they are now.
+            guard let c = callers[call], !c.connected, c.ringing.isEmpty else { continue }
             if !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
                 await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
             }

@@ -70,6 +70,9 @@ public actor ACDService {
         /// What the IVR collected, and the caller's earlier calls, for the screen pop.
         var variables: [String: String] = [:]
         var previousCalls: [PreviousCall] = []
+        /// The survey the caller goes to if the agent hangs up first, as the queue said when the
+        /// call was offered (call control keeps the caller's line up for it).
+        var surveyFlow: String?
     }
 
     struct QueueRuntime {
@@ -113,6 +116,9 @@ public actor ACDService {
     var accountManagers: [String: String]
     /// Agents a reload removed who are still on a call: they go when it ends.
     var retiringAgents: Set<String> = []
+    /// The last state serial of agents a reload removed, so that a timer of theirs cannot act
+    /// on them if they are configured again.
+    var removedSerials: [String: Int] = [:]
     /// Calls of agents' own (internal, outbound, click-to-dial) on their stations: the agent and
     /// the state to go back to when the call ends.
     var ownCalls: [CallID: (agent: String, before: AgentState)] = [:]
@@ -239,8 +245,9 @@ public actor ACDService {
                 await dispatch()
             }
         case let .maxWait(call, serial):
+            // A reload may have lifted the limit since the timer was set.
             if let c = callers[call], c.serial == serial, !c.connected, c.ringing.isEmpty,
-               let q = queues[c.queue]?.settings {
+               let q = queues[c.queue]?.settings, q.maxWaitMilliseconds != nil {
                 await overflow(call, q.onMaxWait, reason: "max wait")
             }
         case let .announce(call, serial):
@@ -264,6 +271,11 @@ public actor ACDService {
         let isNew = callers[call] == nil
         if isNew {
             do { try await calls.answer(call) } catch { return }
+            // A reload may have closed the queue while the call was being answered.
+            guard let again = queues[name], !again.closing else {
+                try? await calls.release(call, cause: .serviceNotAvailable)
+                return
+            }
         }
         let manager = callers[call]?.accountManager ?? caller.flatMap { accountManagers[$0] }
         let earlier = callers[call]
@@ -430,6 +442,7 @@ public actor ACDService {
             guard let a = agents[agent] else { continue }
             queues[c.queue]?.lastOffered = a.order
             callers[call]?.ringing.insert(agent)
+            callers[call]?.surveyFlow = q.surveyFlow
             agents[agent]?.caller = call
             agents[agent]?.queue = c.queue
             setState(agent, .ringing)
@@ -584,11 +597,15 @@ public actor ACDService {
             log(call, a.queue ?? "", "no-answer", agent: agent, detail: leg.cause.map { "cause \($0.rawValue)" })
             setState(agent, q?.notReadyOnNoAnswer ?? true ? .notReady(reason: "no answer") : .ready)
             if callers[call]?.ringing.isEmpty == true {
-                // Not answered (rang out, busy, refused): back to the head of the queue.
+                // Not answered (rang out, busy, refused): back to the head of the queue, unless
+                // nobody serves it any more (the agent logged out by a reload, say).
                 callers[call]?.waiting.returned = true
+                if let c = callers[call], !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
+                    await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
+                }
             }
         case .onCall:
-            if let call, let c = callers[call], let survey = q?.surveyFlow {
+            if let call, let c = callers[call], let survey = c.surveyFlow {
                 // The agent hung up first: the caller goes on to the survey.
                 callers[call] = nil
                 log(call, c.queue, "completed", agent: agent, detail: "survey \(survey)")
@@ -791,6 +808,12 @@ public actor ACDService {
         }
         do { try await calls.hold(leg) } catch {}
         if let q = agents[id]?.queue.flatMap({ queues[$0]?.settings }) { await playMusic(caller, q) }
+        // A call or a reload may have taken the target meanwhile.
+        guard agents[target]?.state == .ready else {
+            try? await calls.stopPlayback(caller)
+            try? await calls.retrieve(leg)
+            throw Refusal(description: "agent \(target) is not ready to be consulted")
+        }
         let queue = agents[id]?.queue
         agents[target]?.caller = caller
         agents[target]?.queue = queue
