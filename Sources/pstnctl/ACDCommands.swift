@@ -13,6 +13,7 @@ struct Queues: ParsableCommand {
                 return queues.map { q in
                     var text = "\(Table.text(q["name"])) (\(Table.text(q["strategy"]))): \(Table.text(q["agentsLoggedIn"])) agents logged in, "
                         + "\(Table.text(q["agentsReady"])) ready"
+                    if case .bool(true)? = q["closing"] { text += "; closing (taken out by a reload, goes with its last call)" }
                     if case let .array(waiting)? = q["waiting"], !waiting.isEmpty {
                         text += "\n" + Table.rows(.array(waiting), columns: ["call", "caller", "called", "priority", "waitedSeconds", "ringing"])
                     }
@@ -29,8 +30,15 @@ struct Agents: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     func run() throws {
         try reporting {
-            global.show(try global.request("agents")) {
-                Table.rows($0, columns: ["id", "name", "group", "state", "reason", "secondsInState", "station", "callsAnswered"])
+            global.show(try global.request("agents")) { result in
+                // An agent a reload took out shows it beside their state until their call ends.
+                guard case let .array(rows) = result else { return "(none)" }
+                let shown = rows.map { row -> JSONValue in
+                    guard case var .object(fields) = row, case .bool(true)? = fields["leaving"] else { return row }
+                    fields["state"] = .string("\(Table.text(fields["state"])) (leaving)")
+                    return .object(fields)
+                }
+                return Table.rows(.array(shown), columns: ["id", "name", "group", "state", "reason", "secondsInState", "station", "callsAnswered"])
             }
         }
     }

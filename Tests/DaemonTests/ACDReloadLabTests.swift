@@ -61,6 +61,9 @@ struct ACDReloadLabTests {
         #expect(states["1003"] == "ready" && states["1005"] == "logged-out", "\(states)")
         let agents = try ACDLab.json(engine, ["agents"])
         #expect(agents.first { $0["id"] as? String == "1003" }?["name"] as? String == "Zhang Min (team lead)", "\(agents)")
+        #expect(agents.first { $0["id"] as? String == "1001" }?["leaving"] as? Bool == true, "\(agents)")
+        let table = try ControlTool.run(socket: engine.controlSocket, ["agents"]).output
+        #expect(table.contains("on-call (leaving)"), "the operator sees who leaves after their call:\n\(table)")
         let queues = try ACDLab.json(engine, ["queues"]).map { $0["name"] as? String ?? "" }
         #expect(queues == ["sales", "short", "support", "vip"], "\(queues)")
         let campaigns = try ACDLab.json(engine, ["campaign", "list"])

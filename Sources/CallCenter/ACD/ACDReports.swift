@@ -92,6 +92,8 @@ public struct ACDSnapshot: Sendable, Equatable, Codable {
         public var waiting: [Caller]
         public var agentsLoggedIn: Int
         public var agentsReady: Int
+        /// Taken out by a reload: no new callers; it goes when its last call has ended.
+        public var closing: Bool
     }
 
     public struct Agent: Sendable, Equatable, Codable {
@@ -105,6 +107,8 @@ public struct ACDSnapshot: Sendable, Equatable, Codable {
         public var station: String?
         public var callsAnswered: Int
         public var queues: [String]
+        /// Taken out by a reload: no more calls; they go when the call they are on ends.
+        public var leaving: Bool
     }
 
     public var queues: [Queue]

@@ -931,7 +931,8 @@ public actor ACDService {
             ACDSnapshot.Agent(id: a.record.id, name: a.record.name, group: a.record.group, kind: a.record.kind.rawValue,
                               state: a.state.name, reason: { if case let .notReady(r) = a.state { r } else { nil } }(),
                               secondsInState: a.state == .loggedOut ? nil : t - a.since, station: a.station?.number,
-                              callsAnswered: a.callsAnswered, queues: a.record.queues.keys.sorted())
+                              callsAnswered: a.callsAnswered, queues: a.record.queues.keys.sorted(),
+                              leaving: retiringAgents.contains(a.record.id))
         }
         let queueRows = queues.values.sorted { $0.settings.name < $1.settings.name }.map { q in
             let waiting = callers.filter { $0.value.queue == q.settings.name && !$0.value.connected }
@@ -943,7 +944,7 @@ public actor ACDService {
             let serving = agents.values.filter { $0.record.queues[q.settings.name] != nil }
             return ACDSnapshot.Queue(name: q.settings.name, strategy: q.settings.strategy.rawValue, waiting: waiting,
                                      agentsLoggedIn: serving.filter { $0.state != .loggedOut }.count,
-                                     agentsReady: serving.filter { $0.state == .ready }.count)
+                                     agentsReady: serving.filter { $0.state == .ready }.count, closing: q.closing)
         }
         return ACDSnapshot(queues: queueRows, agents: agentRows)
     }
