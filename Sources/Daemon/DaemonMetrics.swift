@@ -18,6 +18,8 @@ public final class DaemonMetrics: Sendable {
         /// The highest media counts exported so far, per thread (a group's counts never go back:
         /// its statistics live as long as the daemon).
         var mediaExported: [Int: (misses: Int, refused: Int)] = [:]
+        /// The campaigns whose contacts were last exported.
+        var campaignsExported: Set<String> = []
     }
 
     public init() {
@@ -82,8 +84,17 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Each campaign's contacts by state (`pending`, `dialling`, `done`, `failed`, `removed`),
-    /// read from the store at the moment of export; a state with none is 0.
+    /// read from the store at the moment of export; a state with none is 0. A campaign a reload
+    /// took out loses its series.
     public func update(campaigns: [(name: String, contacts: [String: Int])], states: [String]) {
+        let names = Set(campaigns.map(\.name))
+        let gone = state.withLock { s in
+            defer { s.campaignsExported = names }
+            return s.campaignsExported.subtracting(names)
+        }
+        for name in gone {
+            for state in states { gauge("pstn_campaign_contacts", [("campaign", name), ("state", state)]).destroy() }
+        }
         for c in campaigns {
             for state in states {
                 gauge("pstn_campaign_contacts", [("campaign", c.name), ("state", state)]).record(c.contacts[state] ?? 0)

@@ -65,5 +65,9 @@ import Testing
         #expect(sample(text, #"pstn_campaign_contacts{campaign="reminders",state="pending"}"#) == 37)
         #expect(sample(text, #"pstn_campaign_contacts{campaign="reminders",state="dialling"}"#) == 0, "a state with none goes back to 0")
         #expect(sample(text, #"pstn_campaign_contacts{campaign="reminders",state="done"}"#) == 5)
+        metrics.update(campaigns: [(name: "winter", contacts: ["pending": 3])], states: states)
+        let after = metrics.exposition()
+        #expect(!after.contains(#"campaign="reminders""#), "a campaign a reload took out loses its series:\n\(after)")
+        #expect(sample(after, #"pstn_campaign_contacts{campaign="winter",state="pending"}"#) == 3)
     }
 }
