@@ -2,12 +2,14 @@ import Foundation
 import Testing
 
 /// How many lab tests run at once. A lab test runs `dahdi-emu`, `pstnd` and `pstn-sim` in real
-/// time and spends most of its time waiting for audio, so a few can share the machine; tests
-/// that measure load, latency or CPU take every slot and run alone. `PSTN_LAB_PARALLEL` sets the
-/// number (1 runs the lab tests one at a time); the default is 2.
+/// time and needs about two cores at its peaks, so by default one runs per two cores (one at a
+/// time on a 2-core machine: two at once there failed a prompt match or a fax now and then);
+/// tests that measure load, latency or CPU take every slot and run alone. `PSTN_LAB_PARALLEL`
+/// sets the number.
 public actor LabSlots {
     public static let shared = LabSlots(
-        count: ProcessInfo.processInfo.environment["PSTN_LAB_PARALLEL"].flatMap(Int.init).map { max(1, min($0, 8)) } ?? 2)
+        count: ProcessInfo.processInfo.environment["PSTN_LAB_PARALLEL"].flatMap(Int.init).map { max(1, min($0, 8)) }
+            ?? max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
 
     public let count: Int
     private var free: Int
