@@ -136,7 +136,7 @@ extension ACDService {
         for call in Array(callers.keys) {
             // Each overflow waits: look at the caller as they are now.
             guard let c = callers[call], !c.connected, c.ringing.isEmpty else { continue }
-            if !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
+            if !hasAgentsLoggedIn(c.queue) {
                 await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
             }
         }

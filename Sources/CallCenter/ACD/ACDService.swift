@@ -301,7 +301,7 @@ public actor ACDService {
             await overflow(call, q.onFull, reason: "queue full")
             return
         }
-        if !agents.values.contains(where: { $0.record.queues[name] != nil && $0.state != .loggedOut }) {
+        if !hasAgentsLoggedIn(name) {
             await overflow(call, q.onNoAgents, reason: "no agents logged in")
             return
         }
@@ -600,7 +600,7 @@ public actor ACDService {
                 // Not answered (rang out, busy, refused): back to the head of the queue, unless
                 // nobody serves it any more (the agent logged out by a reload, say).
                 callers[call]?.waiting.returned = true
-                if let c = callers[call], !agents.values.contains(where: { $0.record.queues[c.queue] != nil && $0.state != .loggedOut }) {
+                if let c = callers[call], !hasAgentsLoggedIn(c.queue) {
                     await overflow(call, queues[c.queue]?.settings.onNoAgents, reason: "no agents logged in")
                 }
             }
@@ -950,6 +950,11 @@ public actor ACDService {
     }
 
     public var queueNames: [String] { queues.keys.sorted() }
+
+    /// Whether any agent serving `queue` is logged in (else its callers go where `on_no_agents` says).
+    func hasAgentsLoggedIn(_ queue: String) -> Bool {
+        agents.values.contains { $0.record.queues[queue] != nil && $0.state != .loggedOut }
+    }
 
     /// The agents of `queue` who are ready now: what its reserve of idle agents counts.
     func readyAgents(of queue: String) -> [AgentRuntime] {
